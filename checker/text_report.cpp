@@ -1,0 +1,143 @@
+#include "text_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "trace_format.hpp"
+
+namespace tcpmc {
+
+static std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fs", s);
+  return buf;
+}
+
+static std::string indent(const std::string& text, const std::string& pre) {
+  std::string out;
+  size_t b = 0;
+  while (b < text.size()) {
+    size_t e = text.find('\n', b);
+    if (e == std::string::npos) e = text.size();
+    out += pre + text.substr(b, e - b) + "\n";
+    b = e + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> never_fired(const SpecResult& r) {
+  const auto& inst = r.system->instances();
+  const ir::Model& m = r.spec->model;
+  std::vector<uint64_t> per_rule(m.rules.size(), 0);
+  for (size_t i = 0; i < inst.size(); ++i) per_rule[inst[i].rule] += r.exploration.coverage.fired[i];
+  std::vector<std::string> out;
+  for (size_t k = 0; k < m.rules.size(); ++k)
+    if (per_rule[k] == 0) out.push_back(std::string(ir::rule_kind_name(m.rules[k].kind)) + " " + m.rules[k].name);
+  return out;
+}
+
+std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
+  const ir::Model& m = r.spec->model;
+  const ExplorationResult& x = r.exploration;
+  const CompiledSystem& sys = *r.system;
+  std::string out = "== " + r.path + (m.name.empty() ? "" : " (" + m.name + ")") + ": " + std::to_string(x.states) +
+                    " states, " + std::to_string(x.transitions) + " transitions, depth " + std::to_string(x.depth) +
+                    ", " + (x.complete ? "complete" : "INCOMPLETE: " + x.stop_reason) + ", " + fmt_seconds(x.seconds) +
+                    "\n";
+  out += "   faults: loss " + std::to_string(r.faults.loss) + ", dup " + std::to_string(r.faults.dup) + ", " +
+         (r.faults.reorder ? "reorder" : "no reorder") + "; capacity " + std::to_string(m.capacity) + ", msl " +
+         std::to_string(m.msl) + (m.seq_bits > 0 ? ", seq bits " + std::to_string(m.seq_bits) : "") + "\n";
+  std::string consts;
+  for (const auto& c : m.consts) consts += (consts.empty() ? "" : ", ") + c.name + "=" + std::to_string(c.value) + (c.overridden ? "*" : "");
+  if (!consts.empty()) out += "   constants: " + consts + "\n";
+  size_t w = 8;
+  for (const auto& p : r.properties) w = std::max(w, p.name.size());
+  for (const auto& p : r.properties) {
+    std::string line = "   " + p.name + std::string(w + 2 - p.name.size(), ' ') +
+                       (p.expect_hold ? "expect hold       " : "expect violation  ") + verdict_name(p.verdict);
+    if (!p.as_expected()) line += "   <-- NOT AS EXPECTED";
+    if (p.verdict == Verdict::Inconclusive) line += " (within the bounds explored)";
+    out += line + "\n";
+    if (p.counterexample && opt.counterexamples) {
+      const Trace& t = *p.counterexample;
+      out += "\n   counterexample for " + p.name + ": " + std::to_string(t.steps.size()) +
+             " steps (shortest, replayed through the model)\n";
+      out += indent(format_trace_table(sys, t), "     ");
+      out += "\n" + indent(format_sequence_chart(sys, t), "     ");
+      out += "     final values: " + format_final_values(sys, t) + "\n\n";
+    }
+  }
+  if (x.model_error) {
+    out += "   " + describe_model_error(*x.model_error) + " in: " + describe_event(sys, x.model_error->label) + "\n";
+    if (r.model_error_trace) out += indent(format_trace_table(sys, *r.model_error_trace), "     ");
+  }
+  if (r.replay_failed) out += "   internal error: a counterexample did not replay through the model\n";
+  for (const auto& nf : never_fired(r)) out += "   warning: rule '" + nf + "' never fired (by either endpoint)\n";
+  uint64_t blocked = 0;
+  for (auto b : x.coverage.blocked) blocked += b;
+  if (blocked)
+    out += "   note: a full channel (capacity " + std::to_string(m.capacity) + ") blocked a send " +
+           std::to_string(blocked) + " times; results hold within that capacity\n";
+  if (x.coverage.unhandled[0] + x.coverage.unhandled[1])
+    out += "   note: " + std::to_string(x.coverage.unhandled[0] + x.coverage.unhandled[1]) +
+           " arrivals matched no recv rule and were discarded\n";
+  if (opt.coverage) {
+    out += "   rules fired:\n";
+    for (size_t i = 0; i < sys.instances().size(); ++i) {
+      const auto& ri = sys.instances()[i];
+      out += "     " + std::string(ri.ep == 0 ? "A " : "B ") + ir::rule_kind_name(ri.kind) + " " + m.rules[ri.rule].name +
+             ": " + std::to_string(x.coverage.fired[i]) + "\n";
+    }
+    out += "   reachable endpoint transitions:\n";
+    const auto& members = m.state_enum().members;
+    for (const auto& t : x.coverage.endpoint_transitions)
+      out += std::string("     ") + (t.ep == 0 ? "A: " : "B: ") + members[t.from] + " --" + ir::rule_kind_name(m.rules[t.rule].kind) +
+             " " + m.rules[t.rule].name + "--> " + members[t.to] + "\n";
+  }
+  return out;
+}
+
+std::vector<SummaryRow> summary_rows(const SpecResult& r) {
+  std::vector<SummaryRow> rows;
+  for (const auto& p : r.properties) {
+    std::string verdict = verdict_name(p.verdict);
+    if (p.counterexample) verdict += " (" + std::to_string(p.counterexample->steps.size()) + " steps)";
+    if (!p.as_expected()) verdict += " UNEXPECTED";
+    rows.push_back({r.path, p.name, p.expect_hold ? "hold" : "violation", verdict, std::to_string(r.exploration.states),
+                    fmt_seconds(r.exploration.seconds)});
+  }
+  if (r.exploration.model_error)
+    rows.push_back({r.path, "(model error)", "-", "error", std::to_string(r.exploration.states), fmt_seconds(r.exploration.seconds)});
+  return rows;
+}
+
+std::string format_summary(const std::vector<SummaryRow>& rows) {
+  SummaryRow head{"spec", "property", "expected", "verdict", "states", "time"};
+  size_t w[6] = {0, 0, 0, 0, 0, 0};
+  auto widen = [&](const SummaryRow& r) {
+    const std::string* f[6] = {&r.spec, &r.property, &r.expected, &r.verdict, &r.states, &r.time};
+    for (int i = 0; i < 6; ++i) w[i] = std::max(w[i], f[i]->size());
+  };
+  widen(head);
+  for (const auto& r : rows) widen(r);
+  auto line = [&](const SummaryRow& r) {
+    const std::string* f[6] = {&r.spec, &r.property, &r.expected, &r.verdict, &r.states, &r.time};
+    std::string out;
+    for (int i = 0; i < 6; ++i) {
+      bool right = i >= 4;
+      std::string cell = *f[i];
+      std::string padding(w[i] - cell.size(), ' ');
+      out += (right ? padding + cell : cell + padding) + (i < 5 ? "  " : "");
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = line(head);
+  size_t total = 10;
+  for (size_t x : w) total += x;
+  out += std::string(total, '-') + "\n";
+  for (const auto& r : rows) out += line(r);
+  return out;
+}
+
+}  // namespace tcpmc

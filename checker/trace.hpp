@@ -1,0 +1,37 @@
+// Trace: the one counterexample type every engine produces and every output format renders.
+// A trace is the initial state and a list of steps; each step is the Label of the transition
+// taken and the full unpacked state after it. A trace is built only by replaying labels or
+// state sequences through the CompiledSystem (replay_path), so every trace shown is a real run of
+// the model. A trace may end in a model error (the last step's effect failed), described by `error`.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiled_system.hpp"
+
+namespace tcpmc {
+
+struct TraceStep {
+  Label label;
+  std::vector<int32_t> state;  // after the step
+};
+
+struct Trace {
+  std::vector<int32_t> initial;
+  std::vector<TraceStep> steps;
+  std::optional<ModelError> error;  // the run ends in a model error after the last step
+  const std::vector<int32_t>& final_state() const { return steps.empty() ? initial : steps.back().state; }
+};
+
+// Rebuilds the run that visits the packed states `path` (path[0] must be the initial state) by
+// regenerating successors: for each pair, the first successor (in the system's fixed order)
+// equal to the next state. Returns nullopt if some step is not a transition of the model.
+std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<std::vector<uint64_t>>& path);
+
+// Checks a trace step by step against the model (each state a successor of the previous one
+// under the same label kind). Used before any counterexample is shown.
+bool validate_trace(const CompiledSystem& sys, const Trace& t);
+
+}  // namespace tcpmc

@@ -1,0 +1,58 @@
+// Verifier: checks one spec under one set of options and owns the property table.
+//
+// It loads the spec, applies the run's fault budget (command line over the spec's defaults),
+// compiles it, runs the explicit engine, and turns each violated property's witness into a
+// replayed Trace. The command line, the JSON writer and the tests all use this facade; nothing
+// here prints.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiled_system.hpp"
+#include "diagnostics.hpp"
+#include "explicit_engine.hpp"
+#include "spec_loader.hpp"
+#include "trace.hpp"
+
+namespace tcpmc {
+
+struct CheckOptions {
+  ConstOverrides defines;
+  std::optional<int> loss, dup;
+  std::optional<bool> reorder;
+  EngineLimits limits;
+};
+
+struct PropertyReport {
+  std::string name;
+  ir::Property::Kind kind = ir::Property::Kind::Invariant;
+  bool expect_hold = true;
+  Verdict verdict = Verdict::Inconclusive;
+  uint32_t depth = 0;
+  std::optional<Trace> counterexample;
+  bool as_expected() const {
+    return (expect_hold && verdict == Verdict::Holds) || (!expect_hold && verdict == Verdict::Violated);
+  }
+};
+
+struct SpecResult {
+  std::string path;
+  std::unique_ptr<LoadedSpec> spec;
+  std::unique_ptr<CompiledSystem> system;
+  ir::FaultBudget faults;
+  ExplorationResult exploration;
+  std::vector<PropertyReport> properties;
+  std::optional<Trace> model_error_trace;  // run to the state whose successor failed, plus the error
+  bool replay_failed = false;              // a counterexample did not replay: a bug in tcpmc
+};
+
+// Returns nullptr when the spec cannot be loaded (diagnostics say why).
+std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const CheckOptions& opts, Diagnostics& diags);
+std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const CheckOptions& opts);
+
+// Human-readable message for a model error ("value 4 is outside 0..3 ...").
+std::string describe_model_error(const ModelError& e);
+
+}  // namespace tcpmc

@@ -1,0 +1,125 @@
+// Syntax tree of a spec, as the parser read it: names are unresolved and nothing is typed.
+// Every node keeps its source range so that the type checker can point at it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "source.hpp"
+
+namespace tcpmc::ast {
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind { Int, Bool, Name, Field, Unary, Binary, Call, InSet, IfThenElse };
+  Kind kind = Kind::Int;
+  SourceRange range;
+  SourceRange name_range;   // for Name/Field/Call: the identifier itself
+  std::string name;         // Name: identifier; Field: field name; Call: function; Unary/Binary: operator
+  int64_t value = 0;        // Int / Bool
+  std::vector<ExprPtr> args;  // Field: [base]; Unary: [x]; Binary: [l, r]; Call: args; InSet: [x, members...];
+                              // IfThenElse: [cond, then, else]
+};
+
+struct TypeExpr {
+  enum class Kind { Named, Range };
+  Kind kind = Kind::Named;
+  SourceRange range;
+  std::string name;
+  ExprPtr lo, hi;
+};
+
+struct Stmt;
+using StmtPtr = std::unique_ptr<Stmt>;
+
+struct FieldInit {
+  std::string name;
+  SourceRange range;
+  ExprPtr value;
+};
+
+struct Stmt {
+  enum class Kind { Assign, Goto, Send, TimerStart, TimerStop, If };
+  Kind kind = Kind::Assign;
+  SourceRange range;
+  std::string name;          // Assign target, Goto state, timer name
+  SourceRange name_range;
+  ExprPtr value;             // Assign value, TimerStart duration, If condition
+  std::vector<std::pair<std::string, SourceRange>> flags;  // Send
+  std::vector<FieldInit> fields;                           // Send
+  std::vector<StmtPtr> then_body, else_body;               // If
+};
+
+struct VarDecl {
+  std::string name;
+  SourceRange range;
+  bool ghost = false;
+  bool is_timer = false;
+  TypeExpr type;
+  ExprPtr init;  // may be null
+};
+
+struct Param {
+  std::string name;
+  SourceRange range;
+  TypeExpr type;
+};
+
+struct Rule {
+  enum class Kind { Call, Recv, Timeout };
+  Kind kind = Kind::Call;
+  std::string name;
+  SourceRange range, name_range;
+  std::vector<Param> params;         // Call: parameters; Recv: one (the segment), type unused
+  std::string timer;                 // Timeout: timer name
+  SourceRange timer_range;
+  std::vector<std::pair<std::string, SourceRange>> states;  // `in S1, S2`
+  ExprPtr guard;                     // may be null
+  std::vector<StmtPtr> body;
+};
+
+struct Property {
+  enum class Kind { Invariant, Stuck };
+  Kind kind = Kind::Invariant;
+  std::string name;
+  SourceRange range, name_range;
+  bool expect_hold = true;
+  ExprPtr expr;
+};
+
+struct ConstDecl {
+  std::string name;
+  SourceRange range;
+  ExprPtr value;
+};
+
+struct EnumDecl {
+  std::string name;
+  SourceRange range;
+  std::vector<std::pair<std::string, SourceRange>> members;
+};
+
+struct Setting {  // `name = expr` inside network { } or faults { }
+  std::string name;
+  SourceRange range;
+  ExprPtr value;
+};
+
+struct Spec {
+  std::string name, description;
+  std::vector<ConstDecl> consts;
+  std::vector<EnumDecl> enums;
+  std::vector<VarDecl> endpoint_vars;
+  std::vector<VarDecl> global_vars;
+  std::vector<std::pair<std::string, SourceRange>> flags;
+  std::vector<VarDecl> segment_fields;
+  std::vector<Setting> network, faults;
+  std::vector<Rule> rules;
+  std::vector<Property> properties;
+  SourceRange segment_range, network_range, endpoint_range;
+};
+
+}  // namespace tcpmc::ast

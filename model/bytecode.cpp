@@ -1,0 +1,108 @@
+#include "bytecode.hpp"
+
+#include <cstring>
+
+namespace tcpmc {
+
+ExecStatus run_code(const Code& code, ExecContext& ctx) {
+  int64_t stack[kStackSize];
+  int sp = 0;
+  const Instr* ins = code.instrs.data();
+  int pc = 0;
+  int32_t* st = ctx.state;
+  for (;;) {
+    const Instr& I = ins[pc];
+    switch (I.op) {
+      case Opc::Const: stack[sp++] = I.a; break;
+      case Opc::Load: stack[sp++] = st[I.a]; break;
+      case Opc::LoadSeg: stack[sp++] = ctx.seg[I.a]; break;
+      case Opc::LoadParam: stack[sp++] = ctx.params[I.a]; break;
+      case Opc::Not: stack[sp - 1] = !stack[sp - 1]; break;
+      case Opc::Neg: stack[sp - 1] = -stack[sp - 1]; break;
+      case Opc::Add: --sp; stack[sp - 1] += stack[sp]; break;
+      case Opc::Sub: --sp; stack[sp - 1] -= stack[sp]; break;
+      case Opc::Mul: --sp; stack[sp - 1] *= stack[sp]; break;
+      case Opc::Div:
+      case Opc::Mod:
+        --sp;
+        if (stack[sp] == 0) {
+          ctx.error_pc = pc;
+          return ExecStatus::DivByZero;
+        }
+        stack[sp - 1] = I.op == Opc::Div ? stack[sp - 1] / stack[sp] : stack[sp - 1] % stack[sp];
+        break;
+      case Opc::SeqAdd: --sp; stack[sp - 1] = (stack[sp - 1] + stack[sp]) & I.b; break;
+      case Opc::SeqSub: --sp; stack[sp - 1] = (stack[sp - 1] - stack[sp]) & I.b; break;
+      case Opc::SeqLt: {
+        --sp;
+        int64_t d = (stack[sp] - stack[sp - 1]) & I.b;
+        stack[sp - 1] = d > 0 && d < (int64_t{I.b} + 1) / 2;
+        break;
+      }
+      case Opc::SeqLe: {
+        --sp;
+        int64_t d = (stack[sp] - stack[sp - 1]) & I.b;
+        stack[sp - 1] = d < (int64_t{I.b} + 1) / 2;
+        break;
+      }
+      case Opc::Lt: --sp; stack[sp - 1] = stack[sp - 1] < stack[sp]; break;
+      case Opc::Le: --sp; stack[sp - 1] = stack[sp - 1] <= stack[sp]; break;
+      case Opc::Eq: --sp; stack[sp - 1] = stack[sp - 1] == stack[sp]; break;
+      case Opc::Ne: --sp; stack[sp - 1] = stack[sp - 1] != stack[sp]; break;
+      case Opc::JumpIfFalseKeep:
+        if (stack[sp - 1] == 0) { pc = I.a; continue; }
+        --sp;
+        break;
+      case Opc::JumpIfTrueKeep:
+        if (stack[sp - 1] != 0) { pc = I.a; continue; }
+        --sp;
+        break;
+      case Opc::JumpIfFalse:
+        --sp;
+        if (stack[sp] == 0) { pc = I.a; continue; }
+        break;
+      case Opc::Jump: pc = I.a; continue;
+      case Opc::Store: {
+        int64_t v = stack[--sp];
+        if (v < I.b || v > I.c) {
+          ctx.error_pc = pc;
+          ctx.error_value = v;
+          return ExecStatus::RangeError;
+        }
+        st[I.a] = static_cast<int32_t>(v);
+        break;
+      }
+      case Opc::StoreSeq: st[I.a] = static_cast<int32_t>(stack[--sp] & I.b); break;
+      case Opc::Send: {
+        int32_t& count = st[I.a];
+        if (count >= I.b) return ExecStatus::Blocked;
+        int nf = I.c;
+        int32_t* rec = st + I.a + 1 + count * (nf + 1);
+        sp -= nf;
+        for (int f = 0; f < nf; ++f) rec[f] = static_cast<int32_t>(stack[sp + f]);
+        rec[nf] = 0;
+        ++count;
+        if (ctx.nsent < kMaxSends) {
+          std::memcpy(ctx.sent[ctx.nsent], rec, sizeof(int32_t) * (nf + 1));
+          ++ctx.nsent;
+        }
+        break;
+      }
+      case Opc::TimerSet: st[I.a] = I.b; break;
+      case Opc::Check:
+        if (stack[sp - 1] < I.a || stack[sp - 1] > I.b) {
+          ctx.error_pc = pc;
+          ctx.error_value = stack[sp - 1];
+          return ExecStatus::RangeError;
+        }
+        break;
+      case Opc::Mask: stack[sp - 1] &= I.b; break;
+      case Opc::Halt:
+        ctx.result = sp > 0 ? static_cast<int32_t>(stack[sp - 1]) : 0;
+        return ExecStatus::Ok;
+    }
+    ++pc;
+  }
+}
+
+}  // namespace tcpmc

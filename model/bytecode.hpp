@@ -1,0 +1,67 @@
+// Compact code for guards and effects, and the interpreter that runs it on an unpacked state.
+//
+// Contract: run() never allocates and never throws; it uses a fixed stack (the compiler bounds
+// expression depth) and reports a model error (value out of range, division by zero) or a send
+// into a full channel through its status, leaving the state partly updated (callers work on a copy).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "source.hpp"
+#include "state_layout.hpp"
+
+namespace tcpmc {
+
+enum class Opc : uint8_t {
+  Const,      // push a
+  Load,       // push state[a]
+  LoadSeg,    // push seg[a]
+  LoadParam,  // push params[a]
+  Not, Neg, Add, Sub, Mul, Div, Mod,
+  SeqAdd, SeqSub, SeqLt, SeqLe,  // b = mask
+  Lt, Le, Eq, Ne,
+  JumpIfFalseKeep,  // if top == 0 jump to a (keep top) else pop
+  JumpIfTrueKeep,   // if top != 0 jump to a (keep top) else pop
+  JumpIfFalse,      // pop; if 0 jump to a
+  Jump,             // jump to a
+  Store,            // pop into state[a], range-checked against b..c
+  StoreSeq,         // pop into state[a] & b
+  Send,             // pop c field values (first field deepest) into channel whose count slot is a, capacity b
+  TimerSet,         // state[a] = b
+  Check,            // top must lie in a..b (model error otherwise); keeps it
+  Mask,             // top &= b
+  Halt,
+};
+
+struct Instr {
+  Opc op;
+  int32_t a = 0, b = 0, c = 0;
+};
+
+struct Code {
+  std::vector<Instr> instrs;
+  std::vector<SourceRange> ranges;  // per instruction, for model-error messages
+  int max_stack = 0;
+};
+
+enum class ExecStatus : uint8_t { Ok, Blocked, RangeError, DivByZero };
+
+constexpr int kMaxSends = 4;
+constexpr int kStackSize = 256;
+
+struct ExecContext {
+  int32_t* state = nullptr;
+  const int32_t* seg = nullptr;
+  const int32_t* params = nullptr;
+  int32_t result = 0;
+  // Filled by Send: the segments this step put on the wire (fields then age 0).
+  int nsent = 0;
+  int32_t sent[kMaxSends][kMaxSegFields + 1];
+  // On a model error: the failing instruction and the offending value.
+  int error_pc = -1;
+  int64_t error_value = 0;
+};
+
+ExecStatus run_code(const Code& code, ExecContext& ctx);
+
+}  // namespace tcpmc

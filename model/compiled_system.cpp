@@ -1,0 +1,380 @@
+#include "compiled_system.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tcpmc {
+namespace {
+
+using Op = ir::Expr::Op;
+
+// Compiles IR expressions and statements into bytecode for one endpoint's instance of a rule
+// (or, with ep = -1, for a property, where only A./B. references occur).
+class Compiler {
+ public:
+  Compiler(const ir::Model& m, const StateLayout& l, int ep, Code& out) : m_(m), l_(l), ep_(ep), c_(out) {
+    mask_ = m.seq_bits > 0 ? (1 << m.seq_bits) - 1 : 1;
+  }
+
+  void expr(const ir::Expr& e) {
+    switch (e.op) {
+      case Op::Const: emit(Opc::Const, e.range, static_cast<int32_t>(e.value)); return;
+      case Op::EpVar: emit(Opc::Load, e.range, l_.ep_var(who(e), e.index)); return;
+      case Op::GlobalVar: emit(Opc::Load, e.range, l_.global_var(e.index)); return;
+      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); return;
+      case Op::Param: emit(Opc::LoadParam, e.range, e.index); return;
+      case Op::SelfId: emit(Opc::Const, e.range, ep_); return;
+      case Op::TimerExpired:
+        emit(Opc::Load, e.range, l_.timer(who(e), e.index));
+        emit(Opc::Const, e.range, kTimerExpired);
+        emit(Opc::Eq, e.range);
+        return;
+      case Op::TimerRunning:
+        emit(Opc::Const, e.range, kTimerBias);
+        emit(Opc::Load, e.range, l_.timer(who(e), e.index));
+        emit(Opc::Le, e.range);
+        return;
+      case Op::Not: expr(e.args[0]); emit(Opc::Not, e.range); return;
+      case Op::Neg: expr(e.args[0]); emit(Opc::Neg, e.range); return;
+      case Op::And:
+      case Op::Or:
+      case Op::Implies: {
+        expr(e.args[0]);
+        if (e.op == Op::Implies) emit(Opc::Not, e.range);
+        int j = emit(e.op == Op::And ? Opc::JumpIfFalseKeep : Opc::JumpIfTrueKeep, e.range);
+        expr(e.args[1]);
+        c_.instrs[j].a = here();
+        return;
+      }
+      case Op::Ite: {
+        expr(e.args[0]);
+        int jf = emit(Opc::JumpIfFalse, e.range);
+        expr(e.args[1]);
+        int je = emit(Opc::Jump, e.range);
+        c_.instrs[jf].a = here();
+        expr(e.args[2]);
+        c_.instrs[je].a = here();
+        return;
+      }
+      default: break;
+    }
+    expr(e.args[0]);
+    expr(e.args[1]);
+    Opc o;
+    switch (e.op) {
+      case Op::Add: o = Opc::Add; break;
+      case Op::Sub: o = Opc::Sub; break;
+      case Op::Mul: o = Opc::Mul; break;
+      case Op::Div: o = Opc::Div; break;
+      case Op::Mod: o = Opc::Mod; break;
+      case Op::SeqAdd: o = Opc::SeqAdd; break;
+      case Op::SeqSub: case Op::SeqDist: o = Opc::SeqSub; break;
+      case Op::SeqLt: o = Opc::SeqLt; break;
+      case Op::SeqLe: o = Opc::SeqLe; break;
+      case Op::Lt: o = Opc::Lt; break;
+      case Op::Le: o = Opc::Le; break;
+      case Op::Eq: o = Opc::Eq; break;
+      case Op::Ne: o = Opc::Ne; break;
+      default: throw std::logic_error("compile: unexpected operator");
+    }
+    emit(o, e.range, 0, mask_);
+  }
+
+  void store(int slot, const ir::Type& t, SourceRange r) {
+    if (t.kind == ir::Type::Kind::Seq)
+      emit(Opc::StoreSeq, r, slot, mask_);
+    else
+      emit(Opc::Store, r, slot, static_cast<int32_t>(t.lo), static_cast<int32_t>(t.hi));
+  }
+
+  void stmts(const std::vector<ir::Stmt>& body) {
+    for (const auto& s : body) stmt(s);
+  }
+
+  void stmt(const ir::Stmt& s) {
+    switch (s.kind) {
+      case ir::Stmt::Kind::AssignEp:
+        expr(s.value);
+        store(l_.ep_var(ep_, s.index), m_.endpoint_vars[s.index].type, s.range);
+        return;
+      case ir::Stmt::Kind::AssignGlobal:
+        expr(s.value);
+        store(l_.global_var(s.index), m_.global_vars[s.index].type, s.range);
+        return;
+      case ir::Stmt::Kind::Send: {
+        int nf = static_cast<int>(m_.seg_fields.size());
+        for (int f = 0; f < nf; ++f) {
+          const ir::Expr* v = nullptr;
+          for (const auto& [fi, fe] : s.fields)
+            if (fi == f) v = &fe;
+          if (!v) {
+            emit(Opc::Const, s.range, 0);
+            continue;
+          }
+          expr(*v);
+          const ir::Type& t = m_.seg_fields[f].type;
+          if (t.kind == ir::Type::Kind::Seq)
+            emit(Opc::Mask, v->range, 0, mask_);
+          else
+            emit(Opc::Check, v->range, static_cast<int32_t>(t.lo), static_cast<int32_t>(t.hi));
+        }
+        emit(Opc::Send, s.range, l_.chan_count(ep_), l_.capacity(), nf);
+        return;
+      }
+      case ir::Stmt::Kind::TimerStart:
+        emit(Opc::TimerSet, s.range, l_.timer(ep_, s.index), static_cast<int32_t>(s.value.value) + kTimerBias);
+        return;
+      case ir::Stmt::Kind::TimerStop:
+        emit(Opc::TimerSet, s.range, l_.timer(ep_, s.index), kTimerStopped);
+        return;
+      case ir::Stmt::Kind::If: {
+        expr(s.value);
+        int jf = emit(Opc::JumpIfFalse, s.range);
+        stmts(s.then_body);
+        if (s.else_body.empty()) {
+          c_.instrs[jf].a = here();
+          return;
+        }
+        int je = emit(Opc::Jump, s.range);
+        c_.instrs[jf].a = here();
+        stmts(s.else_body);
+        c_.instrs[je].a = here();
+        return;
+      }
+    }
+  }
+
+  void finish() { emit(Opc::Halt, {}); }
+
+ private:
+  const ir::Model& m_;
+  const StateLayout& l_;
+  int ep_;
+  Code& c_;
+  int32_t mask_;
+
+  int who(const ir::Expr& e) const {
+    if (e.who == ir::Who::A) return 0;
+    if (e.who == ir::Who::B) return 1;
+    if (ep_ < 0) throw std::logic_error("compile: self reference outside a rule");
+    return ep_;
+  }
+  int here() const { return static_cast<int>(c_.instrs.size()); }
+  int emit(Opc op, SourceRange r, int32_t a = 0, int32_t b = 0, int32_t c = 0) {
+    c_.instrs.push_back(Instr{op, a, b, c});
+    c_.ranges.push_back(r);
+    return here() - 1;
+  }
+};
+
+int expr_depth(const ir::Expr& e) {
+  int d = 0;
+  for (const auto& a : e.args) d = std::max(d, expr_depth(a));
+  return d + 1;
+}
+
+}  // namespace
+
+CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& faults)
+    : model_(model), faults_(faults), layout_(model, faults) {
+  seq_mask_ = model.seq_bits > 0 ? (1 << model.seq_bits) - 1 : 1;
+  for (int ep = 0; ep < 2; ++ep) {
+    for (size_t r = 0; r < model.rules.size(); ++r) {
+      const ir::Rule& rule = model.rules[r];
+      RuleInstance ri;
+      ri.rule = static_cast<int>(r);
+      ri.ep = ep;
+      ri.kind = rule.kind;
+      Compiler g(model, layout_, ep, ri.guard);
+      g.expr(rule.guard);
+      g.finish();
+      Compiler b(model, layout_, ep, ri.body);
+      b.stmts(rule.body);
+      b.finish();
+      if (rule.kind == ir::Rule::Kind::Timeout) ri.timer_slot = layout_.timer(ep, rule.timer);
+      for (const auto& p : rule.params)
+        ri.param_ranges.emplace_back(static_cast<int32_t>(p.type.lo), static_cast<int32_t>(p.type.hi));
+      int idx = static_cast<int>(instances_.size());
+      instances_.push_back(std::move(ri));
+      switch (rule.kind) {
+        case ir::Rule::Kind::Call: calls_.push_back(idx); break;
+        case ir::Rule::Kind::Recv: recvs_[ep].push_back(idx); break;
+        case ir::Rule::Kind::Timeout: timeouts_.push_back(idx); break;
+      }
+    }
+  }
+  // Interleave A's and B's calls and timeouts in rule order, so that exploration order reads naturally.
+  auto by_rule = [&](int a, int b) {
+    const auto &x = instances_[a], &y = instances_[b];
+    return x.rule != y.rule ? x.rule < y.rule : x.ep < y.ep;
+  };
+  std::sort(calls_.begin(), calls_.end(), by_rule);
+  std::sort(timeouts_.begin(), timeouts_.end(), by_rule);
+  for (const auto& p : model.properties) {
+    if (expr_depth(p.expr) > kStackSize / 2) throw std::runtime_error("property '" + p.name + "' is nested too deeply");
+    Code c;
+    Compiler pc(model, layout_, -1, c);
+    pc.expr(p.expr);
+    pc.finish();
+    properties_.push_back(std::move(c));
+  }
+}
+
+void CompiledSystem::initial_state(int32_t* out) const {
+  std::fill(out, out + layout_.num_slots(), 0);
+  for (int ep = 0; ep < 2; ++ep)
+    for (size_t v = 0; v < model_.endpoint_vars.size(); ++v)
+      out[layout_.ep_var(ep, static_cast<int>(v))] = static_cast<int32_t>(model_.endpoint_vars[v].init);
+  for (size_t g = 0; g < model_.global_vars.size(); ++g)
+    out[layout_.global_var(static_cast<int>(g))] = static_cast<int32_t>(model_.global_vars[g].init);
+}
+
+Scratch CompiledSystem::make_scratch() const {
+  Scratch sc;
+  sc.next.assign(layout_.num_slots(), 0);
+  sc.blocked.assign(instances_.size(), 0);
+  return sc;
+}
+
+bool CompiledSystem::property_holds(int p, const int32_t* state) const {
+  ExecContext ctx;
+  ctx.state = const_cast<int32_t*>(state);  // property code only loads
+  ExecStatus st = run_code(properties_[p], ctx);
+  return st == ExecStatus::Ok && ctx.result != 0;
+}
+
+bool CompiledSystem::eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg,
+                                const int32_t* params, Scratch& sc) const {
+  ExecContext& ctx = sc.ctx;
+  ctx.state = const_cast<int32_t*>(state);  // guard code only loads
+  ctx.seg = seg;
+  ctx.params = params;
+  ExecStatus st = run_code(ri.guard, ctx);
+  if (st != ExecStatus::Ok) {
+    if (!sc.has_error) {
+      sc.has_error = true;
+      sc.error = ModelError{};
+      sc.error.label.inst = -2;
+      sc.error.status = st;
+      sc.error.where = ri.guard.ranges[ctx.error_pc];
+      sc.error.value = ctx.error_value;
+    }
+    return false;
+  }
+  return ctx.result != 0;
+}
+
+bool CompiledSystem::exec_body(const RuleInstance& ri, int32_t* next, const int32_t* seg, const int32_t* params,
+                               Scratch& sc) const {
+  ExecContext& ctx = sc.ctx;
+  ctx.state = next;
+  ctx.seg = seg;
+  ctx.params = params;
+  ctx.nsent = 0;
+  ExecStatus st = run_code(ri.body, ctx);
+  if (st == ExecStatus::Ok) {
+    sc.label.nsent = ctx.nsent;
+    for (int i = 0; i < ctx.nsent; ++i)
+      std::memcpy(sc.label.sent[i], ctx.sent[i], sizeof(int32_t) * layout_.seg_stride());
+    return true;
+  }
+  if (st == ExecStatus::Blocked) {
+    ++sc.blocked[&ri - instances_.data()];
+    return false;
+  }
+  if (!sc.has_error) {
+    sc.has_error = true;
+    sc.error = ModelError{};
+    sc.error.label.inst = -2;
+    sc.error.status = st;
+    sc.error.where = ri.body.ranges[ctx.error_pc];
+    sc.error.value = ctx.error_value;
+  }
+  return false;
+}
+
+bool CompiledSystem::same_segment(const int32_t* s, int chan, int p, int q) const {
+  return std::memcmp(s + layout_.seg_base(chan, p), s + layout_.seg_base(chan, q),
+                     sizeof(int32_t) * layout_.seg_stride()) == 0;
+}
+
+void CompiledSystem::remove_segment(int32_t* s, int chan, int pos) const {
+  int& count = s[layout_.chan_count(chan)];
+  const int stride = layout_.seg_stride();
+  int32_t* base = s + layout_.seg_base(chan, 0);
+  std::memmove(base + pos * stride, base + (pos + 1) * stride, sizeof(int32_t) * stride * (count - pos - 1));
+  std::fill(base + (count - 1) * stride, base + count * stride, 0);
+  --count;
+}
+
+bool CompiledSystem::insert_copy(int32_t* s, int chan, int pos) const {
+  int& count = s[layout_.chan_count(chan)];
+  if (count >= layout_.capacity()) return false;
+  const int stride = layout_.seg_stride();
+  int32_t* base = s + layout_.seg_base(chan, 0);
+  // The copy travels right behind the original (in FIFO order it arrives next).
+  std::memmove(base + (pos + 1) * stride, base + pos * stride, sizeof(int32_t) * stride * (count - pos));
+  ++count;
+  return true;
+}
+
+void CompiledSystem::canonicalize(int32_t* s) const {
+  if (!faults_.reorder) return;
+  const int stride = layout_.seg_stride();
+  for (int chan = 0; chan < 2; ++chan) {
+    const int count = s[layout_.chan_count(chan)];
+    int32_t* base = s + layout_.seg_base(chan, 0);
+    // Insertion sort of `count` records (capacity is small).
+    for (int i = 1; i < count; ++i) {
+      int32_t tmp[kMaxSegFields + 1];
+      std::memcpy(tmp, base + i * stride, sizeof(int32_t) * stride);
+      int j = i - 1;
+      while (j >= 0 && std::lexicographical_compare(tmp, tmp + stride, base + j * stride, base + (j + 1) * stride)) {
+        std::memcpy(base + (j + 1) * stride, base + j * stride, sizeof(int32_t) * stride);
+        --j;
+      }
+      std::memcpy(base + (j + 1) * stride, tmp, sizeof(int32_t) * stride);
+    }
+  }
+}
+
+bool CompiledSystem::any_timer_expired(const int32_t* s) const {
+  for (int ep = 0; ep < 2; ++ep)
+    for (int t = 0; t < layout_.num_timers(); ++t)
+      if (s[layout_.timer(ep, t)] == kTimerExpired) return true;
+  return false;
+}
+
+bool CompiledSystem::tick(const int32_t* s, int32_t* next) const {
+  const int n = layout_.num_slots();
+  std::memcpy(next, s, sizeof(int32_t) * n);
+  bool changed = false;
+  for (int ep = 0; ep < 2; ++ep)
+    for (int t = 0; t < layout_.num_timers(); ++t) {
+      int32_t& v = next[layout_.timer(ep, t)];
+      if (v >= kTimerBias) {
+        --v;  // kTimerBias (0 ticks left) becomes kTimerExpired
+        changed = true;
+      }
+    }
+  const int stride = layout_.seg_stride();
+  const int age = stride - 1;
+  for (int chan = 0; chan < 2; ++chan) {
+    int count = next[layout_.chan_count(chan)];
+    for (int pos = 0; pos < count;) {
+      int32_t* rec = next + layout_.seg_base(chan, pos);
+      changed = true;
+      if (rec[age] >= model_.msl) {
+        remove_segment(next, chan, pos);
+        --count;
+      } else {
+        ++rec[age];
+        ++pos;
+      }
+    }
+  }
+  if (changed) canonicalize(next);
+  return changed;
+}
+
+}  // namespace tcpmc

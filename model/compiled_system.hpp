@@ -1,0 +1,257 @@
+// The compiled transition system: the narrow interface between a model and the engines.
+//
+// Engines see only this: the state layout, the initial state, the successors of a state (each
+// with a Label saying which rule fired, with what parameters, on which segment), and property
+// predicates. It is built from the typed IR and a run's fault budget. Successor generation runs
+// compiled bytecode over unpacked states and a caller-owned Scratch: no allocation and no virtual
+// call per state; `successors` is a template so the engine's callback inlines.
+//
+// Semantics (see model/LANGUAGE.md): application calls, segment arrival (first matching recv rule
+// takes the segment; any in-flight segment with reordering, the oldest without), urgent timeouts,
+// loss and duplication within their budgets, and a tick that ages segments (dropping those older
+// than MSL) and counts timers down, only when no timer has expired, and only if it changes something.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bytecode.hpp"
+#include "ir.hpp"
+#include "state_layout.hpp"
+
+namespace tcpmc {
+
+constexpr int kMaxParams = 4;
+
+struct RuleInstance {
+  int rule = -1;   // index into model.rules
+  int ep = 0;      // 0 = A, 1 = B
+  ir::Rule::Kind kind = ir::Rule::Kind::Call;
+  Code guard, body;
+  int timer_slot = -1;  // Timeout
+  std::vector<std::pair<int32_t, int32_t>> param_ranges;
+};
+
+struct Label {
+  enum class Kind : uint8_t { Call, Recv, Unhandled, Timeout, Loss, Dup, Tick };
+  Kind kind = Kind::Tick;
+  uint8_t ep = 0;     // acting endpoint (Call/Recv/Timeout), or the channel's sender (Loss/Dup)
+  int inst = -1;      // rule instance (Call/Recv/Timeout)
+  int32_t params[kMaxParams] = {0, 0, 0, 0};
+  int pos = -1;       // segment position in its channel (Recv/Unhandled/Loss/Dup)
+  int32_t seg[kMaxSegFields + 1];  // the segment taken, lost or duplicated (fields, age)
+  int nsent = 0;
+  int32_t sent[kMaxSends][kMaxSegFields + 1];
+};
+
+// A model error met while computing a successor: a value out of its declared range or a division by zero.
+struct ModelError {
+  Label label;
+  ExecStatus status = ExecStatus::Ok;
+  SourceRange where;
+  int64_t value = 0;
+};
+
+struct Scratch {
+  std::vector<int32_t> next;
+  ExecContext ctx;
+  Label label;
+  int32_t params[kMaxParams];
+  std::vector<uint64_t> blocked;  // per rule instance: times a full channel blocked it
+  bool has_error = false;
+  ModelError error;
+};
+
+class CompiledSystem {
+ public:
+  CompiledSystem(const ir::Model& model, const ir::FaultBudget& faults);
+
+  const ir::Model& model() const { return model_; }
+  const ir::FaultBudget& faults() const { return faults_; }
+  const StateLayout& layout() const { return layout_; }
+  const std::vector<RuleInstance>& instances() const { return instances_; }
+  int state_slot(int ep) const { return layout_.ep_var(ep, model_.state_var); }
+
+  void initial_state(int32_t* out) const;
+  Scratch make_scratch() const;
+
+  // Evaluates property p's predicate on an unpacked state.
+  bool property_holds(int p, const int32_t* state) const;
+
+  // Calls emit(const Label&, const int32_t* next) for every successor of `state`, in a fixed
+  // order. A model error stops nothing: it is recorded in scratch.error (first one only) and
+  // that transition is skipped; engines report it.
+  template <class Emit>
+  void successors(const int32_t* state, Scratch& sc, Emit&& emit) const;
+
+ private:
+  const ir::Model& model_;
+  ir::FaultBudget faults_;
+  StateLayout layout_;
+  std::vector<RuleInstance> instances_;
+  std::vector<int> calls_, timeouts_;
+  std::vector<int> recvs_[2];
+  std::vector<Code> properties_;
+  int seq_mask_ = 0;
+
+  bool eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg, const int32_t* params,
+                  Scratch& sc) const;
+  bool exec_body(const RuleInstance& ri, int32_t* next, const int32_t* seg, const int32_t* params, Scratch& sc) const;
+  void canonicalize(int32_t* s) const;
+  void remove_segment(int32_t* s, int chan, int pos) const;
+  bool insert_copy(int32_t* s, int chan, int pos) const;
+  bool tick(const int32_t* s, int32_t* next) const;
+  bool any_timer_expired(const int32_t* s) const;
+  bool same_segment(const int32_t* s, int chan, int p, int q) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+template <class Emit>
+void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) const {
+  const int n = layout_.num_slots();
+  int32_t* next = sc.next.data();
+  Label& L = sc.label;
+  const int stride = layout_.seg_stride();
+
+  // 1. Application calls, once per parameter value.
+  for (int ii : calls_) {
+    const RuleInstance& ri = instances_[ii];
+    const int np = static_cast<int>(ri.param_ranges.size());
+    for (int k = 0; k < np; ++k) sc.params[k] = ri.param_ranges[k].first;
+    for (;;) {
+      if (eval_guard(ri, s, nullptr, sc.params, sc)) {
+        std::memcpy(next, s, sizeof(int32_t) * n);
+        if (exec_body(ri, next, nullptr, sc.params, sc)) {
+          L.kind = Label::Kind::Call;
+          L.ep = static_cast<uint8_t>(ri.ep);
+          L.inst = ii;
+          for (int k = 0; k < np; ++k) L.params[k] = sc.params[k];
+          L.pos = -1;
+          canonicalize(next);
+          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+        } else if (sc.has_error && sc.error.label.inst == -2) {
+          sc.error.label.kind = Label::Kind::Call;
+          sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+          sc.error.label.inst = ii;
+          for (int k = 0; k < np; ++k) sc.error.label.params[k] = sc.params[k];
+        }
+      }
+      int k = 0;
+      while (k < np && ++sc.params[k] > ri.param_ranges[k].second) {
+        sc.params[k] = ri.param_ranges[k].first;
+        ++k;
+      }
+      if (k == np) break;
+    }
+  }
+
+  // 2. Segment arrival at endpoint `ep` from channel peer→ep (channel index = sender).
+  for (int ep = 0; ep < 2; ++ep) {
+    const int chan = 1 - ep;
+    const int count = s[layout_.chan_count(chan)];
+    const int last = faults_.reorder ? count : (count > 0 ? 1 : 0);
+    for (int pos = 0; pos < last; ++pos) {
+      if (pos > 0 && same_segment(s, chan, pos - 1, pos)) continue;
+      const int32_t* seg = s + layout_.seg_base(chan, pos);
+      int matched = -1;
+      for (int ii : recvs_[ep])
+        if (eval_guard(instances_[ii], s, seg, nullptr, sc)) {
+          matched = ii;
+          break;
+        }
+      std::memcpy(next, s, sizeof(int32_t) * n);
+      std::memcpy(L.seg, seg, sizeof(int32_t) * stride);
+      remove_segment(next, chan, pos);
+      L.ep = static_cast<uint8_t>(ep);
+      L.pos = pos;
+      if (matched >= 0) {
+        if (!exec_body(instances_[matched], next, L.seg, nullptr, sc)) {
+          if (sc.has_error && sc.error.label.inst == -2) {
+            sc.error.label.kind = Label::Kind::Recv;
+            sc.error.label.ep = static_cast<uint8_t>(ep);
+            sc.error.label.inst = matched;
+            sc.error.label.pos = pos;
+            std::memcpy(sc.error.label.seg, seg, sizeof(int32_t) * stride);
+          }
+          continue;
+        }
+        L.kind = Label::Kind::Recv;
+        L.inst = matched;
+      } else {
+        L.kind = Label::Kind::Unhandled;
+        L.inst = -1;
+        L.nsent = 0;
+      }
+      canonicalize(next);
+      emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+    }
+  }
+
+  // 3. Timeouts.
+  for (int ii : timeouts_) {
+    const RuleInstance& ri = instances_[ii];
+    if (s[ri.timer_slot] != kTimerExpired) continue;
+    if (!eval_guard(ri, s, nullptr, nullptr, sc)) continue;
+    std::memcpy(next, s, sizeof(int32_t) * n);
+    next[ri.timer_slot] = kTimerStopped;
+    if (!exec_body(ri, next, nullptr, nullptr, sc)) {
+      if (sc.has_error && sc.error.label.inst == -2) {
+        sc.error.label.kind = Label::Kind::Timeout;
+        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+        sc.error.label.inst = ii;
+      }
+      continue;
+    }
+    L.kind = Label::Kind::Timeout;
+    L.ep = static_cast<uint8_t>(ri.ep);
+    L.inst = ii;
+    L.pos = -1;
+    canonicalize(next);
+    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  }
+
+  // 4. Faults: loss and duplication within their budgets.
+  const bool can_lose = s[layout_.loss_slot()] < faults_.loss;
+  const bool can_dup = s[layout_.dup_slot()] < faults_.dup;
+  if (can_lose || can_dup) {
+    for (int chan = 0; chan < 2; ++chan) {
+      const int count = s[layout_.chan_count(chan)];
+      for (int pos = 0; pos < count; ++pos) {
+        if (pos > 0 && same_segment(s, chan, pos - 1, pos)) continue;
+        std::memcpy(L.seg, s + layout_.seg_base(chan, pos), sizeof(int32_t) * stride);
+        L.ep = static_cast<uint8_t>(chan);
+        L.pos = pos;
+        L.inst = -1;
+        L.nsent = 0;
+        if (can_lose) {
+          std::memcpy(next, s, sizeof(int32_t) * n);
+          remove_segment(next, chan, pos);
+          ++next[layout_.loss_slot()];
+          L.kind = Label::Kind::Loss;
+          canonicalize(next);
+          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+        }
+        if (can_dup && count < layout_.capacity()) {
+          std::memcpy(next, s, sizeof(int32_t) * n);
+          insert_copy(next, chan, pos);
+          ++next[layout_.dup_slot()];
+          L.kind = Label::Kind::Dup;
+          canonicalize(next);
+          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+        }
+      }
+    }
+  }
+
+  // 5. Time.
+  if (!any_timer_expired(s) && tick(s, next)) {
+    L.kind = Label::Kind::Tick;
+    L.inst = -1;
+    L.pos = -1;
+    L.nsent = 0;
+    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  }
+}
+
+}  // namespace tcpmc

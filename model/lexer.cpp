@@ -1,0 +1,161 @@
+#include "lexer.hpp"
+
+#include <cctype>
+
+namespace tcpmc {
+
+const char* token_name(Tok t) {
+  switch (t) {
+    case Tok::End: return "end of file";
+    case Tok::Ident: return "identifier";
+    case Tok::Int: return "number";
+    case Tok::String: return "string";
+    case Tok::LBrace: return "'{'";
+    case Tok::RBrace: return "'}'";
+    case Tok::LParen: return "'('";
+    case Tok::RParen: return "')'";
+    case Tok::Comma: return "','";
+    case Tok::Colon: return "':'";
+    case Tok::Semi: return "';'";
+    case Tok::Dot: return "'.'";
+    case Tok::DotDot: return "'..'";
+    case Tok::Assign: return "':='";
+    case Tok::Eq: return "'='";
+    case Tok::EqEq: return "'=='";
+    case Tok::NotEq: return "'!='";
+    case Tok::Lt: return "'<'";
+    case Tok::Le: return "'<='";
+    case Tok::Gt: return "'>'";
+    case Tok::Ge: return "'>='";
+    case Tok::Plus: return "'+'";
+    case Tok::Minus: return "'-'";
+    case Tok::Star: return "'*'";
+    case Tok::Slash: return "'/'";
+    case Tok::Percent: return "'%'";
+    case Tok::Bang: return "'!'";
+    case Tok::AndAnd: return "'&&'";
+    case Tok::OrOr: return "'||'";
+    case Tok::Arrow: return "'->'";
+    case Tok::Pipe: return "'|'";
+  }
+  return "token";
+}
+
+std::vector<Token> lex(const SourceFile& file, Diagnostics& diags) {
+  std::vector<Token> out;
+  const std::string& s = file.text();
+  uint32_t i = 0, n = static_cast<uint32_t>(s.size());
+  auto make = [&](Tok k, uint32_t b, uint32_t e) {
+    Token t;
+    t.kind = k;
+    t.range = {&file, b, e};
+    out.push_back(std::move(t));
+  };
+  while (i < n) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { ++i; continue; }
+    if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+      while (i < n && s[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      uint32_t b = i;
+      i += 2;
+      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) ++i;
+      if (i + 1 >= n) {
+        diags.error({&file, b, b + 2}, "unterminated comment");
+        i = n;
+      } else {
+        i += 2;
+      }
+      continue;
+    }
+    uint32_t b = i;
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+      make(Tok::Ident, b, i);
+      out.back().text = s.substr(b, i - b);
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+      bool bad = i < n && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_');
+      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+      make(Tok::Int, b, i);
+      out.back().text = s.substr(b, i - b);
+      if (bad) {
+        diags.error({&file, b, i}, "malformed number '" + out.back().text + "'");
+      } else if (i - b > 9) {
+        diags.error({&file, b, i}, "number '" + out.back().text + "' is too large (at most 999999999)");
+      } else {
+        out.back().value = std::stoll(out.back().text);
+      }
+      continue;
+    }
+    if (c == '"') {
+      ++i;
+      while (i < n && s[i] != '"' && s[i] != '\n') ++i;
+      if (i >= n || s[i] != '"') {
+        diags.error({&file, b, i}, "unterminated string");
+        make(Tok::String, b, i);
+        out.back().text = s.substr(b + 1, i - b - 1);
+        continue;
+      }
+      ++i;
+      make(Tok::String, b, i);
+      out.back().text = s.substr(b + 1, i - b - 2);
+      continue;
+    }
+    auto two = [&](char a, char b2) { return c == a && i + 1 < n && s[i + 1] == b2; };
+    Tok k;
+    uint32_t len = 1;
+    if (two(':', '=')) { k = Tok::Assign; len = 2; }
+    else if (two('=', '=')) { k = Tok::EqEq; len = 2; }
+    else if (two('!', '=')) { k = Tok::NotEq; len = 2; }
+    else if (two('<', '=')) { k = Tok::Le; len = 2; }
+    else if (two('>', '=')) { k = Tok::Ge; len = 2; }
+    else if (two('&', '&')) { k = Tok::AndAnd; len = 2; }
+    else if (two('|', '|')) { k = Tok::OrOr; len = 2; }
+    else if (two('-', '>')) { k = Tok::Arrow; len = 2; }
+    else if (two('.', '.')) { k = Tok::DotDot; len = 2; }
+    else {
+      switch (c) {
+        case '{': k = Tok::LBrace; break;
+        case '}': k = Tok::RBrace; break;
+        case '(': k = Tok::LParen; break;
+        case ')': k = Tok::RParen; break;
+        case ',': k = Tok::Comma; break;
+        case ':': k = Tok::Colon; break;
+        case ';': k = Tok::Semi; break;
+        case '.': k = Tok::Dot; break;
+        case '=': k = Tok::Eq; break;
+        case '<': k = Tok::Lt; break;
+        case '>': k = Tok::Gt; break;
+        case '+': k = Tok::Plus; break;
+        case '-': k = Tok::Minus; break;
+        case '*': k = Tok::Star; break;
+        case '/': k = Tok::Slash; break;
+        case '%': k = Tok::Percent; break;
+        case '!': k = Tok::Bang; break;
+        case '|': k = Tok::Pipe; break;
+        default: {
+          unsigned char uc = static_cast<unsigned char>(c);
+          std::string shown = std::isprint(uc) ? std::string("'") + c + "'" : "byte 0x" + [&] {
+            const char* hex = "0123456789abcdef";
+            return std::string{hex[uc >> 4], hex[uc & 15]};
+          }();
+          if (c == '&') shown += " (did you mean '&&'?)";
+          diags.error({&file, b, b + 1}, "unexpected character " + shown);
+          ++i;
+          continue;
+        }
+      }
+    }
+    i += len;
+    make(k, b, i);
+  }
+  make(Tok::End, n, n);
+  return out;
+}
+
+}  // namespace tcpmc

@@ -1,0 +1,31 @@
+// Lexer: turns a spec's text into tokens. Keywords are lexed as identifiers; the parser gives
+// them meaning by context. Bad characters and malformed numbers become diagnostics and the
+// lexer carries on, so that one run reports several errors.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "diagnostics.hpp"
+
+namespace tcpmc {
+
+enum class Tok {
+  End, Ident, Int, String,
+  LBrace, RBrace, LParen, RParen, Comma, Colon, Semi, Dot, DotDot,
+  Assign /* := */, Eq /* = */, EqEq, NotEq, Lt, Le, Gt, Ge,
+  Plus, Minus, Star, Slash, Percent, Bang, AndAnd, OrOr, Arrow /* -> */, Pipe,
+};
+
+const char* token_name(Tok t);
+
+struct Token {
+  Tok kind = Tok::End;
+  SourceRange range;
+  std::string text;    // identifier name, string contents, or number spelling
+  int64_t value = 0;   // for Int
+};
+
+std::vector<Token> lex(const SourceFile& file, Diagnostics& diags);
+
+}  // namespace tcpmc

@@ -1,0 +1,564 @@
+#include "parser.hpp"
+
+#include <set>
+
+namespace tcpmc {
+namespace {
+
+using namespace ast;
+
+const std::set<std::string> kTopKeywords = {"spec", "const", "enum", "endpoint", "ghost", "segment", "network",
+                                            "faults", "call", "recv", "timeout", "invariant", "stuck"};
+
+struct SyntaxError {};
+
+class Parser {
+ public:
+  Parser(std::vector<Token> toks, Diagnostics& d) : t_(std::move(toks)), diags_(d) {}
+
+  Spec parse() {
+    Spec spec;
+    while (!at(Tok::End)) {
+      size_t before = pos_;
+      try {
+        declaration(spec);
+      } catch (SyntaxError&) {
+        if (diags_.error_count() > 50) break;
+        if (pos_ == before) ++pos_;
+        while (!at(Tok::End) && !(at(Tok::Ident) && kTopKeywords.count(peek().text) && starts_line())) ++pos_;
+      }
+    }
+    return spec;
+  }
+
+ private:
+  std::vector<Token> t_;
+  size_t pos_ = 0;
+  Diagnostics& diags_;
+  int depth_ = 0;
+
+  const Token& peek(size_t k = 0) const { return t_[std::min(pos_ + k, t_.size() - 1)]; }
+  bool at(Tok k) const { return peek().kind == k; }
+  bool at_word(const char* w) const { return at(Tok::Ident) && peek().text == w; }
+  bool starts_line() const {
+    if (pos_ == 0) return true;
+    const Token& prev = t_[pos_ - 1];
+    const Token& cur = peek();
+    if (!cur.range.valid()) return true;
+    return cur.range.file->position(cur.range.begin).line != prev.range.file->position(prev.range.begin).line;
+  }
+  Token take() {
+    Token tok = peek();
+    if (pos_ < t_.size() - 1) ++pos_;
+    return tok;
+  }
+  bool accept(Tok k) {
+    if (!at(k)) return false;
+    take();
+    return true;
+  }
+  bool accept_word(const char* w) {
+    if (!at_word(w)) return false;
+    take();
+    return true;
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    const Token& tok = peek();
+    std::string found = tok.kind == Tok::Ident ? "'" + tok.text + "'" : token_name(tok.kind);
+    if (tok.kind == Tok::Int) found = "number " + tok.text;
+    diags_.error(tok.range, "expected " + what + ", found " + found);
+    throw SyntaxError{};
+  }
+  Token expect(Tok k, const std::string& what = "") {
+    if (!at(k)) fail(what.empty() ? token_name(k) : what);
+    return take();
+  }
+  Token expect_ident(const std::string& what) {
+    if (!at(Tok::Ident)) fail(what);
+    return take();
+  }
+  void expect_word(const char* w) {
+    if (!at_word(w)) fail(std::string("'") + w + "'");
+    take();
+  }
+  void skip_semis() {
+    while (accept(Tok::Semi)) {
+    }
+  }
+
+  void declaration(Spec& spec) {
+    skip_semis();
+    if (at(Tok::End)) return;
+    const Token& tok = peek();
+    if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
+      fail("a declaration (spec, const, enum, endpoint, ghost, segment, network, faults, call, recv, timeout, "
+           "invariant, stuck)");
+    std::string w = tok.text;
+    if (w == "spec") {
+      take();
+      spec.name = expect_ident("a spec name").text;
+      if (at(Tok::String)) spec.description = take().text;
+    } else if (w == "const") {
+      take();
+      ConstDecl c;
+      Token name = expect_ident("a constant name");
+      c.name = name.text;
+      c.range = name.range;
+      expect(Tok::Eq, "'='");
+      c.value = expr();
+      spec.consts.push_back(std::move(c));
+    } else if (w == "enum") {
+      take();
+      EnumDecl e;
+      Token name = expect_ident("an enum name");
+      e.name = name.text;
+      e.range = name.range;
+      expect(Tok::LBrace);
+      while (!at(Tok::RBrace)) {
+        Token m = expect_ident("an enum member");
+        e.members.emplace_back(m.text, m.range);
+        if (!accept(Tok::Comma)) break;
+      }
+      expect(Tok::RBrace, "',' or '}'");
+      spec.enums.push_back(std::move(e));
+    } else if (w == "endpoint" || w == "ghost") {
+      SourceRange r = take().range;
+      if (w == "endpoint") spec.endpoint_range = r;
+      expect(Tok::LBrace);
+      var_block(w == "endpoint" ? spec.endpoint_vars : spec.global_vars, w == "ghost", w == "endpoint");
+    } else if (w == "segment") {
+      spec.segment_range = take().range;
+      expect(Tok::LBrace);
+      while (true) {
+        skip_semis();
+        if (accept_word("flags")) {
+          do {
+            Token f = expect_ident("a flag name");
+            spec.flags.emplace_back(f.text, f.range);
+          } while (accept(Tok::Comma));
+          continue;
+        }
+        if (at(Tok::RBrace)) break;
+        spec.segment_fields.push_back(var_decl(false, false));
+      }
+      expect(Tok::RBrace);
+    } else if (w == "network" || w == "faults") {
+      SourceRange r = take().range;
+      if (w == "network") spec.network_range = r;
+      settings(w == "network" ? spec.network : spec.faults);
+    } else if (w == "call" || w == "recv" || w == "timeout") {
+      spec.rules.push_back(rule());
+    } else {
+      spec.properties.push_back(property());
+    }
+  }
+
+  void var_block(std::vector<VarDecl>& out, bool all_ghost, bool allow_timers) {
+    while (true) {
+      skip_semis();
+      if (at(Tok::RBrace) || at(Tok::End)) break;
+      out.push_back(var_decl(all_ghost, allow_timers));
+    }
+    expect(Tok::RBrace);
+  }
+
+  VarDecl var_decl(bool ghost, bool allow_timers) {
+    VarDecl v;
+    v.ghost = ghost;
+    if (at_word("ghost") && peek(1).kind == Tok::Ident) {
+      take();
+      v.ghost = true;
+    }
+    if (at_word("timer") && peek(1).kind == Tok::Ident) {
+      SourceRange tr = take().range;
+      Token name = take();
+      v.name = name.text;
+      v.range = name.range;
+      v.is_timer = true;
+      if (!allow_timers) diags_.error(tr, "timers are declared in the endpoint block");
+      return v;
+    }
+    Token name = expect_ident("a variable name");
+    v.name = name.text;
+    v.range = name.range;
+    expect(Tok::Colon, "':' and a type");
+    v.type = type_expr();
+    if (accept(Tok::Eq)) v.init = expr();
+    return v;
+  }
+
+  TypeExpr type_expr() {
+    TypeExpr t;
+    SourceRange start = peek().range;
+    ExprPtr lo = additive();
+    if (accept(Tok::DotDot)) {
+      t.kind = TypeExpr::Kind::Range;
+      t.hi = additive();
+      t.range = join(start, t.hi->range);
+      t.lo = std::move(lo);
+      return t;
+    }
+    if (lo->kind != Expr::Kind::Name) {
+      diags_.error(lo->range, "expected a type (bool, seq, an enum name, or LO..HI)");
+      throw SyntaxError{};
+    }
+    t.kind = TypeExpr::Kind::Named;
+    t.name = lo->name;
+    t.range = lo->range;
+    return t;
+  }
+
+  void settings(std::vector<Setting>& out) {
+    expect(Tok::LBrace);
+    while (true) {
+      skip_semis();
+      if (at(Tok::RBrace) || at(Tok::End)) break;
+      Setting s;
+      Token name = expect_ident("a setting name");
+      s.name = name.text;
+      s.range = name.range;
+      expect(Tok::Eq, "'='");
+      s.value = expr();
+      out.push_back(std::move(s));
+      accept(Tok::Comma);
+    }
+    expect(Tok::RBrace);
+  }
+
+  std::vector<std::pair<std::string, SourceRange>> name_list() {
+    std::vector<std::pair<std::string, SourceRange>> out;
+    do {
+      Token s = expect_ident("a state name");
+      out.emplace_back(s.text, s.range);
+    } while (accept(Tok::Comma));
+    return out;
+  }
+
+  Rule rule() {
+    Rule r;
+    Token kw = take();
+    r.kind = kw.text == "call" ? Rule::Kind::Call : kw.text == "recv" ? Rule::Kind::Recv : Rule::Kind::Timeout;
+    Token name = expect_ident("a rule name");
+    r.name = name.text;
+    r.name_range = name.range;
+    r.range = join(kw.range, name.range);
+    if (r.kind == Rule::Kind::Call) {
+      if (accept(Tok::LParen)) {
+        while (!at(Tok::RParen)) {
+          Param p;
+          Token pn = expect_ident("a parameter name");
+          p.name = pn.text;
+          p.range = pn.range;
+          expect(Tok::Colon, "':' and a type");
+          p.type = type_expr();
+          r.params.push_back(std::move(p));
+          if (!accept(Tok::Comma)) break;
+        }
+        expect(Tok::RParen, "',' or ')'");
+      }
+    } else if (r.kind == Rule::Kind::Recv) {
+      expect(Tok::LParen, "'(' and the segment's name, as in 'recv NAME(s)'");
+      Param p;
+      Token pn = expect_ident("the segment's name");
+      p.name = pn.text;
+      p.range = pn.range;
+      r.params.push_back(std::move(p));
+      expect(Tok::RParen);
+    } else {
+      expect_word("on");
+      Token tn = expect_ident("a timer name");
+      r.timer = tn.text;
+      r.timer_range = tn.range;
+    }
+    if (accept_word("in")) r.states = name_list();
+    if (accept_word("when")) r.guard = expr();
+    r.body = block();
+    return r;
+  }
+
+  std::vector<StmtPtr> block() {
+    expect(Tok::LBrace, "'{'");
+    std::vector<StmtPtr> out;
+    while (true) {
+      skip_semis();
+      if (at(Tok::RBrace) || at(Tok::End)) break;
+      out.push_back(statement());
+    }
+    expect(Tok::RBrace, "'}'");
+    return out;
+  }
+
+  StmtPtr statement() {
+    auto s = std::make_unique<Stmt>();
+    Token first = peek();
+    s->range = first.range;
+    if (accept_word("goto")) {
+      s->kind = Stmt::Kind::Goto;
+      Token n = expect_ident("a state name");
+      s->name = n.text;
+      s->name_range = n.range;
+    } else if (accept_word("send")) {
+      s->kind = Stmt::Kind::Send;
+      if (at(Tok::Ident)) {
+        do {
+          Token f = expect_ident("a flag name");
+          s->flags.emplace_back(f.text, f.range);
+        } while (accept(Tok::Pipe));
+      }
+      expect(Tok::LParen, "'(' and the segment's fields");
+      while (!at(Tok::RParen)) {
+        FieldInit fi;
+        Token fn = expect_ident("a segment field name");
+        fi.name = fn.text;
+        fi.range = fn.range;
+        expect(Tok::Eq, "'='");
+        fi.value = expr();
+        s->fields.push_back(std::move(fi));
+        if (!accept(Tok::Comma)) break;
+      }
+      expect(Tok::RParen, "',' or ')'");
+    } else if (at_word("timer") && peek(1).kind == Tok::Ident) {
+      take();
+      s->kind = Stmt::Kind::TimerStart;
+      Token n = take();
+      s->name = n.text;
+      s->name_range = n.range;
+      expect(Tok::Assign, "':='");
+      s->value = expr();
+    } else if (at_word("stop") && peek(1).kind == Tok::Ident) {
+      take();
+      s->kind = Stmt::Kind::TimerStop;
+      Token n = take();
+      s->name = n.text;
+      s->name_range = n.range;
+    } else if (accept_word("if")) {
+      s->kind = Stmt::Kind::If;
+      s->value = expr();
+      s->then_body = block();
+      if (accept_word("else")) {
+        if (at_word("if")) {
+          s->else_body.push_back(statement());
+        } else {
+          s->else_body = block();
+        }
+      }
+    } else if (at(Tok::Ident) && peek(1).kind == Tok::Assign) {
+      s->kind = Stmt::Kind::Assign;
+      Token n = take();
+      s->name = n.text;
+      s->name_range = n.range;
+      take();
+      s->value = expr();
+    } else if (at(Tok::Ident) && peek(1).kind == Tok::Eq) {
+      Token n = peek();
+      diags_.error(peek(1).range, "'=' is not an assignment; write '" + n.text + " := ...'");
+      throw SyntaxError{};
+    } else {
+      fail("a statement (NAME := EXPR, goto, send, timer, stop, if)");
+    }
+    return s;
+  }
+
+  Property property() {
+    Property p;
+    Token kw = take();
+    p.kind = kw.text == "invariant" ? Property::Kind::Invariant : Property::Kind::Stuck;
+    Token name = expect_ident("a property name");
+    p.name = name.text;
+    p.name_range = name.range;
+    p.range = join(kw.range, name.range);
+    expect_word("expect");
+    if (accept_word("hold")) {
+      p.expect_hold = true;
+    } else if (accept_word("violation")) {
+      p.expect_hold = false;
+    } else {
+      fail("'hold' or 'violation'");
+    }
+    expect(Tok::Colon, "':'");
+    p.expr = expr();
+    return p;
+  }
+
+  // ---- expressions ----
+  ExprPtr make(Expr::Kind k, SourceRange r) {
+    auto e = std::make_unique<Expr>();
+    e->kind = k;
+    e->range = r;
+    return e;
+  }
+  ExprPtr binary(std::string op, ExprPtr l, ExprPtr r) {
+    auto e = make(Expr::Kind::Binary, join(l->range, r->range));
+    e->name = std::move(op);
+    e->args.push_back(std::move(l));
+    e->args.push_back(std::move(r));
+    return e;
+  }
+
+  struct DepthGuard {
+    Parser& p;
+    explicit DepthGuard(Parser& p_) : p(p_) {
+      if (++p.depth_ > 200) {
+        p.diags_.error(p.peek().range, "expression nested too deeply");
+        --p.depth_;
+        throw SyntaxError{};
+      }
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+
+ public:
+  ExprPtr expr() {
+    DepthGuard g(*this);
+    ExprPtr l = or_expr();
+    if (accept(Tok::Arrow)) return binary("->", std::move(l), expr());
+    return l;
+  }
+
+ private:
+  ExprPtr or_expr() {
+    ExprPtr l = and_expr();
+    while (accept(Tok::OrOr)) l = binary("||", std::move(l), and_expr());
+    return l;
+  }
+  ExprPtr and_expr() {
+    ExprPtr l = cmp_expr();
+    while (accept(Tok::AndAnd)) l = binary("&&", std::move(l), cmp_expr());
+    return l;
+  }
+  ExprPtr cmp_expr() {
+    ExprPtr l = additive();
+    if (at_word("in") && peek(1).kind == Tok::LBrace) {
+      take();
+      take();
+      auto e = make(Expr::Kind::InSet, l->range);
+      e->args.push_back(std::move(l));
+      while (!at(Tok::RBrace)) {
+        e->args.push_back(expr());
+        if (!accept(Tok::Comma)) break;
+      }
+      Token close = expect(Tok::RBrace, "',' or '}'");
+      e->range = join(e->range, close.range);
+      return e;
+    }
+    static const std::pair<Tok, const char*> ops[] = {{Tok::EqEq, "=="}, {Tok::NotEq, "!="}, {Tok::Lt, "<"},
+                                                      {Tok::Le, "<="},   {Tok::Gt, ">"},     {Tok::Ge, ">="}};
+    for (auto [k, name] : ops) {
+      if (accept(k)) {
+        ExprPtr r = additive();
+        ExprPtr e = binary(name, std::move(l), std::move(r));
+        for (auto [k2, n2] : ops)
+          if (at(k2)) {
+            diags_.error(peek().range, "comparisons do not chain; use '&&'");
+            throw SyntaxError{};
+          }
+        return e;
+      }
+    }
+    if (at(Tok::Eq)) {
+      diags_.error(peek().range, "'=' is not a comparison; use '=='");
+      throw SyntaxError{};
+    }
+    return l;
+  }
+  ExprPtr additive() {
+    ExprPtr l = multiplicative();
+    while (at(Tok::Plus) || at(Tok::Minus)) {
+      std::string op = take().kind == Tok::Plus ? "+" : "-";
+      l = binary(op, std::move(l), multiplicative());
+    }
+    return l;
+  }
+  ExprPtr multiplicative() {
+    ExprPtr l = unary();
+    while (at(Tok::Star) || at(Tok::Slash) || at(Tok::Percent)) {
+      Tok k = take().kind;
+      l = binary(k == Tok::Star ? "*" : k == Tok::Slash ? "/" : "%", std::move(l), unary());
+    }
+    return l;
+  }
+  ExprPtr unary() {
+    DepthGuard g(*this);
+    if (at(Tok::Bang) || at(Tok::Minus)) {
+      Token op = take();
+      ExprPtr x = unary();
+      auto e = make(Expr::Kind::Unary, join(op.range, x->range));
+      e->name = op.kind == Tok::Bang ? "!" : "-";
+      e->args.push_back(std::move(x));
+      return e;
+    }
+    return postfix();
+  }
+  ExprPtr postfix() {
+    ExprPtr e = primary();
+    while (accept(Tok::Dot)) {
+      Token f = expect_ident("a field name");
+      auto fe = make(Expr::Kind::Field, join(e->range, f.range));
+      fe->name = f.text;
+      fe->name_range = f.range;
+      fe->args.push_back(std::move(e));
+      e = std::move(fe);
+    }
+    return e;
+  }
+  ExprPtr primary() {
+    const Token& tok = peek();
+    if (tok.kind == Tok::Int) {
+      Token t = take();
+      auto e = make(Expr::Kind::Int, t.range);
+      e->value = t.value;
+      return e;
+    }
+    if (accept(Tok::LParen)) {
+      ExprPtr e = expr();
+      expect(Tok::RParen, "')'");
+      return e;
+    }
+    if (tok.kind == Tok::Ident) {
+      if (tok.text == "true" || tok.text == "false") {
+        Token t = take();
+        auto e = make(Expr::Kind::Bool, t.range);
+        e->value = t.text == "true";
+        return e;
+      }
+      if (tok.text == "if") {
+        Token t = take();
+        auto e = make(Expr::Kind::IfThenElse, t.range);
+        e->args.push_back(expr());
+        expect_word("then");
+        e->args.push_back(expr());
+        expect_word("else");
+        e->args.push_back(expr());
+        e->range = join(e->range, e->args.back()->range);
+        return e;
+      }
+      Token t = take();
+      if (accept(Tok::LParen)) {
+        auto e = make(Expr::Kind::Call, t.range);
+        e->name = t.text;
+        e->name_range = t.range;
+        while (!at(Tok::RParen)) {
+          e->args.push_back(expr());
+          if (!accept(Tok::Comma)) break;
+        }
+        Token close = expect(Tok::RParen, "',' or ')'");
+        e->range = join(e->range, close.range);
+        return e;
+      }
+      auto e = make(Expr::Kind::Name, t.range);
+      e->name = t.text;
+      e->name_range = t.range;
+      return e;
+    }
+    fail("an expression");
+  }
+};
+
+}  // namespace
+
+ast::Spec parse_spec(const SourceFile& file, Diagnostics& diags) {
+  Parser p(lex(file, diags), diags);
+  return p.parse();
+}
+
+}  // namespace tcpmc

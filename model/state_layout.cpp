@@ -1,0 +1,81 @@
+#include "state_layout.hpp"
+
+namespace tcpmc {
+
+static uint8_t bits_for(int64_t lo, int64_t hi) {
+  uint64_t span = static_cast<uint64_t>(hi - lo);
+  uint8_t b = 0;
+  while (span > 0) {
+    ++b;
+    span >>= 1;
+  }
+  return b;
+}
+
+StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
+  auto add = [&](std::string name, int64_t lo, int64_t hi) {
+    Slot s;
+    s.name = std::move(name);
+    s.lo = lo;
+    s.hi = hi;
+    s.bits = bits_for(lo, hi);
+    slots_.push_back(std::move(s));
+  };
+  const char* ep_names[2] = {"A", "B"};
+  for (int ep = 0; ep < 2; ++ep) {
+    ep_base_[ep] = num_slots();
+    for (const auto& v : m.endpoint_vars) add(std::string(ep_names[ep]) + "." + v.name, v.type.lo, v.type.hi);
+  }
+  global_base_ = num_slots();
+  for (const auto& v : m.global_vars) add(v.name, v.type.lo, v.type.hi);
+  n_timers_ = static_cast<int>(m.timers.size());
+  for (int ep = 0; ep < 2; ++ep) {
+    timer_base_[ep] = num_slots();
+    for (const auto& t : m.timers) add(std::string(ep_names[ep]) + "." + t.name, 0, t.max_duration + kTimerBias);
+  }
+  loss_slot_ = num_slots();
+  add("losses", 0, faults.loss);
+  dup_slot_ = num_slots();
+  add("duplicates", 0, faults.dup);
+  capacity_ = m.capacity;
+  stride_ = static_cast<int>(m.seg_fields.size()) + 1;
+  const char* ch_names[2] = {"A->B", "B->A"};
+  for (int c = 0; c < 2; ++c) {
+    chan_base_[c] = num_slots();
+    add(std::string(ch_names[c]) + ".count", 0, capacity_);
+    for (int p = 0; p < capacity_; ++p) {
+      std::string pre = std::string(ch_names[c]) + "[" + std::to_string(p) + "].";
+      for (const auto& f : m.seg_fields) add(pre + f.name, std::min<int64_t>(f.type.lo, 0), f.type.hi);
+      add(pre + "age", 0, m.msl);
+    }
+  }
+  // Assign words without straddling.
+  int word = 0, used = 0;
+  for (auto& s : slots_) {
+    if (used + s.bits > 64) {
+      ++word;
+      used = 0;
+    }
+    s.word = static_cast<uint16_t>(word);
+    s.shift = static_cast<uint8_t>(used);
+    used += s.bits;
+  }
+  words_ = word + 1;
+}
+
+void StateLayout::pack(const int32_t* state, uint64_t* words) const {
+  for (int w = 0; w < words_; ++w) words[w] = 0;
+  const Slot* s = slots_.data();
+  for (size_t i = 0, n = slots_.size(); i < n; ++i)
+    words[s[i].word] |= static_cast<uint64_t>(state[i] - s[i].lo) << s[i].shift;
+}
+
+void StateLayout::unpack(const uint64_t* words, int32_t* state) const {
+  const Slot* s = slots_.data();
+  for (size_t i = 0, n = slots_.size(); i < n; ++i) {
+    uint64_t mask = s[i].bits == 64 ? ~uint64_t{0} : ((uint64_t{1} << s[i].bits) - 1);
+    state[i] = static_cast<int32_t>(static_cast<int64_t>((words[s[i].word] >> s[i].shift) & mask) + s[i].lo);
+  }
+}
+
+}  // namespace tcpmc

@@ -1,0 +1,69 @@
+// The packed state layout shared by every engine and output format.
+//
+// A state is a fixed array of int32 "slots" while an engine works on it (unpacked), and a fixed
+// number of 64-bit words when it is stored (packed). Slots, in order:
+//   endpoint variables of A, then of B; global ghost variables; timers of A, then of B;
+//   the loss and duplication budgets used so far; then each channel (A→B, B→A): a count and
+//   `capacity` segment records of (fields..., age). Unused segment records are all zero, and with
+//   reordering on, records are kept sorted, so equal states pack to equal words.
+// Timer slots encode 0 = stopped, 1 = expired, k >= 2 = running with k-2 ticks left.
+// A slot never straddles two words, so packing is one shift and one or per slot.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir.hpp"
+
+namespace tcpmc {
+
+constexpr int kMaxSegFields = 24;
+constexpr int kTimerStopped = 0;
+constexpr int kTimerExpired = 1;
+constexpr int kTimerBias = 2;
+
+struct Slot {
+  std::string name;
+  int64_t lo = 0, hi = 0;
+  uint8_t bits = 0;
+  uint16_t word = 0;
+  uint8_t shift = 0;
+};
+
+class StateLayout {
+ public:
+  StateLayout(const ir::Model& m, const ir::FaultBudget& faults);
+
+  int num_slots() const { return static_cast<int>(slots_.size()); }
+  int num_words() const { return words_; }
+  const Slot& slot(int i) const { return slots_[i]; }
+
+  int ep_var(int ep, int var) const { return ep_base_[ep] + var; }
+  int global_var(int g) const { return global_base_ + g; }
+  int timer(int ep, int t) const { return timer_base_[ep] + t; }
+  int num_timers() const { return n_timers_; }
+  int loss_slot() const { return loss_slot_; }
+  int dup_slot() const { return dup_slot_; }
+  int chan_count(int c) const { return chan_base_[c]; }
+  int seg_base(int c, int pos) const { return chan_base_[c] + 1 + pos * stride_; }
+  int seg_stride() const { return stride_; }       // fields + age
+  int num_seg_fields() const { return stride_ - 1; }
+  int capacity() const { return capacity_; }
+
+  void pack(const int32_t* state, uint64_t* words) const;
+  void unpack(const uint64_t* words, int32_t* state) const;
+
+ private:
+  std::vector<Slot> slots_;
+  int words_ = 0;
+  int ep_base_[2] = {0, 0};
+  int global_base_ = 0;
+  int timer_base_[2] = {0, 0};
+  int n_timers_ = 0;
+  int loss_slot_ = 0, dup_slot_ = 0;
+  int chan_base_[2] = {0, 0};
+  int stride_ = 1;
+  int capacity_ = 0;
+};
+
+}  // namespace tcpmc
