@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 namespace tcpmc {
 
@@ -14,6 +15,38 @@ const char* verdict_name(Verdict v) {
   return "?";
 }
 
+namespace {
+
+// What expanding one window slice produced: successors (packed) with what coverage needs, and per
+// expanded state its successor count, violated properties and any model error. Filled by one
+// worker; read by the merge, which replays it in state order exactly as a sequential search would.
+struct SliceOutput {
+  struct Succ {
+    int32_t inst;     // rule instance, or -1 (network/tick), or -2 - ep for an unhandled arrival
+    uint8_t ep;
+    uint8_t from, to; // the acting endpoint's TCP state before and after
+  };
+  std::vector<uint64_t> words;
+  std::vector<uint64_t> hashes;  // per successor, computed by the worker
+  std::vector<Succ> succs;
+  std::vector<uint32_t> succ_end;       // per state: end offset into succs
+  std::vector<uint8_t> violated;        // per state x property
+  std::vector<uint8_t> has_error;       // per state
+  std::vector<ModelError> errors;       // in order of states with has_error
+  Scratch scratch;
+  void clear() {
+    words.clear();
+    hashes.clear();
+    succs.clear();
+    succ_end.clear();
+    violated.clear();
+    has_error.clear();
+    errors.clear();
+  }
+};
+
+}  // namespace
+
 ExplicitEngine::ExplicitEngine(const CompiledSystem& sys) : sys_(sys), store_(sys.layout().num_words()) {}
 
 ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
@@ -23,104 +56,160 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
   const StateLayout& L = sys_.layout();
   const ir::Model& m = sys_.model();
   const int n = L.num_slots();
+  const int words = L.num_words();
   const int nstates = static_cast<int>(m.state_enum().members.size());
   const size_t ninst = sys_.instances().size();
+  const size_t nprops = m.properties.size();
+  const int threads = std::max(1, limits.threads);
 
   ExplorationResult R;
-  R.properties.assign(m.properties.size(), PropertyOutcome{});
+  R.properties.assign(nprops, PropertyOutcome{});
   R.coverage.fired.assign(ninst, 0);
   std::vector<uint64_t> ept(ninst * nstates * nstates, 0);
   std::vector<int> invariants, stucks;
-  for (size_t p = 0; p < m.properties.size(); ++p)
+  for (size_t p = 0; p < nprops; ++p)
     (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
 
-  std::vector<int32_t> cur(n);
-  std::vector<uint64_t> packed(L.num_words());
-  sys_.initial_state(cur.data());
-  L.pack(cur.data(), packed.data());
-  store_.insert(packed.data(), StateStore::kNoParent);
+  {
+    std::vector<int32_t> init(n);
+    std::vector<uint64_t> packed(words);
+    sys_.initial_state(init.data());
+    L.pack(init.data(), packed.data());
+    store_.insert(packed.data(), StateStore::kNoParent);
+  }
 
-  Scratch sc = sys_.make_scratch();
   const int sA = sys_.state_slot(0), sB = sys_.state_slot(1);
+  std::vector<SliceOutput> slices(threads);
+  for (auto& s : slices) s.scratch = sys_.make_scratch();
+
+  // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
+  auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
+    out.clear();
+    std::vector<int32_t> cur(n);
+    std::vector<uint64_t> packed(words);
+    Scratch& sc = out.scratch;
+    for (uint64_t i = begin; i < end; ++i) {
+      L.unpack(store_.get(static_cast<uint32_t>(i)), cur.data());
+      size_t vbase = out.violated.size();
+      out.violated.resize(vbase + nprops, 0);
+      for (int p : invariants)
+        if (!sys_.property_holds(p, cur.data())) out.violated[vbase + p] = 1;
+      size_t before = out.succs.size();
+      sc.has_error = false;
+      sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
+        SliceOutput::Succ s{-1, lab.ep, 0, 0};
+        if (lab.inst >= 0) {
+          const int slot = lab.ep == 0 ? sA : sB;
+          s.inst = lab.inst;
+          s.from = static_cast<uint8_t>(cur[slot]);
+          s.to = static_cast<uint8_t>(next[slot]);
+        } else if (lab.kind == Label::Kind::Unhandled) {
+          s.inst = -2 - lab.ep;
+        }
+        out.succs.push_back(s);
+        L.pack(next, packed.data());
+        out.words.insert(out.words.end(), packed.begin(), packed.end());
+        out.hashes.push_back(store_.hash(packed.data()));
+      });
+      if (out.succs.size() == before)
+        for (int p : stucks)
+          if (!sys_.property_holds(p, cur.data())) out.violated[vbase + p] = 1;
+      out.succ_end.push_back(static_cast<uint32_t>(out.succs.size()));
+      out.has_error.push_back(sc.has_error ? 1 : 0);
+      if (sc.has_error) out.errors.push_back(sc.error);
+    }
+  };
+
   uint64_t level_end = 0;
   uint32_t depth = 0;
   bool stopped = false;
   uint64_t idx = 0;
-  for (; idx < store_.size(); ++idx) {
-    if (idx > level_end) {
-      ++depth;
-      level_end = store_.size() - 1;
+  const uint64_t slice_size = 4096;
+  while (idx < store_.size() && !stopped) {
+    // A window of already-discovered states, split into one slice per thread.
+    const uint64_t window_end = std::min<uint64_t>(store_.size(), idx + slice_size * threads);
+    const uint64_t per = (window_end - idx + threads - 1) / threads;
+    std::vector<std::pair<uint64_t, uint64_t>> ranges;
+    for (int t = 0; t < threads; ++t) {
+      uint64_t b = std::min(window_end, idx + per * t), e = std::min(window_end, b + per);
+      ranges.emplace_back(b, e);
     }
-    const uint32_t self = static_cast<uint32_t>(idx);
-    L.unpack(store_.get(self), cur.data());
-    for (int p : invariants) {
-      PropertyOutcome& o = R.properties[p];
-      if (o.verdict != Verdict::Violated && !sys_.property_holds(p, cur.data())) {
-        o.verdict = Verdict::Violated;
-        o.witness = self;
-        o.depth = depth;
-      }
+    if (threads == 1) {
+      expand(ranges[0].first, ranges[0].second, slices[0]);
+    } else {
+      std::vector<std::thread> workers;
+      for (int t = 1; t < threads; ++t)
+        workers.emplace_back(expand, ranges[t].first, ranges[t].second, std::ref(slices[t]));
+      expand(ranges[0].first, ranges[0].second, slices[0]);
+      for (auto& w : workers) w.join();
     }
-    uint64_t nsucc = 0;
-    sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
-      ++nsucc;
-      if (lab.inst >= 0) {
-        ++R.coverage.fired[lab.inst];
-        const int slot = lab.ep == 0 ? sA : sB;
-        ++ept[(static_cast<size_t>(lab.inst) * nstates + cur[slot]) * nstates + next[slot]];
-      } else if (lab.kind == Label::Kind::Unhandled) {
-        ++R.coverage.unhandled[lab.ep];
-      }
-      L.pack(next, packed.data());
-      store_.insert(packed.data(), self);
-    });
-    R.transitions += nsucc;
-    if (sc.has_error) {
-      R.model_error = sc.error;
-      R.model_error_state = self;
-      stopped = true;
-      R.stop_reason = "model error";
-      ++idx;
-      break;
-    }
-    if (nsucc == 0) {
-      for (int p : stucks) {
-        PropertyOutcome& o = R.properties[p];
-        if (o.verdict != Verdict::Violated && !sys_.property_holds(p, cur.data())) {
-          o.verdict = Verdict::Violated;
-          o.witness = self;
-          o.depth = depth;
+    // Merge in state order: identical to a sequential search whatever the thread count.
+    for (int t = 0; t < threads && !stopped; ++t) {
+      const SliceOutput& out = slices[t];
+      size_t succ_begin = 0, err_i = 0;
+      for (uint64_t i = ranges[t].first; i < ranges[t].second; ++i) {
+        const size_t k = i - ranges[t].first;
+        if (i > level_end) {
+          ++depth;
+          level_end = store_.size() - 1;
+        }
+        const uint32_t self = static_cast<uint32_t>(i);
+        for (size_t p = 0; p < nprops; ++p) {
+          PropertyOutcome& o = R.properties[p];
+          if (out.violated[k * nprops + p] && o.verdict != Verdict::Violated) {
+            o.verdict = Verdict::Violated;
+            o.witness = self;
+            o.depth = depth;
+          }
+        }
+        const size_t succ_end = out.succ_end[k];
+        for (size_t s = succ_begin; s < succ_end; ++s) {
+          if (s + 8 < out.hashes.size()) store_.prefetch(out.hashes[s + 8]);
+          const auto& info = out.succs[s];
+          if (info.inst >= 0) {
+            ++R.coverage.fired[info.inst];
+            ++ept[(static_cast<size_t>(info.inst) * nstates + info.from) * nstates + info.to];
+          } else if (info.inst <= -2) {
+            ++R.coverage.unhandled[-2 - info.inst];
+          }
+          store_.insert(&out.words[s * words], out.hashes[s], self);
+        }
+        R.transitions += succ_end - succ_begin;
+        succ_begin = succ_end;
+        idx = i + 1;
+        if (out.has_error[k]) {
+          R.model_error = out.errors[err_i++];
+          R.model_error_state = self;
+          stopped = true;
+          R.stop_reason = "model error";
+          break;
+        }
+        if (limits.max_states && store_.size() >= limits.max_states && idx < store_.size()) {
+          stopped = true;
+          R.stop_reason = "max-states limit of " + std::to_string(limits.max_states) + " reached";
+          break;
+        }
+        if ((i & 0x3fff) == 0 && limits.memory_limit_mb &&
+            store_.bytes() > limits.memory_limit_mb * 1024 * 1024) {
+          stopped = true;
+          R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
+          break;
+        }
+        if (store_.size() >= 0xfffffff0u) {
+          stopped = true;
+          R.stop_reason = "state index space exhausted";
+          break;
         }
       }
     }
-    if ((idx & 0x3fff) == 0) {
-      const auto now = clock::now();
-      if (limits.memory_limit_mb && store_.bytes() > limits.memory_limit_mb * 1024 * 1024) {
-        stopped = true;
-        R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
-        ++idx;
-        break;
-      }
-      if (limits.progress && now - start > std::chrono::seconds(3) && now - last_progress > std::chrono::seconds(2)) {
-        last_progress = now;
-        double secs = std::chrono::duration<double>(now - start).count();
-        std::fprintf(stderr, "[tcpmc] %s: %llu states, %.0f states/s, depth %u, queue %llu, %llu MiB\n",
-                     m.name.empty() ? m.path.c_str() : m.name.c_str(), static_cast<unsigned long long>(store_.size()),
-                     store_.size() / secs, depth, static_cast<unsigned long long>(store_.size() - idx),
-                     static_cast<unsigned long long>(store_.bytes() >> 20));
-      }
-    }
-    if (limits.max_states && store_.size() >= limits.max_states && idx + 1 < store_.size()) {
-      stopped = true;
-      R.stop_reason = "max-states limit of " + std::to_string(limits.max_states) + " reached";
-      ++idx;
-      break;
-    }
-    if (store_.size() >= 0xfffffff0u) {
-      stopped = true;
-      R.stop_reason = "state index space exhausted";
-      ++idx;
-      break;
+    const auto now = clock::now();
+    if (limits.progress && now - start > std::chrono::seconds(3) && now - last_progress > std::chrono::seconds(2)) {
+      last_progress = now;
+      double secs = std::chrono::duration<double>(now - start).count();
+      std::fprintf(stderr, "[tcpmc] %s: %llu states, %.0f states/s, depth %u, queue %llu, %llu MiB\n",
+                   m.name.empty() ? m.path.c_str() : m.name.c_str(), static_cast<unsigned long long>(store_.size()),
+                   store_.size() / secs, depth, static_cast<unsigned long long>(store_.size() - idx),
+                   static_cast<unsigned long long>(store_.bytes() >> 20));
     }
   }
   R.complete = !stopped;
@@ -128,7 +217,9 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
   R.depth = depth;
   for (auto& o : R.properties)
     if (o.verdict != Verdict::Violated) o.verdict = R.complete ? Verdict::Holds : Verdict::Inconclusive;
-  R.coverage.blocked = sc.blocked;
+  R.coverage.blocked.assign(ninst, 0);
+  for (const auto& s : slices)
+    for (size_t i = 0; i < ninst; ++i) R.coverage.blocked[i] += s.scratch.blocked[i];
   for (size_t i = 0; i < ninst; ++i)
     for (int f = 0; f < nstates; ++f)
       for (int t = 0; t < nstates; ++t) {

@@ -6,6 +6,10 @@
 // after violations, to give complete state counts and coverage, unless a limit stops it
 // (max states, memory), in which case the result is incomplete and unviolated properties are
 // inconclusive. Counterexamples are rebuilt by replaying through the model (trace.hpp).
+// Parallelism: a window of discovered states is split among threads that expand them (unpack,
+// invariants, successors, pack) into private buffers; one merge then inserts the successors in
+// state order, so state numbering, verdicts, counterexamples and coverage are the same for every
+// thread count.
 // Cost: per state, one unpack, the successor function, and one pack + hash lookup per successor.
 #pragma once
 #include <chrono>
@@ -24,6 +28,7 @@ struct EngineLimits {
   uint64_t max_states = 0;    // 0 = no limit
   uint64_t memory_limit_mb = 0;  // 0 = no limit
   bool progress = true;       // progress line on stderr for runs longer than a few seconds
+  int threads = 1;            // workers expanding states; results are identical for every count
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };

@@ -55,7 +55,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   for (const auto& p : r.properties) {
     std::string line = "   " + p.name + std::string(w + 2 - p.name.size(), ' ') +
                        (p.expect_hold ? "expect hold       " : "expect violation  ") + verdict_name(p.verdict);
-    if (!p.as_expected()) line += "   <-- NOT AS EXPECTED";
+    if (!p.as_expected() && p.verdict != Verdict::Inconclusive) line += "   <-- NOT AS EXPECTED";
     if (p.verdict == Verdict::Inconclusive) line += " (within the bounds explored)";
     out += line + "\n";
     if (p.counterexample && opt.counterexamples) {
@@ -102,7 +102,7 @@ std::vector<SummaryRow> summary_rows(const SpecResult& r) {
   for (const auto& p : r.properties) {
     std::string verdict = verdict_name(p.verdict);
     if (p.counterexample) verdict += " (" + std::to_string(p.counterexample->steps.size()) + " steps)";
-    if (!p.as_expected()) verdict += " UNEXPECTED";
+    if (!p.as_expected() && p.verdict != Verdict::Inconclusive) verdict += " UNEXPECTED";
     rows.push_back({r.path, p.name, p.expect_hold ? "hold" : "violation", verdict, std::to_string(r.exploration.states),
                     fmt_seconds(r.exploration.seconds)});
   }

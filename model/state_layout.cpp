@@ -61,20 +61,21 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
     used += s.bits;
   }
   words_ = word + 1;
+  for (const auto& s : slots_) pack_.push_back({static_cast<int32_t>(s.lo), s.word, s.shift, s.bits});
 }
 
 void StateLayout::pack(const int32_t* state, uint64_t* words) const {
   for (int w = 0; w < words_; ++w) words[w] = 0;
-  const Slot* s = slots_.data();
-  for (size_t i = 0, n = slots_.size(); i < n; ++i)
-    words[s[i].word] |= static_cast<uint64_t>(state[i] - s[i].lo) << s[i].shift;
+  const PackInfo* p = pack_.data();
+  for (size_t i = 0, n = pack_.size(); i < n; ++i)
+    words[p[i].word] |= static_cast<uint64_t>(static_cast<uint32_t>(state[i] - p[i].lo)) << p[i].shift;
 }
 
 void StateLayout::unpack(const uint64_t* words, int32_t* state) const {
-  const Slot* s = slots_.data();
-  for (size_t i = 0, n = slots_.size(); i < n; ++i) {
-    uint64_t mask = s[i].bits == 64 ? ~uint64_t{0} : ((uint64_t{1} << s[i].bits) - 1);
-    state[i] = static_cast<int32_t>(static_cast<int64_t>((words[s[i].word] >> s[i].shift) & mask) + s[i].lo);
+  const PackInfo* p = pack_.data();
+  for (size_t i = 0, n = pack_.size(); i < n; ++i) {
+    uint64_t mask = (uint64_t{1} << p[i].bits) - 1;  // bits <= 32
+    state[i] = static_cast<int32_t>(static_cast<int64_t>((words[p[i].word] >> p[i].shift) & mask) + p[i].lo);
   }
 }
 

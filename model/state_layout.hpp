@@ -54,7 +54,14 @@ class StateLayout {
   void unpack(const uint64_t* words, int32_t* state) const;
 
  private:
+  struct PackInfo {  // the hot part of a Slot, kept compact for pack/unpack
+    int32_t lo;
+    uint16_t word;
+    uint8_t shift;
+    uint8_t bits;
+  };
   std::vector<Slot> slots_;
+  std::vector<PackInfo> pack_;
   int words_ = 0;
   int ep_base_[2] = {0, 0};
   int global_base_ = 0;

@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   int loss = -1, dup = -1;
   bool reorder = false, no_reorder = false, no_progress = false;
   uint64_t max_states = 0, memory_mb = 0;
+  int threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
 
   auto* c = app.add_subcommand("check", "explore every reachable state of each spec and check its properties");
   c->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
@@ -49,6 +52,8 @@ int main(int argc, char** argv) {
   c->add_option("--json", check.json_path, "write results as JSON to FILE, or - for stdout");
   c->add_flag("-q,--quiet", check.quiet, "print only the summary table");
   c->add_flag("--coverage", check.coverage, "list rule counts and every reachable endpoint transition");
+  c->add_option("-j,--threads", threads, "worker threads (results are identical for any count)")
+      ->check(CLI::Range(1, 64));
   c->add_flag("--no-progress", no_progress, "no progress line on stderr");
 
   try {
@@ -76,6 +81,7 @@ int main(int argc, char** argv) {
       check.options.limits.max_states = max_states;
       check.options.limits.memory_limit_mb = memory_mb;
       check.options.limits.progress = !no_progress;
+      check.options.limits.threads = threads;
       return run_check(check, std::cout, std::cerr);
     }
   } catch (const std::exception& e) {
