@@ -20,6 +20,7 @@ struct Expr {
   SourceRange name_range;   // for Name/Field/Call: the identifier itself
   std::string name;         // Name: identifier; Field: field name; Call: function; Unary/Binary: operator
   int64_t value = 0;        // Int / Bool
+  int depth = 1;            // height of this subtree (the parser bounds it)
   std::vector<ExprPtr> args;  // Field: [base]; Unary: [x]; Binary: [l, r]; Call: args; InSet: [x, members...];
                               // IfThenElse: [cond, then, else]
 };
@@ -109,6 +110,7 @@ struct Setting {  // `name = expr` inside network { } or faults { }
 };
 
 struct Spec {
+  std::string path;  // the file it was read from
   std::string name, description;
   std::vector<ConstDecl> consts;
   std::vector<EnumDecl> enums;

@@ -23,6 +23,7 @@ Diagnostic& Diagnostics::error_at_path(std::string path, std::string message) {
 
 void Diagnostics::append(const Diagnostics& other) {
   for (const auto& d : other.list_) list_.push_back(d);
+  for (const auto& f : other.files_) files_.push_back(f);
   errors_ += other.errors_;
 }
 

@@ -6,6 +6,7 @@
 //         |        ^~~~~~~~~
 // followed by notes ("previously declared here") with their own locations.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,11 @@ class Diagnostics {
   size_t error_count() const { return errors_; }
   const std::vector<Diagnostic>& all() const { return list_; }
   void append(const Diagnostics& other);
+  // Keeps a source file alive as long as these diagnostics, whose ranges point into it.
+  void retain(std::shared_ptr<const SourceFile> file) { files_.push_back(std::move(file)); }
 
  private:
+  std::vector<std::shared_ptr<const SourceFile>> files_;
   std::vector<Diagnostic> list_;
   size_t errors_ = 0;
 };

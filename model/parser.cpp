@@ -1,5 +1,6 @@
 #include "parser.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace tcpmc {
@@ -387,8 +388,20 @@ class Parser {
     e->range = r;
     return e;
   }
+  // Left-associative chains are built by loops, not recursion: bound their depth here so that
+  // later recursive passes (type checking, compilation) stay within the stack.
+  static int depth_of(const Expr& e) {
+    int d = 0;
+    for (const auto& a : e.args) d = std::max(d, a->depth);
+    return d + 1;
+  }
   ExprPtr binary(std::string op, ExprPtr l, ExprPtr r) {
     auto e = make(Expr::Kind::Binary, join(l->range, r->range));
+    e->depth = std::max(l->depth, r->depth) + 1;
+    if (e->depth > 200) {
+      diags_.error(e->range, "expression nested too deeply");
+      throw SyntaxError{};
+    }
     e->name = std::move(op);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
@@ -483,6 +496,7 @@ class Parser {
       Token op = take();
       ExprPtr x = unary();
       auto e = make(Expr::Kind::Unary, join(op.range, x->range));
+      e->depth = x->depth + 1;
       e->name = op.kind == Tok::Bang ? "!" : "-";
       e->args.push_back(std::move(x));
       return e;
@@ -494,6 +508,7 @@ class Parser {
     while (accept(Tok::Dot)) {
       Token f = expect_ident("a field name");
       auto fe = make(Expr::Kind::Field, join(e->range, f.range));
+      fe->depth = e->depth + 1;
       fe->name = f.text;
       fe->name_range = f.range;
       fe->args.push_back(std::move(e));
@@ -530,6 +545,7 @@ class Parser {
         expect_word("else");
         e->args.push_back(expr());
         e->range = join(e->range, e->args.back()->range);
+        e->depth = depth_of(*e);
         return e;
       }
       Token t = take();
@@ -543,6 +559,7 @@ class Parser {
         }
         Token close = expect(Tok::RParen, "',' or ')'");
         e->range = join(e->range, close.range);
+        e->depth = depth_of(*e);
         return e;
       }
       auto e = make(Expr::Kind::Name, t.range);
@@ -558,7 +575,9 @@ class Parser {
 
 ast::Spec parse_spec(const SourceFile& file, Diagnostics& diags) {
   Parser p(lex(file, diags), diags);
-  return p.parse();
+  ast::Spec spec = p.parse();
+  spec.path = file.path();
+  return spec;
 }
 
 }  // namespace tcpmc

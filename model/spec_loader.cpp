@@ -17,6 +17,7 @@ std::optional<LoadedSpec> load_spec_text(const std::string& path, std::string te
     return std::nullopt;
   }
   auto src = std::make_shared<SourceFile>(path, std::move(text));
+  diags.retain(src);
   size_t before = diags.error_count();
   ast::Spec spec = parse_spec(*src, diags);
   ir::Model model = check_spec(spec, overrides, diags);

@@ -245,9 +245,11 @@ class Checker {
     for (size_t i = 0; i < m_.endpoint_vars.size(); ++i)
       if (m_.endpoint_vars[i].name == "state") m_.state_var = static_cast<int>(i);
     if (m_.state_var < 0) {
-      diags_.error(spec_.endpoint_range.valid() ? spec_.endpoint_range : SourceRange{},
-                   "the endpoint block must declare 'state', the endpoint's TCP state (an enum variable)");
-      if (!spec_.endpoint_range.valid()) diags_.all();
+      const char* msg = "the endpoint block must declare 'state', the endpoint's TCP state (an enum variable)";
+      if (spec_.endpoint_range.valid())
+        diags_.error(spec_.endpoint_range, msg);
+      else
+        diags_.error_at_path(spec_.path, std::string(msg) + "; this spec has no endpoint block");
     } else if (m_.endpoint_vars[m_.state_var].type.kind != Type::Kind::Enum) {
       diags_.error(m_.endpoint_vars[m_.state_var].range, "'state' must have an enum type");
       m_.state_var = -1;
