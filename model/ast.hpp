@@ -80,6 +80,9 @@ struct Rule {
   std::vector<std::pair<std::string, SourceRange>> states;  // `in S1, S2`
   ExprPtr guard;                     // may be null
   std::vector<StmtPtr> body;
+  bool is_override = false;          // `override recv ...`: replaces the included rule, in its place
+  std::string before;                // `recv x(s) before y ...`: placed before rule y
+  SourceRange before_range;
 };
 
 struct Property {
@@ -88,13 +91,25 @@ struct Property {
   std::string name;
   SourceRange range, name_range;
   bool expect_hold = true;
-  ExprPtr expr;
+  ExprPtr expr;                      // null only for an override that changes the expectation
+  bool is_override = false;
+};
+
+struct Include {
+  std::string path;  // as written, relative to the including file
+  SourceRange range;
+};
+
+struct Removal {  // `remove NAME`: drops an included rule or property
+  std::string name;
+  SourceRange range;
 };
 
 struct ConstDecl {
   std::string name;
   SourceRange range;
   ExprPtr value;
+  bool is_override = false;  // `override const`: replaces an included constant's value
 };
 
 struct EnumDecl {
@@ -121,6 +136,9 @@ struct Spec {
   std::vector<Setting> network, faults;
   std::vector<Rule> rules;
   std::vector<Property> properties;
+  std::vector<Include> includes;
+  std::vector<Removal> removals;
+  SourceRange name_range;
   SourceRange segment_range, network_range, endpoint_range;
 };
 

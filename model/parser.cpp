@@ -8,7 +8,7 @@ namespace {
 
 using namespace ast;
 
-const std::set<std::string> kTopKeywords = {"spec", "const", "enum", "endpoint", "ghost", "segment", "network",
+const std::set<std::string> kTopKeywords = {"include", "override", "remove", "spec", "const", "enum", "endpoint", "ghost", "segment", "network",
                                             "faults", "call", "recv", "timeout", "invariant", "stuck"};
 
 struct SyntaxError {};
@@ -92,12 +92,35 @@ class Parser {
     if (at(Tok::End)) return;
     const Token& tok = peek();
     if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
-      fail("a declaration (spec, const, enum, endpoint, ghost, segment, network, faults, call, recv, timeout, "
-           "invariant, stuck)");
+      fail("a declaration (spec, include, const, enum, endpoint, ghost, segment, network, faults, call, recv, "
+           "timeout, invariant, stuck, override, remove)");
     std::string w = tok.text;
-    if (w == "spec") {
+    if (w == "include") {
+      SourceRange r = take().range;
+      Token path = expect(Tok::String, "a file name in quotes");
+      spec.includes.push_back({path.text, join(r, path.range)});
+    } else if (w == "remove") {
       take();
-      spec.name = expect_ident("a spec name").text;
+      Token name = expect_ident("the name of an included rule or property");
+      spec.removals.push_back({name.text, name.range});
+    } else if (w == "override") {
+      take();
+      if (at_word("const")) {
+        declaration(spec);
+        spec.consts.back().is_override = true;
+      } else if (at_word("call") || at_word("recv") || at_word("timeout")) {
+        spec.rules.push_back(rule());
+        spec.rules.back().is_override = true;
+      } else if (at_word("invariant") || at_word("stuck")) {
+        spec.properties.push_back(property(true));
+      } else {
+        fail("const, call, recv, timeout, invariant or stuck after 'override'");
+      }
+    } else if (w == "spec") {
+      take();
+      Token name = expect_ident("a spec name");
+      spec.name = name.text;
+      spec.name_range = name.range;
       if (at(Tok::String)) spec.description = take().text;
     } else if (w == "const") {
       take();
@@ -153,6 +176,7 @@ class Parser {
       spec.properties.push_back(property());
     }
   }
+
 
   void var_block(std::vector<VarDecl>& out, bool all_ghost, bool allow_timers) {
     while (true) {
@@ -271,6 +295,11 @@ class Parser {
       r.timer = tn.text;
       r.timer_range = tn.range;
     }
+    if (accept_word("before")) {
+      Token b = expect_ident("the name of the rule this one goes before");
+      r.before = b.text;
+      r.before_range = b.range;
+    }
     if (accept_word("in")) r.states = name_list();
     if (accept_word("when")) r.guard = expr();
     r.body = block();
@@ -360,8 +389,9 @@ class Parser {
     return s;
   }
 
-  Property property() {
+  Property property(bool is_override = false) {
     Property p;
+    p.is_override = is_override;
     Token kw = take();
     p.kind = kw.text == "invariant" ? Property::Kind::Invariant : Property::Kind::Stuck;
     Token name = expect_ident("a property name");
@@ -376,6 +406,7 @@ class Parser {
     } else {
       fail("'hold' or 'violation'");
     }
+    if (is_override && !at(Tok::Colon)) return p;  // only the expectation changes
     expect(Tok::Colon, "':'");
     p.expr = expr();
     return p;

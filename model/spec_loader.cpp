@@ -1,57 +1,106 @@
 #include "spec_loader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
 
 #include "parser.hpp"
+#include "spec_include.hpp"
 
 namespace tcpmc {
+namespace {
 
-std::optional<LoadedSpec> load_spec_text(const std::string& path, std::string text, const ConstOverrides& overrides,
-                                         Diagnostics& diags) {
+constexpr int kMaxIncludeDepth = 8;
+
+// Reads a whole file; on failure records a diagnostic (at `where` if given) and returns nullopt.
+std::optional<std::string> read_file(const std::string& path, Diagnostics& diags, SourceRange where = {}) {
+  auto fail = [&](const std::string& why) {
+    if (where.valid())
+      diags.error(where, "cannot read '" + path + "': " + why);
+    else
+      diags.error_at_path(path, "cannot read spec: " + why);
+    return std::nullopt;
+  };
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return fail(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return fail("it is a directory");
+  if (st.st_size > 16 * 1024 * 1024) return fail("larger than 16 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return fail("read error");
+  return ss.str();
+}
+
+// Parses `text` and resolves its includes recursively. `chain` holds the files being included,
+// for cycle detection.
+std::optional<ast::Spec> parse_with_includes(const std::string& path, std::string text, LoadedSpec& keep,
+                                             Diagnostics& diags, std::vector<std::string>& chain) {
   if (text.find('\0') != std::string::npos) {
     diags.error_at_path(path, "not a spec: the file contains NUL bytes");
     return std::nullopt;
   }
   auto src = std::make_shared<SourceFile>(path, std::move(text));
   diags.retain(src);
-  size_t before = diags.error_count();
+  keep.sources.push_back(src);
   ast::Spec spec = parse_spec(*src, diags);
-  ir::Model model = check_spec(spec, overrides, diags);
+  if (spec.includes.empty()) {
+    check_no_edits_without_include(spec, diags);
+    return spec;
+  }
+  if (spec.includes.size() > 1) {
+    diags.error(spec.includes[1].range, "a spec includes at most one other spec");
+    return std::nullopt;
+  }
+  const ast::Include& inc = spec.includes[0];
+  namespace fs = std::filesystem;
+  fs::path target = fs::path(path).parent_path() / inc.path;
+  std::error_code ec;
+  std::string canonical = fs::weakly_canonical(target, ec).string();
+  if (ec) canonical = target.string();
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    diags.error(inc.range, "include cycle: '" + inc.path + "' includes this file again");
+    return std::nullopt;
+  }
+  if (chain.size() >= kMaxIncludeDepth) {
+    diags.error(inc.range, "includes nested too deeply (at most " + std::to_string(kMaxIncludeDepth) + ")");
+    return std::nullopt;
+  }
+  auto base_text = read_file(target.string(), diags, inc.range);
+  if (!base_text) return std::nullopt;
+  chain.push_back(canonical);
+  auto base = parse_with_includes(target.string(), std::move(*base_text), keep, diags, chain);
+  chain.pop_back();
+  if (!base) return std::nullopt;
+  return apply_edits(std::move(*base), std::move(spec), diags);
+}
+
+}  // namespace
+
+std::optional<LoadedSpec> load_spec_text(const std::string& path, std::string text, const ConstOverrides& overrides,
+                                         Diagnostics& diags) {
+  size_t before = diags.error_count();
+  LoadedSpec out;
+  std::vector<std::string> chain;
+  std::error_code ec;
+  chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
+  auto spec = parse_with_includes(path, std::move(text), out, diags, chain);
+  if (!spec) return std::nullopt;
+  out.model = check_spec(*spec, overrides, diags);
   if (diags.error_count() > before) return std::nullopt;
-  model.path = path;
-  return LoadedSpec{src, std::move(model)};
+  out.model.path = path;
+  return out;
 }
 
 std::optional<LoadedSpec> load_spec_file(const std::string& path, const ConstOverrides& overrides, Diagnostics& diags) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    diags.error_at_path(path, std::string("cannot read spec: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    diags.error_at_path(path, "cannot read spec: it is a directory");
-    return std::nullopt;
-  }
-  if (st.st_size > 16 * 1024 * 1024) {
-    diags.error_at_path(path, "cannot read spec: larger than 16 MiB");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error_at_path(path, std::string("cannot read spec: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    diags.error_at_path(path, "cannot read spec: read error");
-    return std::nullopt;
-  }
-  return load_spec_text(path, ss.str(), overrides, diags);
+  auto text = read_file(path, diags);
+  if (!text) return std::nullopt;
+  return load_spec_text(path, std::move(*text), overrides, diags);
 }
 
 }  // namespace tcpmc

@@ -23,7 +23,8 @@ using Op = ir::Expr::Op;
 const std::set<std::string> kReserved = {
     "spec", "const", "enum", "endpoint", "ghost", "segment", "network", "faults", "call", "recv", "timeout",
     "invariant", "stuck", "on", "in", "when", "if", "then", "else", "goto", "send", "timer", "stop", "expect",
-    "true", "false", "self", "peer", "A", "B", "seq", "bool", "expired", "running", "flags"};
+    "true", "false", "self", "peer", "A", "B", "seq", "bool", "expired", "running", "flags",
+    "include", "override", "remove", "before"};
 
 struct Abort {};  // an expression that failed to type; its diagnostic is already recorded
 

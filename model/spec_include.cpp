@@ -1,0 +1,145 @@
+#include "spec_include.hpp"
+
+#include <algorithm>
+
+namespace tcpmc {
+namespace {
+
+template <class T>
+std::vector<std::string> names_of(const std::vector<T>& v) {
+  std::vector<std::string> out;
+  for (const auto& x : v) out.push_back(x.name);
+  return out;
+}
+
+template <class T>
+T* find_named(std::vector<T>& v, const std::string& name) {
+  for (auto& x : v)
+    if (x.name == name) return &x;
+  return nullptr;
+}
+
+}  // namespace
+
+ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
+  ast::Spec out = std::move(base);
+  out.path = derived.path;
+  if (!derived.name.empty()) {
+    out.name = derived.name;
+    out.name_range = derived.name_range;
+  }
+  if (!derived.description.empty()) out.description = derived.description;
+
+  for (auto& c : derived.consts) {
+    ast::ConstDecl* old = find_named(out.consts, c.name);
+    if (c.is_override) {
+      if (!old) {
+        diags.error(c.range, with_suggestion("'override const " + c.name + "': the included spec has no constant '" +
+                                                 c.name + "'", c.name, names_of(out.consts)));
+        continue;
+      }
+      old->value = std::move(c.value);
+      old->range = c.range;
+      continue;
+    }
+    if (old) {
+      auto& d = diags.error(c.range, "constant '" + c.name + "' is already declared by the included spec; write 'override const " + c.name + " = ...' to change it");
+      d.notes.push_back({old->range, "declared here"});
+      continue;
+    }
+    out.consts.push_back(std::move(c));
+  }
+  for (auto& e : derived.enums) out.enums.push_back(std::move(e));
+  for (auto& v : derived.endpoint_vars) out.endpoint_vars.push_back(std::move(v));
+  for (auto& v : derived.global_vars) out.global_vars.push_back(std::move(v));
+  for (auto& f : derived.flags) out.flags.push_back(std::move(f));
+  for (auto& f : derived.segment_fields) out.segment_fields.push_back(std::move(f));
+  for (auto& s : derived.network) out.network.push_back(std::move(s));
+  for (auto& s : derived.faults) out.faults.push_back(std::move(s));
+  if (!out.endpoint_range.valid()) out.endpoint_range = derived.endpoint_range;
+
+  for (const auto& r : derived.removals) {
+    auto rit = std::find_if(out.rules.begin(), out.rules.end(), [&](const ast::Rule& x) { return x.name == r.name; });
+    if (rit != out.rules.end()) {
+      out.rules.erase(rit);
+      continue;
+    }
+    auto pit = std::find_if(out.properties.begin(), out.properties.end(),
+                            [&](const ast::Property& x) { return x.name == r.name; });
+    if (pit != out.properties.end()) {
+      out.properties.erase(pit);
+      continue;
+    }
+    std::vector<std::string> cands = names_of(out.rules);
+    for (auto& p : out.properties) cands.push_back(p.name);
+    diags.error(r.range, with_suggestion("'remove " + r.name + "': the included spec has no rule or property '" +
+                                             r.name + "'", r.name, cands));
+  }
+
+  for (auto& r : derived.rules) {
+    if (r.is_override) {
+      ast::Rule* old = find_named(out.rules, r.name);
+      if (!old) {
+        diags.error(r.name_range, with_suggestion("'override': the included spec has no rule '" + r.name + "'",
+                                                  r.name, names_of(out.rules)));
+        continue;
+      }
+      if (old->kind != r.kind) {
+        auto& d = diags.error(r.name_range, "'override' must keep the rule's kind (call, recv or timeout)");
+        d.notes.push_back({old->name_range, "the included rule"});
+        continue;
+      }
+      *old = std::move(r);
+      continue;
+    }
+    if (!r.before.empty()) {
+      auto it = std::find_if(out.rules.begin(), out.rules.end(), [&](const ast::Rule& x) { return x.name == r.before; });
+      if (it == out.rules.end()) {
+        diags.error(r.before_range, with_suggestion("'before': there is no rule '" + r.before + "'", r.before,
+                                                    names_of(out.rules)));
+        continue;
+      }
+      out.rules.insert(it, std::move(r));
+      continue;
+    }
+    out.rules.push_back(std::move(r));
+  }
+
+  for (auto& p : derived.properties) {
+    if (p.is_override) {
+      ast::Property* old = find_named(out.properties, p.name);
+      if (!old) {
+        diags.error(p.name_range, with_suggestion("'override': the included spec has no property '" + p.name + "'",
+                                                  p.name, names_of(out.properties)));
+        continue;
+      }
+      if (p.expr && old->kind != p.kind) {
+        diags.error(p.name_range, "'override' must keep the property's kind (invariant or stuck)");
+        continue;
+      }
+      old->expect_hold = p.expect_hold;
+      old->range = p.range;
+      if (p.expr) old->expr = std::move(p.expr);
+      continue;
+    }
+    out.properties.push_back(std::move(p));
+  }
+  return out;
+}
+
+void check_no_edits_without_include(const ast::Spec& spec, Diagnostics& diags) {
+  const char* why = "'override' and 'remove' edit an included spec, and this spec includes none";
+  for (const auto& c : spec.consts)
+    if (c.is_override) diags.error(c.range, why);
+  for (const auto& r : spec.rules)
+    if (r.is_override) diags.error(r.name_range, why);
+  for (const auto& p : spec.properties)
+    if (p.is_override) diags.error(p.name_range, why);
+  for (const auto& r : spec.removals) diags.error(r.range, why);
+  for (const auto& r : spec.rules)
+    if (!r.before.empty())
+      diags.error(r.before_range, "'before' places a rule among an included spec's rules; this spec includes none, "
+                                  "so write the rule where it belongs");
+}
+
+}  // namespace tcpmc
