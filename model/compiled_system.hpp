@@ -128,7 +128,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
           L.inst = ii;
           for (int k = 0; k < np; ++k) L.params[k] = sc.params[k];
           L.pos = -1;
-          canonicalize(next);
+          if (L.nsent) canonicalize(next);
           emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
         } else if (sc.has_error && sc.error.label.inst == -2) {
           sc.error.label.kind = Label::Kind::Call;
@@ -183,7 +183,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
         L.inst = -1;
         L.nsent = 0;
       }
-      canonicalize(next);
+      if (L.nsent) canonicalize(next);  // removing a record keeps a channel sorted
       emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
     }
   }
@@ -207,7 +207,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     L.ep = static_cast<uint8_t>(ri.ep);
     L.inst = ii;
     L.pos = -1;
-    canonicalize(next);
+    if (L.nsent) canonicalize(next);
     emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
   }
 
@@ -228,16 +228,14 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
           std::memcpy(next, s, sizeof(int32_t) * n);
           remove_segment(next, chan, pos);
           ++next[layout_.loss_slot()];
-          L.kind = Label::Kind::Loss;
-          canonicalize(next);
+          L.kind = Label::Kind::Loss;  // removal keeps the channel sorted
           emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
         }
         if (can_dup && count < layout_.capacity()) {
           std::memcpy(next, s, sizeof(int32_t) * n);
           insert_copy(next, chan, pos);
           ++next[layout_.dup_slot()];
-          L.kind = Label::Kind::Dup;
-          canonicalize(next);
+          L.kind = Label::Kind::Dup;  // the copy sits next to its original: still sorted
           emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
         }
       }
