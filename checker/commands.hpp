@@ -20,6 +20,25 @@ struct CheckCommand {
 
 int run_check(const CheckCommand& cmd, std::ostream& out, std::ostream& err);
 
+// `tcpmc report SPEC... --out DIR`: checks each spec and writes its report (report_writer.hpp).
+int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream& out, std::ostream& err);
+
+// `tcpmc diff OLD NEW`: checks both with the same options and prints what changed.
+// Exit 0 when nothing compared differs, 10 when something does, 2 on a bad spec.
+int run_diff(const CheckCommand& cmd, const std::string& old_spec, const std::string& new_spec, std::ostream& out,
+             std::ostream& err);
+
+// `tcpmc regress [--baseline DIR] [--update]`: re-runs every DIR/*/result.json's spec with the
+// options recorded there and compares. Exit 0 when all agree, 10 when some differ (the
+// differences are printed), 2 when a baseline or spec cannot be read. --update rewrites the
+// reports of the specs that differ (and the index).
+int run_regress(const std::string& baseline_dir, bool update, const EngineLimits& limits, std::ostream& out,
+                std::ostream& err);
+
+// `tcpmc sweep SPEC -D NAME=LO..HI`: checks the spec once per value and prints a verdict table.
+int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out,
+              std::ostream& err);
+
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);
 

@@ -72,19 +72,27 @@ void write_trace_json(JsonWriter& w, const CompiledSystem& sys, const Trace& t) 
   w.end_object();
 }
 
-void write_spec_json(JsonWriter& w, const SpecResult& r) {
+void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
   const ir::Model& m = r.spec->model;
   const CompiledSystem& sys = *r.system;
   const ExplorationResult& x = r.exploration;
   w.begin_object();
   w.key("spec").value(r.path);
   w.key("name").value(m.name);
+  w.key("description").value(m.description);
   w.key("states").value(x.states);
   w.key("transitions").value(x.transitions);
   w.key("depth").value(static_cast<uint64_t>(x.depth));
   w.key("complete").value(x.complete);
   if (x.complete) w.key("stop_reason").null(); else w.key("stop_reason").value(x.stop_reason);
-  w.key("seconds").value(x.seconds);
+  if (timing) w.key("seconds").value(x.seconds);
+  w.key("options").begin_object();
+  w.key("defines").begin_object();
+  for (const auto& [k, v] : r.options.defines) w.key(k).value(v);
+  w.end_object();
+  w.key("max_states").value(r.options.limits.max_states);
+  w.key("memory_limit_mb").value(r.options.limits.memory_limit_mb);
+  w.end_object();
   w.key("faults").begin_object();
   w.key("loss").value(r.faults.loss).key("dup").value(r.faults.dup).key("reorder").value(r.faults.reorder);
   w.end_object();

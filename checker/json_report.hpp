@@ -8,7 +8,9 @@
 
 namespace tcpmc {
 
-void write_spec_json(JsonWriter& w, const SpecResult& r);
+// `timing`: include the run time (left out of committed reports, so that they change only
+// when results do).
+void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing = true);
 void write_trace_json(JsonWriter& w, const CompiledSystem& sys, const Trace& t);
 
 }  // namespace tcpmc

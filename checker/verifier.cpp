@@ -11,6 +11,7 @@ std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const Check
 std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const CheckOptions& opts) {
   auto R = std::make_unique<SpecResult>();
   R->path = spec->model.path;
+  R->options = opts;
   R->spec = std::move(spec);
   const ir::Model& m = R->spec->model;
   R->faults = m.default_faults;

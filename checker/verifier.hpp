@@ -39,6 +39,7 @@ struct PropertyReport {
 
 struct SpecResult {
   std::string path;
+  CheckOptions options;  // what it was run with
   std::unique_ptr<LoadedSpec> spec;
   std::unique_ptr<CompiledSystem> system;
   ir::FaultBudget faults;

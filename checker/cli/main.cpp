@@ -1,8 +1,8 @@
 // tcpmc command line: argument parsing (CLI11) over the library commands in commands.hpp.
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -11,18 +11,92 @@
 
 namespace {
 
-bool parse_define(const std::string& text, std::string& name, int64_t& value) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) return false;
-  name = text.substr(0, eq);
-  std::string v = text.substr(eq + 1);
+bool parse_int(const std::string& v, int64_t& out) {
   if (v.empty() || v.size() > 10) return false;
   char* end = nullptr;
   long long x = std::strtoll(v.c_str(), &end, 10);
   if (*end != '\0') return false;
-  value = x;
+  out = x;
   return true;
 }
+
+bool parse_define(const std::string& text, std::string& name, std::string& value) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  name = text.substr(0, eq);
+  value = text.substr(eq + 1);
+  return true;
+}
+
+// The options every checking command shares.
+struct RunFlags {
+  std::vector<std::string> defines;
+  int loss = -1, dup = -1;
+  bool reorder = false, no_reorder = false, no_progress = false;
+  uint64_t max_states = 0, memory_mb = 0;
+  int threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+
+  void add_engine_options(CLI::App* c) {
+    c->add_option("--max-states", max_states, "stop (inconclusive) after N states");
+    c->add_option("--memory-limit", memory_mb, "stop (inconclusive) when the state store exceeds MB megabytes");
+    c->add_option("-j,--threads", threads, "worker threads (results are identical for any count)")
+        ->check(CLI::Range(1, 64));
+    c->add_flag("--no-progress", no_progress, "no progress line on stderr");
+  }
+  void add_to(CLI::App* c) {
+    c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
+    c->add_option("--loss", loss, "at most N segments lost in a run (default: the spec's)")->check(CLI::Range(0, 15));
+    c->add_option("--dup", dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
+    auto* ro = c->add_flag("--reorder", reorder, "segments may arrive in any order");
+    auto* nro = c->add_flag("--no-reorder", no_reorder, "segments arrive in the order sent");
+    ro->excludes(nro);
+    add_engine_options(c);
+  }
+  tcpmc::EngineLimits limits() const {
+    tcpmc::EngineLimits l;
+    l.max_states = max_states;
+    l.memory_limit_mb = memory_mb;
+    l.progress = !no_progress;
+    l.threads = threads;
+    return l;
+  }
+  // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is
+  // LO..HI is returned through sweep_* when allowed.
+  bool apply(tcpmc::CheckOptions& opts, std::string* sweep_name = nullptr, int64_t* sweep_lo = nullptr,
+             int64_t* sweep_hi = nullptr) const {
+    for (const auto& d : defines) {
+      std::string name, value;
+      int64_t v = 0;
+      if (!parse_define(d, name, value)) {
+        std::cerr << "tcpmc: error: -D expects NAME=INTEGER, got '" << d << "'\n";
+        return false;
+      }
+      auto dots = value.find("..");
+      if (dots != std::string::npos && sweep_name) {
+        int64_t lo = 0, hi = 0;
+        if (!sweep_name->empty() || !parse_int(value.substr(0, dots), lo) || !parse_int(value.substr(dots + 2), hi)) {
+          std::cerr << "tcpmc: error: sweep expects one -D NAME=LO..HI, got '" << d << "'\n";
+          return false;
+        }
+        *sweep_name = name;
+        *sweep_lo = lo;
+        *sweep_hi = hi;
+        continue;
+      }
+      if (!parse_int(value, v)) {
+        std::cerr << "tcpmc: error: -D expects NAME=INTEGER, got '" << d << "'\n";
+        return false;
+      }
+      opts.defines[name] = v;
+    }
+    if (loss >= 0) opts.loss = loss;
+    if (dup >= 0) opts.dup = dup;
+    if (reorder) opts.reorder = true;
+    if (no_reorder) opts.reorder = false;
+    opts.limits = limits();
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -33,28 +107,37 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "tcpmc 0.1.0");
 
   CheckCommand check;
-  std::vector<std::string> defines;
-  int loss = -1, dup = -1;
-  bool reorder = false, no_reorder = false, no_progress = false;
-  uint64_t max_states = 0, memory_mb = 0;
-  int threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+  RunFlags flags;
+  std::string out_dir = "reports", baseline = "reports";
+  std::string old_spec, new_spec;
+  bool update = false;
 
   auto* c = app.add_subcommand("check", "explore every reachable state of each spec and check its properties");
   c->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
-  c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
-  c->add_option("--loss", loss, "at most N segments lost in a run (default: the spec's)")->check(CLI::Range(0, 15));
-  c->add_option("--dup", dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
-  auto* ro = c->add_flag("--reorder", reorder, "segments may arrive in any order");
-  auto* nro = c->add_flag("--no-reorder", no_reorder, "segments arrive in the order sent");
-  ro->excludes(nro);
-  c->add_option("--max-states", max_states, "stop (inconclusive) after N states");
-  c->add_option("--memory-limit", memory_mb, "stop (inconclusive) when the state store exceeds MB megabytes");
+  flags.add_to(c);
   c->add_option("--json", check.json_path, "write results as JSON to FILE, or - for stdout");
   c->add_flag("-q,--quiet", check.quiet, "print only the summary table");
   c->add_flag("--coverage", check.coverage, "list rule counts and every reachable endpoint transition");
-  c->add_option("-j,--threads", threads, "worker threads (results are identical for any count)")
-      ->check(CLI::Range(1, 64));
-  c->add_flag("--no-progress", no_progress, "no progress line on stderr");
+
+  auto* rep = app.add_subcommand("report", "check specs and write their reports (markdown, JSON, SVG)");
+  rep->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
+  rep->add_option("--out", out_dir, "the reports directory (default: reports)");
+  flags.add_to(rep);
+
+  auto* dif = app.add_subcommand("diff", "check two versions of a spec and print what the edit changed");
+  dif->add_option("old", old_spec, "the spec before the edit")->required();
+  dif->add_option("new", new_spec, "the spec after the edit")->required();
+  flags.add_to(dif);
+
+  auto* reg = app.add_subcommand("regress", "re-run every spec of the baseline and compare with it");
+  reg->add_option("--baseline", baseline, "the reports directory to compare with (default: reports)");
+  reg->add_flag("--update", update, "rewrite the reports that changed");
+  flags.add_engine_options(reg);
+
+  auto* swp = app.add_subcommand("sweep", "check a spec once per value of a constant: -D NAME=LO..HI");
+  swp->add_option("spec", check.specs, "the spec")->required();
+  flags.add_to(swp);
+  swp->add_option("--json", check.json_path, "write the sweep as JSON to FILE, or - for stdout");
 
   try {
     app.parse(argc, argv);
@@ -64,26 +147,21 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (c->parsed()) {
-      for (const auto& d : defines) {
-        std::string name;
-        int64_t value = 0;
-        if (!parse_define(d, name, value)) {
-          std::cerr << "tcpmc: error: -D expects NAME=INTEGER, got '" << d << "'\n";
-          return exit_code::kUsage;
-        }
-        check.options.defines[name] = value;
+    if (reg->parsed()) return run_regress(baseline, update, flags.limits(), std::cout, std::cerr);
+    if (swp->parsed()) {
+      std::string name;
+      int64_t lo = 0, hi = 0;
+      if (!flags.apply(check.options, &name, &lo, &hi)) return exit_code::kUsage;
+      if (name.empty()) {
+        std::cerr << "tcpmc: error: sweep needs one -D NAME=LO..HI\n";
+        return exit_code::kUsage;
       }
-      if (loss >= 0) check.options.loss = loss;
-      if (dup >= 0) check.options.dup = dup;
-      if (reorder) check.options.reorder = true;
-      if (no_reorder) check.options.reorder = false;
-      check.options.limits.max_states = max_states;
-      check.options.limits.memory_limit_mb = memory_mb;
-      check.options.limits.progress = !no_progress;
-      check.options.limits.threads = threads;
-      return run_check(check, std::cout, std::cerr);
+      return run_sweep(check, name, lo, hi, std::cout, std::cerr);
     }
+    if (!flags.apply(check.options)) return exit_code::kUsage;
+    if (c->parsed()) return run_check(check, std::cout, std::cerr);
+    if (rep->parsed()) return run_report(check, out_dir, std::cout, std::cerr);
+    if (dif->parsed()) return run_diff(check, old_spec, new_spec, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "tcpmc: internal error: " << e.what() << "\n";
     return exit_code::kInternal;

@@ -1,0 +1,212 @@
+#include "report_writer.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "figure5.hpp"
+#include "file_output.hpp"
+#include "json_report.hpp"
+#include "svg_sequence.hpp"
+#include "text_report.hpp"
+#include "trace_format.hpp"
+
+namespace tcpmc {
+
+namespace fs = std::filesystem;
+
+std::string report_name(const std::string& spec_path) { return fs::path(spec_path).stem().string(); }
+
+std::string state_diagram_dot(const SpecResult& r) {
+  const ir::Model& m = r.spec->model;
+  const auto& members = m.state_enum().members;
+  std::set<std::pair<std::string, std::string>> fig5;
+  for (const auto& e : figure5_edges()) fig5.insert({e.from, e.to});
+  // One edge per (from, to), labelled with the events that take it and which endpoints do.
+  std::map<std::pair<int, int>, std::map<std::string, std::set<std::string>>> edges;
+  for (const auto& t : r.exploration.coverage.endpoint_transitions) {
+    if (t.from == t.to) continue;
+    std::string ev = std::string(ir::rule_kind_name(m.rules[t.rule].kind)) + " " + m.rules[t.rule].name;
+    edges[{t.from, t.to}][ev].insert(t.ep == 0 ? "A" : "B");
+  }
+  std::set<int> used;
+  for (const auto& [k, _] : edges) {
+    used.insert(k.first);
+    used.insert(k.second);
+  }
+  std::string dot = "digraph endpoint_states {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"monospace\"];\n"
+                    "  edge [fontname=\"monospace\", fontsize=10];\n";
+  for (int s : used) dot += "  " + members[s] + ";\n";
+  for (const auto& [k, evs] : edges) {
+    std::string label;
+    for (const auto& [ev, eps] : evs) {
+      std::string who;
+      for (const auto& e : eps) who += e;
+      label += ev + " (" + who + ")\\n";
+    }
+    bool in_fig5 = fig5.count({members[k.first], members[k.second]}) > 0;
+    dot += "  " + members[k.first] + " -> " + members[k.second] + " [label=\"" + label + "\"" +
+           (in_fig5 ? "" : ", style=dashed, color=\"#b00000\", fontcolor=\"#b00000\"") + "];\n";
+  }
+  dot += "  labelloc=t;\n  label=\"Endpoint states reached (dashed red: not an edge of RFC 9293 Figure 5)\";\n}\n";
+  return dot;
+}
+
+static std::string md_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+  return o;
+}
+
+static std::string options_text(const SpecResult& r) {
+  std::string o = "--loss " + std::to_string(r.faults.loss) + " --dup " + std::to_string(r.faults.dup) +
+                  (r.faults.reorder ? " --reorder" : " --no-reorder");
+  for (const auto& [k, v] : r.options.defines) o += " -D " + k + "=" + std::to_string(v);
+  if (r.options.limits.max_states) o += " --max-states " + std::to_string(r.options.limits.max_states);
+  return o;
+}
+
+static std::optional<std::string> write_text(const fs::path& p, const std::string& text) {
+  return write_file_atomically(p.string(), text);
+}
+
+std::optional<std::string> write_spec_report(const SpecResult& r, const std::string& out_dir) {
+  const ir::Model& m = r.spec->model;
+  const CompiledSystem& sys = *r.system;
+  const std::string name = report_name(r.path);
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) return "cannot create " + out_dir + ": " + ec.message();
+  const fs::path final_dir = fs::path(out_dir) / name;
+  const fs::path tmp_dir = fs::path(out_dir) / ("." + name + ".tmp");
+  fs::remove_all(tmp_dir, ec);
+  fs::create_directories(tmp_dir, ec);
+  if (ec) return "cannot create " + tmp_dir.string() + ": " + ec.message();
+
+  JsonWriter json;
+  write_spec_json(json, r, /*timing=*/false);
+  if (auto e = write_text(tmp_dir / "result.json", json.str() + "\n")) return e;
+
+  const std::string dot = state_diagram_dot(r);
+  if (auto e = write_text(tmp_dir / "states.dot", dot)) return e;
+  bool have_svg = false;
+  if (std::system("command -v dot >/dev/null 2>&1") == 0) {
+    std::string cmd = "dot -Tsvg '" + (tmp_dir / "states.dot").string() + "' -o '" + (tmp_dir / "states.svg").string() + "' 2>/dev/null";
+    have_svg = std::system(cmd.c_str()) == 0;
+  }
+
+  const ExplorationResult& x = r.exploration;
+  std::ostringstream md;
+  md << "# " << (m.name.empty() ? name : m.name) << "\n\n";
+  if (!m.description.empty()) md << m.description << "\n\n";
+  md << "Spec: `" << r.path << "`  \n";
+  md << "Run: `tcpmc check " << r.path << " " << options_text(r) << "`\n\n";
+  md << "| property | kind | expected | verdict | counterexample |\n|---|---|---|---|---|\n";
+  for (const auto& p : r.properties) {
+    md << "| " << p.name << " | " << (p.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck") << " | "
+       << (p.expect_hold ? "hold" : "violation") << " | " << verdict_name(p.verdict)
+       << (p.as_expected() || p.verdict == Verdict::Inconclusive ? "" : " **(not as expected)**") << " | "
+       << (p.counterexample ? std::to_string(p.counterexample->steps.size()) + " steps" : "-") << " |\n";
+  }
+  md << "\n## Bounds and exploration\n\n";
+  md << "- faults: loss " << r.faults.loss << ", duplication " << r.faults.dup << ", "
+     << (r.faults.reorder ? "reordering" : "no reordering") << "\n";
+  md << "- network: capacity " << m.capacity << " per direction, MSL " << m.msl << " ticks";
+  if (m.seq_bits > 0) md << ", sequence numbers of " << m.seq_bits << " bits";
+  md << "\n- constants: ";
+  for (size_t i = 0; i < m.consts.size(); ++i) md << (i ? ", " : "") << m.consts[i].name << " = " << m.consts[i].value;
+  md << "\n- " << x.states << " states, " << x.transitions << " transitions, depth " << x.depth << ", "
+     << (x.complete ? "complete" : "incomplete (" + x.stop_reason + ")") << "\n";
+  auto nf = never_fired(r);
+  if (!nf.empty()) {
+    md << "- rules that never fired:";
+    for (const auto& s : nf) md << " `" << s << "`";
+    md << "\n";
+  }
+  for (const auto& p : r.properties) {
+    if (!p.counterexample) continue;
+    const Trace& t = *p.counterexample;
+    const std::string svg_name = "cex-" + p.name + ".svg";
+    if (auto e = write_text(tmp_dir / svg_name, trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated")))
+      return e;
+    md << "\n## Counterexample: " << p.name << " (" << t.steps.size() << " steps)\n\n";
+    md << "```\n" << format_trace_table(sys, t) << "```\n\n";
+    md << "Final values: `" << format_final_values(sys, t) << "`\n\n";
+    md << "![sequence chart of the counterexample](" << svg_name << ")\n";
+  }
+  md << "\n## Endpoint states reached\n\n";
+  if (have_svg)
+    md << "![endpoint state diagram](states.svg)\n\n";
+  md << "Reachable endpoint transitions (" << x.coverage.endpoint_transitions.size() << "):\n\n```\n";
+  const auto& members = m.state_enum().members;
+  for (const auto& t : x.coverage.endpoint_transitions)
+    md << (t.ep == 0 ? "A: " : "B: ") << members[t.from] << " --" << ir::rule_kind_name(m.rules[t.rule].kind) << " "
+       << m.rules[t.rule].name << "--> " << members[t.to] << "\n";
+  md << "```\n";
+  if (auto e = write_text(tmp_dir / "report.md", md.str())) return e;
+
+  // Swap the finished directory into place.
+  const fs::path old_dir = fs::path(out_dir) / ("." + name + ".old");
+  fs::remove_all(old_dir, ec);
+  if (fs::exists(final_dir)) {
+    fs::rename(final_dir, old_dir, ec);
+    if (ec) return "cannot replace " + final_dir.string() + ": " + ec.message();
+  }
+  fs::rename(tmp_dir, final_dir, ec);
+  if (ec) return "cannot write " + final_dir.string() + ": " + ec.message();
+  fs::remove_all(old_dir, ec);
+  return std::nullopt;
+}
+
+std::optional<std::string> write_report_index(const std::string& out_dir) {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(out_dir, ec))
+    if (e.is_directory() && e.path().filename().string()[0] != '.' && fs::exists(e.path() / "result.json"))
+      dirs.push_back(e.path());
+  if (ec) return "cannot list " + out_dir + ": " + ec.message();
+  std::sort(dirs.begin(), dirs.end());
+  std::ostringstream md;
+  md << "# tcpmc reports\n\n"
+     << "Each spec in `specs/` asks a question about TCP's connection lifecycle; the checker answers it by "
+        "exploring every reachable state within the stated bounds. A refuted property comes with the "
+        "shortest counterexample, drawn as a sequence chart. These reports are the regression baseline: "
+        "`tcpmc regress` re-runs every spec and fails when a verdict, a count or a reachable transition changes.\n\n"
+     << "| spec | question | answer | picture |\n|---|---|---|---|\n";
+  for (const auto& d : dirs) {
+    std::ifstream in(d / "result.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(ss.str());
+      if (j.is_array()) j = j.at(0);
+    } catch (const std::exception&) {
+      continue;
+    }
+    std::string name = d.filename().string();
+    std::string question = j.value("description", std::string());
+    std::string answer, picture;
+    for (const auto& p : j.at("properties")) {
+      std::string v = p.at("verdict").get<std::string>();
+      std::string pn = p.at("name").get<std::string>();
+      std::string item = pn + ": " + v;
+      if (!p.at("counterexample").is_null()) {
+        item += " (" + std::to_string(p.at("counterexample").at("length").get<int>()) + " steps)";
+        if (picture.empty()) picture = "[![" + pn + "](" + name + "/cex-" + pn + ".svg)](" + name + "/report.md)";
+      }
+      if (p.at("expect") == "violation" || v != "holds") answer += (answer.empty() ? "" : "; ") + item;
+    }
+    if (answer.empty()) answer = "every property holds (" + std::to_string(j.at("states").get<uint64_t>()) + " states)";
+    if (picture.empty() && fs::exists(d / "states.svg")) picture = "[states](" + name + "/states.svg)";
+    md << "| [" << name << "](" << name << "/report.md) | " << md_escape(question) << " | " << md_escape(answer) << " | "
+       << picture << " |\n";
+  }
+  return write_file_atomically((fs::path(out_dir) / "README.md").string(), md.str());
+}
+
+}  // namespace tcpmc
