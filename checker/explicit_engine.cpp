@@ -25,6 +25,7 @@ struct SliceOutput {
     int32_t inst;     // rule instance, or -1 (network/tick), or -2 - ep for an unhandled arrival
     uint8_t ep;
     uint8_t from, to; // the acting endpoint's TCP state before and after
+    uint8_t overflow; // segments this step sent into a full channel
   };
   std::vector<uint64_t> words;
   std::vector<uint64_t> hashes;  // per successor, computed by the worker
@@ -65,6 +66,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
   ExplorationResult R;
   R.properties.assign(nprops, PropertyOutcome{});
   R.coverage.fired.assign(ninst, 0);
+  R.coverage.overflow.assign(ninst, 0);
   std::vector<uint64_t> ept(ninst * nstates * nstates, 0);
   std::vector<int> invariants, stucks;
   for (size_t p = 0; p < nprops; ++p)
@@ -97,7 +99,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
       size_t before = out.succs.size();
       sc.has_error = false;
       sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
-        SliceOutput::Succ s{-1, lab.ep, 0, 0};
+        SliceOutput::Succ s{-1, lab.ep, 0, 0, static_cast<uint8_t>(__builtin_popcount(lab.overflow))};
         if (lab.inst >= 0) {
           const int slot = lab.ep == 0 ? sA : sB;
           s.inst = lab.inst;
@@ -168,6 +170,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
           const auto& info = out.succs[s];
           if (info.inst >= 0) {
             ++R.coverage.fired[info.inst];
+            R.coverage.overflow[info.inst] += info.overflow;
             ++ept[(static_cast<size_t>(info.inst) * nstates + info.from) * nstates + info.to];
           } else if (info.inst <= -2) {
             ++R.coverage.unhandled[-2 - info.inst];
@@ -217,9 +220,6 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
   R.depth = depth;
   for (auto& o : R.properties)
     if (o.verdict != Verdict::Violated) o.verdict = R.complete ? Verdict::Holds : Verdict::Inconclusive;
-  R.coverage.blocked.assign(ninst, 0);
-  for (const auto& s : slices)
-    for (size_t i = 0; i < ninst; ++i) R.coverage.blocked[i] += s.scratch.blocked[i];
   for (size_t i = 0; i < ninst; ++i)
     for (int f = 0; f < nstates; ++f)
       for (int t = 0; t < nstates; ++t) {

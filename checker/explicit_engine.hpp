@@ -49,7 +49,7 @@ struct EndpointTransition {
 
 struct Coverage {
   std::vector<uint64_t> fired;    // per rule instance
-  std::vector<uint64_t> blocked;  // per rule instance: a full channel blocked its send
+  std::vector<uint64_t> overflow; // per rule instance: segments it sent into a full channel (dropped)
   uint64_t unhandled[2] = {0, 0}; // segments no recv rule took, per receiving endpoint
   std::vector<EndpointTransition> endpoint_transitions;  // sorted by (ep, from, rule, to)
 };

@@ -4,7 +4,8 @@
 
 namespace tcpmc {
 
-static void write_segment(JsonWriter& w, const CompiledSystem& sys, const int32_t* seg, int sender) {
+static void write_segment(JsonWriter& w, const CompiledSystem& sys, const int32_t* seg, int sender,
+                          bool dropped = false) {
   const ir::Model& m = sys.model();
   w.begin_object();
   w.key("from").value(sender == 0 ? "A" : "B");
@@ -20,6 +21,7 @@ static void write_segment(JsonWriter& w, const CompiledSystem& sys, const int32_
     w.key(sf.name).value(static_cast<int64_t>(seg[f]));
   }
   w.key("text").value(format_segment(m, seg));
+  if (dropped) w.key("dropped_network_full").value(true);
   w.end_object();
 }
 
@@ -60,7 +62,7 @@ void write_trace_json(JsonWriter& w, const CompiledSystem& sys, const Trace& t) 
     }
     w.key("sent").begin_array();
     if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
-      for (int k = 0; k < l.nsent; ++k) write_segment(w, sys, l.sent[k], l.ep);
+      for (int k = 0; k < l.nsent; ++k) write_segment(w, sys, l.sent[k], l.ep, (l.overflow >> k) & 1u);
     w.end_array();
     w.key("in_flight").begin_object();
     w.key("A->B").value(format_channel(sys, s.state, 0));
@@ -135,7 +137,7 @@ void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
     w.key("endpoint").value(ri.ep == 0 ? "A" : "B");
     w.key("kind").value(ir::rule_kind_name(ri.kind));
     w.key("fired").value(x.coverage.fired[i]);
-    w.key("blocked_by_capacity").value(x.coverage.blocked[i]);
+    w.key("dropped_by_capacity").value(x.coverage.overflow[i]);
     w.end_object();
   }
   w.end_array();

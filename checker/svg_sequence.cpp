@@ -139,8 +139,16 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
       }
     }
     if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
-      for (int k = 0; k < l.nsent; ++k)
+      for (int k = 0; k < l.nsent; ++k) {
+        if (l.overflow & (1u << k)) {  // dropped at once: the network was full
+          double xm = (xa + xb) / 2;
+          line(lane_x(l.ep), y, xm, y + row / 2, "msg lost", false);
+          cross(xm, y + row / 2);
+          label_on(lane_x(l.ep), y, xm, y + row / 2, format_segment(m, l.sent[k]) + " dropped (full)");
+          continue;
+        }
         flight.push_back({std::vector<int32_t>(l.sent[k], l.sent[k] + stride), l.ep, lane_x(l.ep), y, false});
+      }
     std::string na = state_name(sys, st.state, 0), nb = state_name(sys, st.state, 1);
     if (na != state_name(sys, *prev, 0)) text(xa - 10, y + 18, na, "end", "state");
     if (nb != state_name(sys, *prev, 1)) text(xb + 10, y + 18, nb, "start", "state");

@@ -73,11 +73,11 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   }
   if (r.replay_failed) out += "   internal error: a counterexample did not replay through the model\n";
   for (const auto& nf : never_fired(r)) out += "   warning: rule '" + nf + "' never fired (by either endpoint)\n";
-  uint64_t blocked = 0;
-  for (auto b : x.coverage.blocked) blocked += b;
-  if (blocked)
-    out += "   note: a full channel (capacity " + std::to_string(m.capacity) + ") blocked a send " +
-           std::to_string(blocked) + " times; results hold within that capacity\n";
+  uint64_t overflow = 0;
+  for (auto b : x.coverage.overflow) overflow += b;
+  if (overflow)
+    out += "   note: " + std::to_string(overflow) + " transitions sent a segment into a full channel (capacity " +
+           std::to_string(m.capacity) + "), which the network dropped\n";
   if (x.coverage.unhandled[0] + x.coverage.unhandled[1])
     out += "   note: " + std::to_string(x.coverage.unhandled[0] + x.coverage.unhandled[1]) +
            " arrivals matched no recv rule and were discarded\n";

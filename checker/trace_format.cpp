@@ -101,7 +101,10 @@ std::string describe_event(const CompiledSystem& sys, const Label& l) {
       break;
   }
   if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
-    for (int i = 0; i < l.nsent; ++i) out += "; sends " + channel_name(l.ep) + " " + format_segment(m, l.sent[i]);
+    for (int i = 0; i < l.nsent; ++i) {
+      out += "; sends " + channel_name(l.ep) + " " + format_segment(m, l.sent[i]);
+      if (l.overflow & (1u << i)) out += " (dropped: network full)";
+    }
   return out;
 }
 
@@ -144,9 +147,16 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   auto net = [&](const std::vector<int32_t>& st) { return format_channel(sys, st, 0) + " / " + format_channel(sys, st, 1); };
   rows.push_back({"0", "initial state", state_name(sys, t.initial, 0), state_name(sys, t.initial, 1), net(t.initial)});
   for (size_t i = 0; i < t.steps.size(); ++i) {
-    const auto& s = t.steps[i];
-    rows.push_back({std::to_string(i + 1), describe_event(sys, s.label), state_name(sys, s.state, 0),
-                    state_name(sys, s.state, 1), net(s.state)});
+    // Consecutive ticks fold into one row: only the time that passed matters to the reader.
+    size_t j = i;
+    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
+           t.steps[j + 1].label.kind == Label::Kind::Tick)
+      ++j;
+    const auto& s = t.steps[j];
+    std::string step = j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
+    std::string event = j > i ? std::to_string(j - i + 1) + " ticks" : describe_event(sys, s.label);
+    rows.push_back({step, event, state_name(sys, s.state, 0), state_name(sys, s.state, 1), net(s.state)});
+    i = j;
   }
   size_t we = 5, wa = 1, wb = 1;
   for (const auto& r : rows) {
@@ -234,7 +244,9 @@ std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
     out += line + "\n";
     // Segments sent by this step leave the actor's lifeline on the next line.
     for (int k = 0; k < l.nsent && (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout); ++k) {
-      arrow(format_segment(m, l.sent[k]), l.ep == 0, true, l.ep == 0 ? '>' : '<');
+      const bool dropped = (l.overflow >> k) & 1u;
+      arrow(format_segment(m, l.sent[k]) + (dropped ? " dropped (full)" : ""), l.ep == 0, true,
+            dropped ? 'X' : (l.ep == 0 ? '>' : '<'));
       out += pad("", lw) + "|" + lane + "|\n";
     }
     prev = &s.state;

@@ -75,16 +75,21 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
       case Opc::StoreSeq: st[I.a] = static_cast<int32_t>(stack[--sp] & I.b); break;
       case Opc::Send: {
         int32_t& count = st[I.a];
-        if (count >= I.b) return ExecStatus::Blocked;
-        int nf = I.c;
-        int32_t* rec = st + I.a + 1 + count * (nf + 1);
+        const int nf = I.c;
         sp -= nf;
-        for (int f = 0; f < nf; ++f) rec[f] = static_cast<int32_t>(stack[sp + f]);
-        rec[nf] = 0;
-        ++count;
+        const bool full = count >= I.b;
         if (ctx.nsent < kMaxSends) {
-          std::memcpy(ctx.sent[ctx.nsent], rec, sizeof(int32_t) * (nf + 1));
+          int32_t* rec = ctx.sent[ctx.nsent];
+          for (int f = 0; f < nf; ++f) rec[f] = static_cast<int32_t>(stack[sp + f]);
+          rec[nf] = 0;
+          if (full) ctx.overflow |= static_cast<uint8_t>(1u << ctx.nsent);
           ++ctx.nsent;
+        }
+        if (!full) {
+          int32_t* rec = st + I.a + 1 + count * (nf + 1);
+          for (int f = 0; f < nf; ++f) rec[f] = static_cast<int32_t>(stack[sp + f]);
+          rec[nf] = 0;
+          ++count;
         }
         break;
       }

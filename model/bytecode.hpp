@@ -1,8 +1,8 @@
 // Compact code for guards and effects, and the interpreter that runs it on an unpacked state.
 //
 // Contract: run() never allocates and never throws; it uses a fixed stack (the compiler bounds
-// expression depth) and reports a model error (value out of range, division by zero) or a send
-// into a full channel through its status, leaving the state partly updated (callers work on a copy).
+// expression depth) and reports a model error (value out of range, division by zero) through its
+// status, leaving the state partly updated (callers work on a copy).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -26,7 +26,8 @@ enum class Opc : uint8_t {
   Jump,             // jump to a
   Store,            // pop into state[a], range-checked against b..c
   StoreSeq,         // pop into state[a] & b
-  Send,             // pop c field values (first field deepest) into channel whose count slot is a, capacity b
+  Send,             // pop c field values (first field deepest) into channel whose count slot is a, capacity b;
+                    // into a full channel the segment is dropped (recorded in ExecContext::overflow)
   TimerSet,         // state[a] = b
   Check,            // top must lie in a..b (model error otherwise); keeps it
   Mask,             // top &= b
@@ -44,7 +45,7 @@ struct Code {
   int max_stack = 0;
 };
 
-enum class ExecStatus : uint8_t { Ok, Blocked, RangeError, DivByZero };
+enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero };
 
 constexpr int kMaxSends = 4;
 constexpr int kStackSize = 256;
@@ -57,6 +58,7 @@ struct ExecContext {
   // Filled by Send: the segments this step put on the wire (fields then age 0).
   int nsent = 0;
   int32_t sent[kMaxSends][kMaxSegFields + 1];
+  uint8_t overflow = 0;  // bit i: sent[i] found its channel full and was dropped
   // On a model error: the failing instruction and the offending value.
   int error_pc = -1;
   int64_t error_value = 0;

@@ -232,7 +232,6 @@ void CompiledSystem::initial_state(int32_t* out) const {
 Scratch CompiledSystem::make_scratch() const {
   Scratch sc;
   sc.next.assign(layout_.num_slots(), 0);
-  sc.blocked.assign(instances_.size(), 0);
   return sc;
 }
 
@@ -271,16 +270,14 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, int32_t* next, const int3
   ctx.seg = seg;
   ctx.params = params;
   ctx.nsent = 0;
+  ctx.overflow = 0;
   ExecStatus st = run_code(ri.body, ctx);
   if (st == ExecStatus::Ok) {
     sc.label.nsent = ctx.nsent;
+    sc.label.overflow = ctx.overflow;
     for (int i = 0; i < ctx.nsent; ++i)
       std::memcpy(sc.label.sent[i], ctx.sent[i], sizeof(int32_t) * layout_.seg_stride());
     return true;
-  }
-  if (st == ExecStatus::Blocked) {
-    ++sc.blocked[&ri - instances_.data()];
-    return false;
   }
   if (!sc.has_error) {
     sc.has_error = true;

@@ -43,6 +43,7 @@ struct Label {
   int32_t seg[kMaxSegFields + 1];  // the segment taken, lost or duplicated (fields, age)
   int nsent = 0;
   int32_t sent[kMaxSends][kMaxSegFields + 1];
+  uint8_t overflow = 0;  // bit i: sent[i] was dropped because its channel was full
 };
 
 // A model error met while computing a successor: a value out of its declared range or a division by zero.
@@ -58,7 +59,6 @@ struct Scratch {
   ExecContext ctx;
   Label label;
   int32_t params[kMaxParams];
-  std::vector<uint64_t> blocked;  // per rule instance: times a full channel blocked it
   bool has_error = false;
   ModelError error;
 };
@@ -182,6 +182,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
         L.kind = Label::Kind::Unhandled;
         L.inst = -1;
         L.nsent = 0;
+        L.overflow = 0;
       }
       if (L.nsent) canonicalize(next);  // removing a record keeps a channel sorted
       emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
@@ -224,6 +225,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
         L.pos = pos;
         L.inst = -1;
         L.nsent = 0;
+        L.overflow = 0;
         if (can_lose) {
           std::memcpy(next, s, sizeof(int32_t) * n);
           remove_segment(next, chan, pos);
@@ -248,6 +250,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     L.inst = -1;
     L.pos = -1;
     L.nsent = 0;
+    L.overflow = 0;
     emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
   }
 }
