@@ -342,6 +342,16 @@ bool CompiledSystem::any_timer_expired(const int32_t* s) const {
   return false;
 }
 
+bool CompiledSystem::any_segment_at_msl(const int32_t* s) const {
+  const int age = layout_.seg_stride() - 1;
+  for (int chan = 0; chan < 2; ++chan) {
+    const int count = s[layout_.chan_count(chan)];
+    for (int pos = 0; pos < count; ++pos)
+      if (s[layout_.seg_base(chan, pos) + age] >= model_.msl) return true;
+  }
+  return false;
+}
+
 bool CompiledSystem::tick(const int32_t* s, int32_t* next) const {
   const int n = layout_.num_slots();
   std::memcpy(next, s, sizeof(int32_t) * n);

@@ -8,8 +8,9 @@
 //
 // Semantics (see model/LANGUAGE.md): application calls, segment arrival (first matching recv rule
 // takes the segment; any in-flight segment with reordering, the oldest without), urgent timeouts,
-// loss and duplication within their budgets, and a tick that ages segments (dropping those older
-// than MSL) and counts timers down, only when no timer has expired, and only if it changes something.
+// loss and duplication within their budgets, and a tick that ages segments and counts timers down,
+// only when no timer has expired and no segment has reached MSL (delay is bounded: a segment
+// arrives within MSL ticks unless the network loses it), and only if it changes something.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -103,6 +104,7 @@ class CompiledSystem {
   bool insert_copy(int32_t* s, int chan, int pos) const;
   bool tick(const int32_t* s, int32_t* next) const;
   bool any_timer_expired(const int32_t* s) const;
+  bool any_segment_at_msl(const int32_t* s) const;
   bool same_segment(const int32_t* s, int chan, int p, int q) const;
 };
 
@@ -244,8 +246,9 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     }
   }
 
-  // 5. Time.
-  if (!any_timer_expired(s) && tick(s, next)) {
+  // 5. Time: not while a timer has expired (timeouts are urgent) nor while a segment has reached
+  // the maximum segment lifetime (it must arrive, or be lost within the loss budget, first).
+  if (!any_timer_expired(s) && !any_segment_at_msl(s) && tick(s, next)) {
     L.kind = Label::Kind::Tick;
     L.inst = -1;
     L.pos = -1;
