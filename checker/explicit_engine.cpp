@@ -33,6 +33,7 @@ struct SliceOutput {
   std::vector<uint32_t> succ_end;       // per state: end offset into succs
   std::vector<uint8_t> violated;        // per state x property
   std::vector<uint8_t> has_error;       // per state
+  std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
   std::vector<ModelError> errors;       // in order of states with has_error
   Scratch scratch;
   void clear() {
@@ -42,6 +43,7 @@ struct SliceOutput {
     succ_end.clear();
     violated.clear();
     has_error.clear();
+    blocked.clear();
     errors.clear();
   }
 };
@@ -94,10 +96,18 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
       L.unpack(store_.get(static_cast<uint32_t>(i)), cur.data());
       size_t vbase = out.violated.size();
       out.violated.resize(vbase + nprops, 0);
-      for (int p : invariants)
-        if (!sys_.property_holds(p, cur.data())) out.violated[vbase + p] = 1;
-      size_t before = out.succs.size();
       sc.has_error = false;
+      ModelError perr;
+      for (int p : invariants)
+        if (!sys_.property_holds(p, cur.data(), &perr)) {
+          if (perr.property >= 0 && !sc.has_error) {
+            sc.has_error = true;
+            sc.error = perr;
+          }
+          out.violated[vbase + p] = perr.property >= 0 ? 0 : 1;
+          perr.property = -1;
+        }
+      size_t before = out.succs.size();
       sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
         SliceOutput::Succ s{-1, lab.ep, 0, 0, static_cast<uint8_t>(__builtin_popcount(lab.overflow))};
         if (lab.inst >= 0) {
@@ -113,11 +123,21 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
         out.words.insert(out.words.end(), packed.begin(), packed.end());
         out.hashes.push_back(store_.hash(packed.data()));
       });
-      if (out.succs.size() == before)
+      // A state whose only moves a full channel blocked is an artefact of the capacity bound,
+      // not a stuck connection: it is counted (capacity_cut_states), not judged.
+      if (out.succs.size() == before && sc.capacity_blocked == 0)
         for (int p : stucks)
-          if (!sys_.property_holds(p, cur.data())) out.violated[vbase + p] = 1;
+          if (!sys_.property_holds(p, cur.data(), &perr)) {
+            if (perr.property >= 0 && !sc.has_error) {
+              sc.has_error = true;
+              sc.error = perr;
+            }
+            out.violated[vbase + p] = perr.property >= 0 ? 0 : 1;
+            perr.property = -1;
+          }
       out.succ_end.push_back(static_cast<uint32_t>(out.succs.size()));
       out.has_error.push_back(sc.has_error ? 1 : 0);
+      out.blocked.push_back(sc.capacity_blocked);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
   };
@@ -178,6 +198,8 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
           store_.insert(&out.words[s * words], out.hashes[s], self);
         }
         R.transitions += succ_end - succ_begin;
+        R.coverage.capacity_blocked += out.blocked[k];
+        if (out.blocked[k] && succ_end == succ_begin) ++R.coverage.capacity_cut_states;
         succ_begin = succ_end;
         idx = i + 1;
         if (out.has_error[k]) {

@@ -49,7 +49,10 @@ struct EndpointTransition {
 
 struct Coverage {
   std::vector<uint64_t> fired;    // per rule instance
-  std::vector<uint64_t> overflow; // per rule instance: segments it sent into a full channel (dropped)
+  std::vector<uint64_t> overflow; // per rule instance: segments it sent into a full channel (lost,
+                                  // charged to the loss budget)
+  uint64_t capacity_blocked = 0;  // transitions blocked: a full channel and the loss budget spent
+  uint64_t capacity_cut_states = 0;  // states whose every move was so blocked (not judged as stuck)
   uint64_t unhandled[2] = {0, 0}; // segments no recv rule took, per receiving endpoint
   std::vector<EndpointTransition> endpoint_transitions;  // sorted by (ep, from, rule, to)
 };

@@ -121,7 +121,7 @@ void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
   if (x.model_error) {
     w.begin_object();
     w.key("message").value(describe_model_error(*x.model_error));
-    w.key("event").value(describe_event(sys, x.model_error->label));
+    w.key("event").value(describe_error_site(sys, *x.model_error));
     w.key("trace");
     if (r.model_error_trace) write_trace_json(w, sys, *r.model_error_trace); else w.null();
     w.end_object();
@@ -141,6 +141,8 @@ void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
     w.end_object();
   }
   w.end_array();
+  w.key("capacity_blocked").value(x.coverage.capacity_blocked);
+  w.key("capacity_cut_states").value(x.coverage.capacity_cut_states);
   w.key("unhandled_segments").begin_object();
   w.key("A").value(x.coverage.unhandled[0]).key("B").value(x.coverage.unhandled[1]);
   w.end_object();

@@ -144,7 +144,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
           double xm = (xa + xb) / 2;
           line(lane_x(l.ep), y, xm, y + row / 2, "msg lost", false);
           cross(xm, y + row / 2);
-          label_on(lane_x(l.ep), y, xm, y + row / 2, format_segment(m, l.sent[k]) + " dropped (full)");
+          label_on(lane_x(l.ep), y, xm, y + row / 2, format_segment(m, l.sent[k]) + " lost (full)");
           continue;
         }
         flight.push_back({std::vector<int32_t>(l.sent[k], l.sent[k] + stride), l.ep, lane_x(l.ep), y, false});

@@ -68,7 +68,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
     }
   }
   if (x.model_error) {
-    out += "   " + describe_model_error(*x.model_error) + " in: " + describe_event(sys, x.model_error->label) + "\n";
+    out += "   " + describe_model_error(*x.model_error) + " in: " + describe_error_site(sys, *x.model_error) + "\n";
     if (r.model_error_trace) out += indent(format_trace_table(sys, *r.model_error_trace), "     ");
   }
   if (r.replay_failed) out += "   internal error: a counterexample did not replay through the model\n";
@@ -77,7 +77,12 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   for (auto b : x.coverage.overflow) overflow += b;
   if (overflow)
     out += "   note: " + std::to_string(overflow) + " transitions sent a segment into a full channel (capacity " +
-           std::to_string(m.capacity) + "), which the network dropped\n";
+           std::to_string(m.capacity) + "), which the network lost (charged to the loss budget)\n";
+  if (x.coverage.capacity_blocked)
+    out += "   note: " + std::to_string(x.coverage.capacity_blocked) +
+           " transitions were blocked by a full channel with the loss budget spent; " +
+           std::to_string(x.coverage.capacity_cut_states) +
+           " states had no other move and are cut off by the capacity bound (not judged as stuck)\n";
   if (x.coverage.unhandled[0] + x.coverage.unhandled[1])
     out += "   note: " + std::to_string(x.coverage.unhandled[0] + x.coverage.unhandled[1]) +
            " arrivals matched no recv rule and were discarded\n";

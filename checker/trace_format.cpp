@@ -103,9 +103,14 @@ std::string describe_event(const CompiledSystem& sys, const Label& l) {
   if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
     for (int i = 0; i < l.nsent; ++i) {
       out += "; sends " + channel_name(l.ep) + " " + format_segment(m, l.sent[i]);
-      if (l.overflow & (1u << i)) out += " (dropped: network full)";
+      if (l.overflow & (1u << i)) out += " (lost: network full)";
     }
   return out;
+}
+
+std::string describe_error_site(const CompiledSystem& sys, const ModelError& e) {
+  if (e.property >= 0) return "evaluating property '" + sys.model().properties[e.property].name + "'";
+  return describe_event(sys, e.label);
 }
 
 std::string state_name(const CompiledSystem& sys, const std::vector<int32_t>& state, int ep) {
@@ -168,7 +173,7 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   std::string out = pad("step", 6) + pad("event", we + 2) + pad("A", wa + 2) + pad("B", wb + 2) + "in flight A→B / B→A\n";
   for (const auto& r : rows)
     out += pad(r.step, 6) + pad(r.event, we + 2) + pad(r.a, wa + 2) + pad(r.b, wb + 2) + r.net + "\n";
-  if (t.error) out += pad("", 6) + "model error in the next step: " + describe_event(sys, t.error->label) + "\n";
+  if (t.error) out += pad("", 6) + "model error in the next step: " + describe_error_site(sys, *t.error) + "\n";
   return out;
 }
 
@@ -245,7 +250,7 @@ std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
     // Segments sent by this step leave the actor's lifeline on the next line.
     for (int k = 0; k < l.nsent && (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout); ++k) {
       const bool dropped = (l.overflow >> k) & 1u;
-      arrow(format_segment(m, l.sent[k]) + (dropped ? " dropped (full)" : ""), l.ep == 0, true,
+      arrow(format_segment(m, l.sent[k]) + (dropped ? " lost (full)" : ""), l.ep == 0, true,
             dropped ? 'X' : (l.ep == 0 ? '>' : '<'));
       out += pad("", lw) + "|" + lane + "|\n";
     }

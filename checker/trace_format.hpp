@@ -19,6 +19,8 @@ std::string format_segment(const ir::Model& m, const int32_t* seg);
 std::string channel_name(int sender);
 // "A connect(isn=3)", "B recv [S] seq=3", "network loses A→B [.] ack=10", "tick", ...
 std::string describe_event(const CompiledSystem& sys, const Label& l);
+// Where a model error happened: the event whose guard or effect failed, or "evaluating property 'p'".
+std::string describe_error_site(const CompiledSystem& sys, const ModelError& e);
 // The rule that fired ("connect", "syn_in_listen"), "" for network events and ticks.
 std::string rule_name(const CompiledSystem& sys, const Label& l);
 // The segments of a channel in a state: "{[S] seq=3, [.] ack=1}".

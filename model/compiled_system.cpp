@@ -211,7 +211,8 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
   std::sort(calls_.begin(), calls_.end(), by_rule);
   std::sort(timeouts_.begin(), timeouts_.end(), by_rule);
   for (const auto& p : model.properties) {
-    if (expr_depth(p.expr) > kStackSize / 2) throw std::runtime_error("property '" + p.name + "' is nested too deeply");
+    // The parser bounds expression height well below the interpreter's stack.
+    if (expr_depth(p.expr) > kStackSize - 16) throw std::logic_error("property '" + p.name + "' is nested too deeply");
     Code c;
     Compiler pc(model, layout_, -1, c);
     pc.expr(p.expr);
@@ -235,10 +236,17 @@ Scratch CompiledSystem::make_scratch() const {
   return sc;
 }
 
-bool CompiledSystem::property_holds(int p, const int32_t* state) const {
+bool CompiledSystem::property_holds(int p, const int32_t* state, ModelError* error) const {
   ExecContext ctx;
   ctx.state = const_cast<int32_t*>(state);  // property code only loads
   ExecStatus st = run_code(properties_[p], ctx);
+  if (st != ExecStatus::Ok && error) {
+    *error = ModelError{};
+    error->property = p;
+    error->status = st;
+    error->where = properties_[p].ranges[ctx.error_pc];
+    error->value = ctx.error_value;
+  }
   return st == ExecStatus::Ok && ctx.result != 0;
 }
 
@@ -273,6 +281,15 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, int32_t* next, const int3
   ctx.overflow = 0;
   ExecStatus st = run_code(ri.body, ctx);
   if (st == ExecStatus::Ok) {
+    if (ctx.overflow) {  // a full channel: a loss, if the budget allows it; blocked otherwise
+      int32_t& losses = next[layout_.loss_slot()];
+      const int dropped = __builtin_popcount(ctx.overflow);
+      if (losses + dropped > faults_.loss) {
+        ++sc.capacity_blocked;
+        return false;
+      }
+      losses += dropped;
+    }
     sc.label.nsent = ctx.nsent;
     sc.label.overflow = ctx.overflow;
     for (int i = 0; i < ctx.nsent; ++i)

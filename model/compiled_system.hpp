@@ -44,12 +44,13 @@ struct Label {
   int32_t seg[kMaxSegFields + 1];  // the segment taken, lost or duplicated (fields, age)
   int nsent = 0;
   int32_t sent[kMaxSends][kMaxSegFields + 1];
-  uint8_t overflow = 0;  // bit i: sent[i] was dropped because its channel was full
+  uint8_t overflow = 0;  // bit i: sent[i] was lost because its channel was full (charged to the loss budget)
 };
 
 // A model error met while computing a successor: a value out of its declared range or a division by zero.
 struct ModelError {
-  Label label;
+  Label label;        // the transition whose guard or effect failed (when property < 0)
+  int property = -1;  // or the property whose evaluation failed
   ExecStatus status = ExecStatus::Ok;
   SourceRange where;
   int64_t value = 0;
@@ -62,6 +63,9 @@ struct Scratch {
   int32_t params[kMaxParams];
   bool has_error = false;
   ModelError error;
+  // Set by successors(): how many transitions of this state a full channel blocked (their sends
+  // would have exceeded the capacity with the loss budget already spent).
+  uint32_t capacity_blocked = 0;
 };
 
 class CompiledSystem {
@@ -77,12 +81,15 @@ class CompiledSystem {
   void initial_state(int32_t* out) const;
   Scratch make_scratch() const;
 
-  // Evaluates property p's predicate on an unpacked state.
-  bool property_holds(int p, const int32_t* state) const;
+  // Evaluates property p's predicate on an unpacked state. If the evaluation itself fails (a
+  // division by zero), returns false and, when `error` is given, describes the failure there.
+  bool property_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
 
   // Calls emit(const Label&, const int32_t* next) for every successor of `state`, in a fixed
   // order. A model error stops nothing: it is recorded in scratch.error (first one only) and
-  // that transition is skipped; engines report it.
+  // that transition is skipped; engines report it. A send into a full channel is a loss charged
+  // to the loss budget; with the budget spent the transition is blocked (counted in
+  // scratch.capacity_blocked), so that the capacity bound never adds losses beyond the budget.
   template <class Emit>
   void successors(const int32_t* state, Scratch& sc, Emit&& emit) const;
 
@@ -115,6 +122,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
   int32_t* next = sc.next.data();
   Label& L = sc.label;
   const int stride = layout_.seg_stride();
+  sc.capacity_blocked = 0;
 
   // 1. Application calls, once per parameter value.
   for (int ii : calls_) {
@@ -132,12 +140,13 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
           L.pos = -1;
           if (L.nsent) canonicalize(next);
           emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-        } else if (sc.has_error && sc.error.label.inst == -2) {
-          sc.error.label.kind = Label::Kind::Call;
-          sc.error.label.ep = static_cast<uint8_t>(ri.ep);
-          sc.error.label.inst = ii;
-          for (int k = 0; k < np; ++k) sc.error.label.params[k] = sc.params[k];
         }
+      }
+      if (sc.has_error && sc.error.label.inst == -2) {  // the guard or the body failed
+        sc.error.label.kind = Label::Kind::Call;
+        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+        sc.error.label.inst = ii;
+        for (int k = 0; k < np; ++k) sc.error.label.params[k] = sc.params[k];
       }
       int k = 0;
       while (k < np && ++sc.params[k] > ri.param_ranges[k].second) {
@@ -157,11 +166,23 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
       if (pos > 0 && same_segment(s, chan, pos - 1, pos)) continue;
       const int32_t* seg = s + layout_.seg_base(chan, pos);
       int matched = -1;
-      for (int ii : recvs_[ep])
+      bool guard_failed = false;
+      for (int ii : recvs_[ep]) {
         if (eval_guard(instances_[ii], s, seg, nullptr, sc)) {
           matched = ii;
           break;
         }
+        if (sc.has_error && sc.error.label.inst == -2) {  // the guard failed: report this arrival
+          sc.error.label.kind = Label::Kind::Recv;
+          sc.error.label.ep = static_cast<uint8_t>(ep);
+          sc.error.label.inst = ii;
+          sc.error.label.pos = pos;
+          std::memcpy(sc.error.label.seg, seg, sizeof(int32_t) * stride);
+          guard_failed = true;
+          break;
+        }
+      }
+      if (guard_failed) continue;
       std::memcpy(next, s, sizeof(int32_t) * n);
       std::memcpy(L.seg, seg, sizeof(int32_t) * stride);
       remove_segment(next, chan, pos);
@@ -195,7 +216,14 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
   for (int ii : timeouts_) {
     const RuleInstance& ri = instances_[ii];
     if (s[ri.timer_slot] != kTimerExpired) continue;
-    if (!eval_guard(ri, s, nullptr, nullptr, sc)) continue;
+    if (!eval_guard(ri, s, nullptr, nullptr, sc)) {
+      if (sc.has_error && sc.error.label.inst == -2) {
+        sc.error.label.kind = Label::Kind::Timeout;
+        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+        sc.error.label.inst = ii;
+      }
+      continue;
+    }
     std::memcpy(next, s, sizeof(int32_t) * n);
     next[ri.timer_slot] = kTimerStopped;
     if (!exec_body(ri, next, nullptr, nullptr, sc)) {

@@ -52,6 +52,11 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
   // Assign words without straddling.
   int word = 0, used = 0;
   for (auto& s : slots_) {
+    if (s.bits == 0) {  // a one-value slot occupies no bits: word 0, shift 0 (a shift of 64 is undefined)
+      s.word = 0;
+      s.shift = 0;
+      continue;
+    }
     if (used + s.bits > 64) {
       ++word;
       used = 0;

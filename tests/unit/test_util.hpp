@@ -1,0 +1,170 @@
+// Shared helpers for the unit tests: load a spec from a string, find a diagnostic and its
+// line:col, run the explicit engine on a spec text, and walk the reachable states of a compiled
+// system directly (to assert on slots the spec language cannot observe, such as the loss budget).
+#pragma once
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "compiled_system.hpp"
+#include "diagnostics.hpp"
+#include "lexer.hpp"
+#include "parser.hpp"
+#include "spec_loader.hpp"
+#include "trace_format.hpp"
+#include "verifier.hpp"
+
+namespace tcpmc::test {
+
+struct Loaded {
+  Diagnostics diags;
+  std::optional<LoadedSpec> spec;
+  bool ok() const { return spec.has_value() && !diags.has_errors(); }
+};
+
+inline std::unique_ptr<Loaded> load(const std::string& text, const ConstOverrides& ov = {},
+                                    const std::string& path = "test.tcp") {
+  auto l = std::make_unique<Loaded>();
+  l->spec = load_spec_text(path, text, ov, l->diags);
+  return l;
+}
+
+// The front end's verdict on a spec text, running the stages directly (parse, then type check,
+// without include resolution) with the SourceFile owned next to the diagnostics and the model.
+// lexer_parser_test.cpp checks that load_spec_text reports the same.
+struct Diagnosed {
+  std::unique_ptr<SourceFile> src;
+  Diagnostics diags;
+  ir::Model model;
+  std::string formatted() const { return format_diagnostics(diags); }
+};
+
+inline std::unique_ptr<Diagnosed> diagnose(const std::string& text, const ConstOverrides& ov = {},
+                                           const std::string& path = "test.tcp") {
+  auto d = std::make_unique<Diagnosed>();
+  d->src = std::make_unique<SourceFile>(path, text);
+  ast::Spec spec = parse_spec(*d->src, d->diags);
+  d->model = check_spec(spec, ov, d->diags);
+  return d;
+}
+
+// The first diagnostic (error or warning) whose message contains `needle`, or nullptr.
+inline const Diagnostic* find_diag(const Diagnostics& ds, const std::string& needle) {
+  for (const auto& d : ds.all())
+    if (d.message.find(needle) != std::string::npos) return &d;
+  return nullptr;
+}
+
+// "line:col" of a diagnostic's range start ("?" if it has no location).
+inline std::string where(const Diagnostic& d) {
+  if (!d.range.valid()) return "?";
+  LineCol lc = d.range.file->position(d.range.begin);
+  return std::to_string(lc.line) + ":" + std::to_string(lc.col);
+}
+
+// The text a diagnostic's range covers.
+inline std::string covered(const Diagnostic& d) {
+  if (!d.range.valid()) return "";
+  return d.range.file->text().substr(d.range.begin, d.range.end - d.range.begin);
+}
+
+// "line:col" of the n-th (0-based) occurrence of `needle` in `text`, computed independently of
+// SourceFile so that tests do not hard-code offsets.
+inline std::string pos_in(const std::string& text, const std::string& needle, int nth = 0) {
+  size_t at = std::string::npos, from = 0;
+  for (int i = 0; i <= nth; ++i) {
+    at = text.find(needle, from);
+    if (at == std::string::npos) return "not found";
+    from = at + 1;
+  }
+  int line = 1, col = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+inline std::string all_messages(const Diagnostics& ds) { return format_diagnostics(ds); }
+
+// Loads and checks a spec (the spec must be valid; the test fails otherwise).
+inline std::unique_ptr<SpecResult> check_text(const std::string& text, CheckOptions opts = {},
+                                              const ConstOverrides& ov = {}) {
+  opts.limits.progress = false;
+  Diagnostics diags;
+  auto spec = load_spec_text("test.tcp", text, ov, diags);
+  EXPECT_TRUE(spec.has_value()) << format_diagnostics(diags);
+  if (!spec) return nullptr;
+  return check_loaded(std::make_unique<LoadedSpec>(std::move(*spec)), opts);
+}
+
+inline CheckOptions faults(int loss, int dup, bool reorder) {
+  CheckOptions o;
+  o.loss = loss;
+  o.dup = dup;
+  o.reorder = reorder;
+  o.limits.progress = false;
+  return o;
+}
+
+inline const PropertyReport& prop(const SpecResult& r, const std::string& name) {
+  for (const auto& p : r.properties)
+    if (p.name == name) return p;
+  ADD_FAILURE() << "no property " << name;
+  static PropertyReport none;
+  return none;
+}
+
+// Breadth-first walk of every reachable (unpacked) state of a compiled system, independent of
+// the engine; calls visit(state, successors) once per state, where successors is a list of
+// (label kind, next state).
+struct Succ {
+  Label::Kind kind;
+  std::vector<int32_t> next;
+  Label label;
+};
+inline uint64_t walk(const CompiledSystem& sys,
+                     const std::function<void(const std::vector<int32_t>&, const std::vector<Succ>&)>& visit) {
+  const StateLayout& L = sys.layout();
+  const int n = L.num_slots();
+  struct H {
+    size_t operator()(const std::vector<uint64_t>& v) const {
+      size_t h = 0;
+      for (auto w : v) h = h * 1000003u ^ std::hash<uint64_t>()(w);
+      return h;
+    }
+  };
+  std::unordered_set<std::vector<uint64_t>, H> seen;
+  std::vector<std::vector<int32_t>> queue;
+  std::vector<int32_t> init(n);
+  sys.initial_state(init.data());
+  std::vector<uint64_t> packed(L.num_words());
+  L.pack(init.data(), packed.data());
+  seen.insert(packed);
+  queue.push_back(init);
+  Scratch sc = sys.make_scratch();
+  for (size_t i = 0; i < queue.size(); ++i) {
+    std::vector<Succ> succs;
+    std::vector<int32_t> cur = queue[i];
+    sys.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
+      succs.push_back({lab.kind, std::vector<int32_t>(next, next + n), lab});
+    });
+    for (const auto& s : succs) {
+      L.pack(s.next.data(), packed.data());
+      if (seen.insert(packed).second) queue.push_back(s.next);
+    }
+    visit(cur, succs);
+  }
+  return queue.size();
+}
+
+}  // namespace tcpmc::test

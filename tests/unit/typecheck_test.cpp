@@ -1,0 +1,345 @@
+// Type checker: name resolution with "did you mean" hints (states, variables, fields, flags,
+// timers), duplicate declarations with the "previously declared here" note, type mismatches,
+// the ghost discipline, the rule/property scoping of endpoint variables (peer.x, A.x, bare x),
+// the required `state` variable, -D overrides (unknown name, and that they change values),
+// ranges, several errors in one run, and the read/write sets the checker computes.
+// Every diagnostic is checked for its message and its line:col.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "test_util.hpp"
+
+namespace tcpmc {
+namespace {
+
+using test::covered;
+using test::diagnose;
+using test::find_diag;
+using test::pos_in;
+using test::where;
+
+const std::string kDecls =
+    "const SEQ_BITS = 3\n"                                                         // 1
+    "const MAX = 3\n"                                                              // 2
+    "enum TcpState { CLOSED, LISTEN, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 }\n"      // 3
+    "endpoint {\n"                                                                 // 4
+    "  state: TcpState = CLOSED\n"                                                 // 5
+    "  iss: seq\n"                                                                 // 6
+    "  n: 0..MAX\n"                                                                // 7
+    "  ok: bool = false\n"                                                         // 8
+    "  ghost seen: 0..MAX\n"                                                       // 9
+    "  timer rexmt\n"                                                              // 10
+    "}\n"                                                                          // 11
+    "ghost { total: 0..MAX }\n"                                                    // 12
+    "segment {\n"                                                                  // 13
+    "  flags SYN, ACK, FIN\n"                                                      // 14
+    "  seq: seq\n"                                                                 // 15
+    "  ghost tag: 0..MAX\n"                                                        // 16
+    "}\n";                                                                         // 17
+// Rules appended to kDecls start on line 18.
+
+struct Expect {
+  std::string message;
+  std::string at;       // line:col
+  std::string covers;   // the text under the caret
+};
+
+// Checks that `rule` (appended to kDecls) produces exactly one error with that message and place.
+void expect_single(const std::string& rule, const Expect& e) {
+  const std::string text = kDecls + rule;
+  auto r = diagnose(text);
+  SCOPED_TRACE(rule);
+  ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
+  const Diagnostic& d = r->diags.all()[0];
+  EXPECT_EQ(d.message, e.message);
+  EXPECT_EQ(where(d), e.at) << r->formatted();
+  EXPECT_EQ(covered(d), e.covers) << r->formatted();
+}
+
+TEST(TypeCheck, ValidDeclarationsHaveNoDiagnostics) {
+  auto r = diagnose(kDecls + "call c in CLOSED when n < MAX { n := n + 1 }\ninvariant p expect hold: A.n <= MAX\n");
+  EXPECT_FALSE(r->diags.has_errors()) << r->formatted();
+  EXPECT_EQ(r->model.seq_bits, 3);
+  EXPECT_EQ(r->model.endpoint_vars.size(), 5u);  // state, iss, n, ok, seen (timers are separate)
+  EXPECT_EQ(r->model.timers.size(), 1u);
+  // Flags come first in the segment's fields.
+  ASSERT_EQ(r->model.seg_fields.size(), 5u);
+  EXPECT_TRUE(r->model.seg_fields[2].is_flag);
+  EXPECT_EQ(r->model.seg_fields[3].name, "seq");
+  EXPECT_TRUE(r->model.seg_fields[4].ghost);
+}
+
+TEST(TypeCheck, UnknownStateSuggestsTheClosestMember) {
+  const std::string text = kDecls + "call a in FIN_WAIT2 { goto FIN_WAIT2 }\n";
+  auto r = diagnose(text);
+  ASSERT_EQ(r->diags.error_count(), 2u) << r->formatted();
+  for (int i = 0; i < 2; ++i) {
+    const Diagnostic& d = r->diags.all()[i];
+    EXPECT_EQ(d.message, "unknown state 'FIN_WAIT2'; did you mean 'FIN_WAIT_2'?");
+    EXPECT_EQ(where(d), pos_in(text, "FIN_WAIT2", i));
+    EXPECT_EQ(covered(d), "FIN_WAIT2");
+  }
+  EXPECT_EQ(where(r->diags.all()[0]), "18:11");
+  EXPECT_EQ(where(r->diags.all()[1]), "18:28");
+}
+
+TEST(TypeCheck, UnknownNamesWithSuggestions) {
+  expect_single("call d { nn := 1 }\n", {"unknown variable 'nn'; did you mean 'n'?", "18:10", "nn"});
+  expect_single("call d when totl == 0 { n := 1 }\n", {"unknown name 'totl'; did you mean 'total'?", "18:13", "totl"});
+  expect_single("call e { send SYN|ACKK (seq = 1) }\n", {"unknown flag 'ACKK'; did you mean 'ACK'?", "18:19", "ACKK"});
+  expect_single("call g { send SYN (sq = 1) }\n", {"unknown segment field 'sq'; did you mean 'seq'?", "18:20", "sq"});
+  expect_single("recv q(s) when s.sq == 1 { n := 1 }\n", {"a segment has no field 'sq'; did you mean 'seq'?", "18:18", "sq"});
+  expect_single("call f { timer rexmit := 1 }\n", {"unknown timer 'rexmit'; did you mean 'rexmt'?", "18:16", "rexmit"});
+  expect_single("timeout t on rexmt2 { n := 1 }\n", {"unknown timer 'rexmt2'; did you mean 'rexmt'?", "18:14", "rexmt2"});
+  expect_single("call h when expired(rexmy) { n := 1 }\n", {"unknown timer 'rexmy'; did you mean 'rexmt'?", "18:21", "rexmy"});
+  expect_single("invariant i2 expect hold: A.nn == 0\n", {"an endpoint has no variable 'nn'; did you mean 'n'?", "18:29", "nn"});
+  expect_single("call x { n := 1 }\ncall y when expird(rexmt) { n := 1 }\n",
+                {"unknown function 'expird'; did you mean 'expired'?", "19:13", "expird"});
+  expect_single("endpoint { m: bol }\n", {"unknown type 'bol'; did you mean 'bool'?", "18:15", "bol"});
+}
+
+TEST(TypeCheck, DuplicateDeclarationsPointAtThePreviousOne) {
+  const std::string text =
+      "const MAX = 2\n"                 // 1
+      "const MAX = 3\n"                 // 2
+      "enum S { CLOSED, OPEN }\n"       // 3
+      "endpoint {\n"                    // 4
+      "  state: S = CLOSED\n"           // 5
+      "  CLOSED: bool\n"                // 6
+      "}\n"                             // 7
+      "call d { goto OPEN }\n"          // 8
+      "call d { goto CLOSED }\n"        // 9
+      "invariant p expect hold: true\n"  // 10
+      "invariant p expect hold: true\n";  // 11
+  auto r = diagnose(text);
+  ASSERT_EQ(r->diags.error_count(), 4u) << r->formatted();
+  struct Dup {
+    std::string message, at, prev;
+  };
+  std::vector<Dup> want = {{"'MAX' is already declared", "2:7", "1:7"},
+                           {"'CLOSED' is already declared", "6:3", "3:10"},
+                           {"rule 'd' is already declared", "9:6", "8:6"},
+                           {"property 'p' is already declared", "11:11", "10:11"}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    const Diagnostic& d = r->diags.all()[i];
+    EXPECT_EQ(d.message, want[i].message);
+    EXPECT_EQ(where(d), want[i].at);
+    ASSERT_EQ(d.notes.size(), 1u);
+    EXPECT_EQ(d.notes[0].message, "previously declared here");
+    ASSERT_TRUE(d.notes[0].range.valid());
+    LineCol lc = d.notes[0].range.file->position(d.notes[0].range.begin);
+    EXPECT_EQ(std::to_string(lc.line) + ":" + std::to_string(lc.col), want[i].prev);
+  }
+  // The note is rendered after its error, with its own location and caret.
+  EXPECT_NE(r->formatted().find("test.tcp:2:7: error: 'MAX' is already declared\n"
+                                " 2 | const MAX = 3\n"
+                                "   |       ^~~\n"
+                                "test.tcp:1:7: note: previously declared here\n"
+                                " 1 | const MAX = 2\n"
+                                "   |       ^~~\n"),
+            std::string::npos)
+      << r->formatted();
+}
+
+TEST(TypeCheck, TypeMismatches) {
+  expect_single("call h { n := true }\n", {"cannot assign a value of type bool to 'n' of type 0..3", "18:15", "true"});
+  expect_single("call h { ok := 1 }\n", {"cannot assign a value of type int to 'ok' of type bool", "18:16", "1"});
+  expect_single("call h { state := 1 }\n",
+                {"cannot assign a value of type int to 'state' of type enum", "18:19", "1"});
+  expect_single("call i when state == iss { n := 1 }\n",
+                {"cannot compare TcpState with seq", "18:13", "state == iss"});
+  expect_single("call j when iss < 1 { n := 1 }\n",
+                {"'<' compares a seq only with a seq (modular comparison); convert with 'x + 0' or compare distances",
+                 "18:13", "iss < 1"});
+  expect_single("call j when n { n := 1 }\n", {"a rule's guard must be a bool, not 0..3", "18:13", "n"});
+  expect_single("call j { iss := iss + iss }\n", {"cannot add two sequence numbers", "18:17", "iss + iss"});
+  expect_single("call j { n := 1 - iss }\n", {"cannot subtract a sequence number from an integer", "18:15", "1 - iss"});
+  expect_single("call j when ok && n { n := 1 }\n", {"the right operand of '&&' must be a bool, not 0..3", "18:19", "n"});
+  expect_single("call j { n := MAX }\ncall k { MAX := 1 }\n",
+                {"'MAX' is a constant and cannot be assigned", "19:10", "MAX"});
+  expect_single("call j { timer rexmt := 61 }\n", {"a timer runs for 0 to 60 ticks, not 61", "18:25", "61"});
+  expect_single("invariant p expect hold: A.n\n", {"a property must be a bool, not 0..3", "18:26", "A.n"});
+}
+
+TEST(TypeCheck, GhostDiscipline) {
+  expect_single("call k when seen > 0 { n := 1 }\n",
+                {"a guard cannot read ghost state (the protocol cannot see it)", "18:13", "seen > 0"});
+  expect_single("call l { n := total }\n", {"protocol variable 'n' cannot be computed from ghost state", "18:15", "total"});
+  expect_single("call m { send SYN (seq = iss, tag = seen) send FIN (seq = seen) }\n",
+                {"segment field 'seq' cannot carry ghost state (declare it ghost)", "18:59", "seen"});
+  expect_single("recv r(s) when s.tag == 1 { n := 1 }\n",
+                {"a guard cannot read ghost state (the protocol cannot see it)", "18:16", "s.tag == 1"});
+  expect_single("recv r(s) { if s.tag == 1 { goto LISTEN } }\n",
+                {"this statement changes protocol state under a condition that reads ghost state", "18:29", "goto"});
+  expect_single("call m { if total > 0 { send SYN () } }\n",
+                {"this statement changes protocol state under a condition that reads ghost state", "18:25", "send"});
+  // Ghost assignments may read anything the rule can read, including protocol state and ghost fields.
+  auto ok = diagnose(kDecls +
+                     "recv r(s) { seen := s.tag  total := n  if s.tag > 0 { seen := 0 } }\n"
+                     "call m { send SYN (seq = iss, tag = seen) }\n");
+  EXPECT_FALSE(ok->diags.has_errors()) << ok->formatted();
+}
+
+TEST(TypeCheck, EndpointScoping) {
+  expect_single("recv r(s) when peer.n == 1 { n := 1 }\n",
+                {"a rule cannot read the peer's variables (only what arrives in segments)", "18:16", "peer.n"});
+  expect_single("call o when A.n == 1 { n := 1 }\n",
+                {"a rule reads its own endpoint's variables by name; 'A.n' is for properties", "18:13", "A.n"});
+  expect_single("invariant i1 expect hold: n == 0\n",
+                {"'n' belongs to an endpoint here; write 'A.n' or 'B.n'", "18:27", "n"});
+  expect_single("invariant i1 expect hold: self == A\n", {"'self' exists only inside a rule", "18:27", "self"});
+  expect_single("invariant i1 expect hold: peer.n == 0\n",
+                {"'peer' exists only inside a rule; write A.n or B.n", "18:27", "peer.n"});
+  expect_single("call p when s.seq == 1 { n := 1 }\n", {"'s' is not a segment: only a recv rule has one", "18:13", "s"});
+  // Properties may read both endpoints, globals, and timers through A./B.
+  auto ok = diagnose(kDecls + "invariant p expect hold: A.n + B.n <= 2 * MAX && total >= 0 && !expired(B.rexmt)\n");
+  EXPECT_FALSE(ok->diags.has_errors()) << ok->formatted();
+}
+
+TEST(TypeCheck, EndpointBlockWithoutStateVariable) {
+  const std::string text = "enum S { CLOSED }\n  endpoint { n: 0..1 }\n";
+  auto r = diagnose(text);
+  ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
+  const Diagnostic& d = r->diags.all()[0];
+  EXPECT_EQ(d.message, "the endpoint block must declare 'state', the endpoint's TCP state (an enum variable)");
+  EXPECT_EQ(where(d), "2:3");
+  EXPECT_EQ(covered(d), "endpoint");
+}
+
+TEST(TypeCheck, StateMustBeAnEnum) {
+  auto r = diagnose("endpoint { state: 0..3 }\n");
+  ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
+  EXPECT_EQ(r->diags.all()[0].message, "'state' must have an enum type");
+  EXPECT_EQ(where(r->diags.all()[0]), "1:12");
+}
+
+// A diagnostic without a location names the input (regression test: it used to have no file name).
+TEST(TypeCheck, SpecWithoutEndpointBlockNamesTheFile) {
+  auto r = diagnose("enum S { CLOSED }\n", {}, "nostate.tcp");
+  ASSERT_EQ(r->diags.error_count(), 1u);
+  EXPECT_EQ(r->formatted(),
+            "nostate.tcp: error: the endpoint block must declare 'state', the endpoint's TCP state (an enum "
+            "variable); this spec has no endpoint block\n");
+}
+
+TEST(TypeCheck, UnknownOverrideIsReportedAgainstTheOption) {
+  auto r = diagnose("const MAX = 2\nenum S { A1 }\nendpoint { state: S = A1 }\n", {{"MAXX", 3}});
+  ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
+  const Diagnostic& d = r->diags.all()[0];
+  EXPECT_FALSE(d.range.valid());
+  EXPECT_EQ(d.path, "-D MAXX");
+  EXPECT_EQ(r->formatted(), "-D MAXX: error: the spec has no constant 'MAXX'; did you mean 'MAX'?\n");
+}
+
+TEST(TypeCheck, OverrideChangesTheConstantAndEverythingDerivedFromIt) {
+  const std::string text =
+      "const MAX = 2\nconst TWICE = 2 * MAX\nenum S { A1 }\n"
+      "endpoint { state: S = A1\n  n: 0..MAX }\n"
+      "call inc when n < MAX { n := n + 1 }\n";
+  auto plain = test::load(text);
+  ASSERT_TRUE(plain->ok()) << format_diagnostics(plain->diags);
+  EXPECT_EQ(plain->spec->model.consts[0].value, 2);
+  EXPECT_FALSE(plain->spec->model.consts[0].overridden);
+  EXPECT_EQ(plain->spec->model.consts[1].value, 4);
+
+  auto over = test::load(text, {{"MAX", 5}});
+  ASSERT_TRUE(over->ok()) << format_diagnostics(over->diags);
+  const ir::Model& m = over->spec->model;
+  EXPECT_EQ(m.consts[0].value, 5);
+  EXPECT_TRUE(m.consts[0].overridden);
+  EXPECT_EQ(m.consts[1].value, 10);  // derived constant follows the override
+  EXPECT_FALSE(m.consts[1].overridden);
+  EXPECT_EQ(m.endpoint_vars[1].type.hi, 5);  // and so do types
+  // Two independent counters 0..MAX: (MAX+1)^2 states.
+  auto r = test::check_text(text, {}, {{"MAX", 5}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exploration.states, 36u);
+}
+
+TEST(TypeCheck, RangesAndInitialValues) {
+  auto r = diagnose("enum S { A1 }\nendpoint {\n  state: S = A1\n  n: 3..1\n  m: 0..3 = 5\n  k: 2..4\n}\n");
+  ASSERT_EQ(r->diags.error_count(), 2u) << r->formatted();
+  EXPECT_EQ(r->diags.all()[0].message, "empty range 3..1");
+  EXPECT_EQ(where(r->diags.all()[0]), "4:6");
+  EXPECT_EQ(covered(r->diags.all()[0]), "3..1");
+  EXPECT_EQ(r->diags.all()[1].message, "initial value 5 is outside 0..3");
+  EXPECT_EQ(where(r->diags.all()[1]), "5:13");
+  // Without an initialiser, an integer starts at its lower bound when that is positive.
+  EXPECT_EQ(r->model.endpoint_vars[3].init, 2);
+}
+
+TEST(TypeCheck, SeqNeedsSeqBits) {
+  auto r = diagnose("enum S { A1 }\nendpoint { state: S = A1\n  iss: seq }\n");
+  ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
+  EXPECT_EQ(r->diags.all()[0].message, "the type 'seq' needs a constant SEQ_BITS (the width of sequence numbers)");
+  EXPECT_EQ(where(r->diags.all()[0]), "3:8");
+  auto big = diagnose("const SEQ_BITS = 17\nenum S { A1 }\nendpoint { state: S = A1\n  iss: seq }\n");
+  ASSERT_EQ(big->diags.error_count(), 1u) << big->formatted();
+  EXPECT_EQ(big->diags.all()[0].message, "SEQ_BITS is 17; it must be between 1 and 16");
+}
+
+TEST(TypeCheck, KeywordsAndSettings) {
+  auto r = diagnose(
+      "const self = 1\nenum S { A1 }\nendpoint { state: S = A1 }\n"
+      "network { capacity = 9, msll = 2 }\nfaults { los = 1 }\n");
+  ASSERT_EQ(r->diags.error_count(), 4u) << r->formatted();
+  EXPECT_EQ(r->diags.all()[0].message, "'self' is a keyword and cannot name a constant");
+  EXPECT_EQ(where(r->diags.all()[0]), "1:7");
+  EXPECT_EQ(r->diags.all()[1].message, "'capacity' must be between 1 and 8, not 9");
+  EXPECT_EQ(where(r->diags.all()[1]), "4:22");
+  EXPECT_EQ(r->diags.all()[2].message, "unknown network setting 'msll'; did you mean 'msl'?");
+  EXPECT_EQ(where(r->diags.all()[2]), "4:25");
+  EXPECT_EQ(r->diags.all()[3].message, "unknown fault 'los'; did you mean 'loss'?");
+  EXPECT_EQ(where(r->diags.all()[3]), "5:10");
+}
+
+TEST(TypeCheck, SeveralErrorsFromEveryStageInOneRun) {
+  const std::string text =
+      "const MAX = 2\n"                              // 1
+      "const MAX = 3\n"                              // 2  duplicate constant
+      "@\n"                                          // 3  lexer: unexpected character
+      "enum S { CLOSED, FIN_WAIT_2 }\n"              // 4
+      "endpoint {\n"                                 // 5
+      "  state: S = CLOSED\n"                        // 6
+      "  n: 3..1\n"                                  // 7  empty range
+      "}\n"                                          // 8
+      "call a { goto FIN_WAIT2 }\n"                  // 9  unknown state
+      "call b { nn := 1 }\n"                         // 10 unknown variable
+      "call c { n = 1 }\n"                           // 11 parser: '=' for ':='
+      "call d { n := 1 }\n"                          // 12 fine (parsed after recovery)
+      "invariant p expect hold: n == 0\n";           // 13 bare endpoint variable in a property
+  auto r = diagnose(text);
+  EXPECT_EQ(r->diags.error_count(), 7u) << r->formatted();
+  std::vector<int> lines;
+  for (const auto& d : r->diags.all()) lines.push_back(static_cast<int>(d.range.file->position(d.range.begin).line));
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<int>{2, 3, 7, 9, 10, 11, 13}));
+  // The loader reports the same count.
+  Diagnostics diags;
+  EXPECT_FALSE(load_spec_text("test.tcp", text, {}, diags).has_value());
+  EXPECT_EQ(diags.error_count(), 7u);
+}
+
+TEST(TypeCheck, RuleReadAndWriteSets) {
+  auto l = test::load(kDecls + "call c in CLOSED when n < MAX { n := n + 1  send SYN (seq = iss)  timer rexmt := 2 }\n");
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Rule& rule = l->spec->model.rules[0];
+  using K = ir::Access::Kind;
+  auto has = [](const std::vector<ir::Access>& v, K k, int i) {
+    return std::find(v.begin(), v.end(), ir::Access{k, i}) != v.end();
+  };
+  EXPECT_TRUE(has(rule.reads, K::EpVar, 0));   // state (the `in` list)
+  EXPECT_TRUE(has(rule.reads, K::EpVar, 2));   // n
+  EXPECT_TRUE(has(rule.reads, K::EpVar, 1));   // iss
+  EXPECT_FALSE(has(rule.reads, K::EpVar, 3));  // ok is not read
+  EXPECT_TRUE(has(rule.writes, K::EpVar, 2));
+  EXPECT_TRUE(has(rule.writes, K::ChannelOut, -1));
+  EXPECT_TRUE(has(rule.writes, K::Timer, 0));
+  EXPECT_FALSE(has(rule.writes, K::EpVar, 0));  // no goto
+  EXPECT_EQ(l->spec->model.timers[0].max_duration, 2);
+}
+
+}  // namespace
+}  // namespace tcpmc
