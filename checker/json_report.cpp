@@ -1,5 +1,7 @@
 #include "json_report.hpp"
 
+#include "figure5_coverage.hpp"
+
 #include "trace_format.hpp"
 
 namespace tcpmc {
@@ -138,6 +140,16 @@ void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
     w.key("kind").value(ir::rule_kind_name(ri.kind));
     w.key("fired").value(x.coverage.fired[i]);
     w.key("dropped_by_capacity").value(x.coverage.overflow[i]);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("figure5").begin_array();
+  for (const auto& f : figure5_coverage(m, x.coverage)) {
+    w.begin_object();
+    w.key("from").value(f.edge->from).key("to").value(f.edge->to).key("label").value(f.edge->label);
+    w.key("reached_by").begin_array();
+    for (const auto& rb : f.reached_by) w.value(rb);
+    w.end_array();
     w.end_object();
   }
   w.end_array();

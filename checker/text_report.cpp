@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "figure5_coverage.hpp"
 #include "trace_format.hpp"
 
 namespace tcpmc {
@@ -86,7 +87,26 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   if (x.coverage.unhandled[0] + x.coverage.unhandled[1])
     out += "   note: " + std::to_string(x.coverage.unhandled[0] + x.coverage.unhandled[1]) +
            " arrivals matched no recv rule and were discarded\n";
+  const auto fig5 = figure5_coverage(m, x.coverage);
+  size_t fig5_reached = 0;
+  for (const auto& f : fig5) fig5_reached += !f.reached_by.empty();
+  if (!fig5.empty() && fig5_reached < fig5.size() && !opt.coverage) {
+    out += "   note: RFC 9293 Figure 5 edges not reached:";
+    for (const auto& f : fig5)
+      if (f.reached_by.empty()) out += std::string(" ") + f.edge->from + "->" + f.edge->to;
+    out += "\n";
+  }
   if (opt.coverage) {
+    if (!fig5.empty()) {
+      out += "   RFC 9293 Figure 5: " + std::to_string(fig5_reached) + " of " + std::to_string(fig5.size()) +
+             " edges reached\n";
+      for (const auto& f : fig5) {
+        std::string by;
+        for (const auto& rb : f.reached_by) by += (by.empty() ? "" : "; ") + rb;
+        out += std::string("     ") + f.edge->from + " -> " + f.edge->to + " (" + f.edge->label +
+               "): " + (by.empty() ? "NOT REACHED" : by) + "\n";
+      }
+    }
     out += "   rules fired:\n";
     for (size_t i = 0; i < sys.instances().size(); ++i) {
       const auto& ri = sys.instances()[i];

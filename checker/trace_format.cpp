@@ -144,6 +144,11 @@ static std::string pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+// A table cell: padded to `width` columns, and two spaces before the next column even when wider.
+static std::string cell(const std::string& s, size_t width) {
+  return display_width(s) + 2 > width ? s + "  " : pad(s, width);
+}
+
 std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   struct Row {
     std::string step, event, a, b, net;
@@ -172,7 +177,7 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   we = std::min<size_t>(we, 72);
   std::string out = pad("step", 6) + pad("event", we + 2) + pad("A", wa + 2) + pad("B", wb + 2) + "in flight A→B / B→A\n";
   for (const auto& r : rows)
-    out += pad(r.step, 6) + pad(r.event, we + 2) + pad(r.a, wa + 2) + pad(r.b, wb + 2) + r.net + "\n";
+    out += cell(r.step, 6) + cell(r.event, we + 2) + cell(r.a, wa + 2) + cell(r.b, wb + 2) + r.net + "\n";
   if (t.error) out += pad("", 6) + "model error in the next step: " + describe_error_site(sys, *t.error) + "\n";
   return out;
 }
