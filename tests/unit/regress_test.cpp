@@ -1,0 +1,148 @@
+// tcpmc diff and tcpmc regress on an edited copy of rfc9293.tcp: each reports exactly what the edit
+// changed. Runs at small bounds (loss 1, no duplication, no reordering: 251448 states) to stay quick.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace tcpmc {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kReAck =
+    "recv time_wait_fin(s) in TIME_WAIT when s.FIN && !s.RST && !s.SYN && s.seq + 1 == rcv_nxt {\n"
+    "  send ACK (seq = snd_nxt, ack = rcv_nxt, inc = s.inc)\n"
+    "  timer time_wait := TIME_WAIT_TICKS\n"
+    "}";
+const char* kNoReAck =
+    "recv time_wait_fin(s) in TIME_WAIT when s.FIN && !s.RST && !s.SYN && s.seq + 1 == rcv_nxt {\n"
+    "  timer time_wait := TIME_WAIT_TICKS\n"
+    "}";
+
+class Regress : public ::testing::Test {
+ protected:
+  std::string dir, original;
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "tcpmc_regress_XXXXXX";
+    std::vector<char> b(tmpl.begin(), tmpl.end());
+    b.push_back('\0');
+    ASSERT_NE(mkdtemp(b.data()), nullptr);
+    dir = b.data();
+    std::ifstream in(TCPMC_SOURCE_DIR "/specs/rfc9293.tcp");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    original = ss.str();
+    ASSERT_NE(original.find(kReAck), std::string::npos) << "rfc9293.tcp's TIME_WAIT re-ACK rule changed";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string path = dir + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  std::string without_re_ack() const {
+    std::string s = original;
+    s.replace(s.find(kReAck), std::string(kReAck).size(), kNoReAck);
+    return s;
+  }
+  static CheckCommand small_bounds() {
+    CheckCommand c;
+    c.options.loss = 1;
+    c.options.dup = 0;
+    c.options.reorder = false;
+    c.options.limits.progress = false;
+    return c;
+  }
+};
+
+TEST_F(Regress, DiffReportsExactlyWhatDroppingTheReAckChanged) {
+  const std::string old_spec = write("rfc9293.tcp", original);
+  const std::string new_spec = write("no_re_ack.tcp", without_re_ack());
+  std::ostringstream out, err;
+  EXPECT_EQ(run_diff(small_bounds(), old_spec, new_spec, out, err), exit_code::kUnexpectedVerdict) << err.str();
+  // No verdict and no endpoint transition changes: TIME_WAIT still takes the FIN (and restarts
+  // its timer), it just no longer answers it; the states where that ACK was in flight are gone.
+  EXPECT_EQ(out.str(), "--- " + old_spec + "\n+++ " + new_spec +
+                           "\n"
+                           "  states: 251448 -> 246928 (-4520)\n"
+                           "  transitions: 714847 -> 699836 (-15011)\n");
+}
+
+TEST_F(Regress, DiffListsTheEndpointTransitionsARemovedRuleTook) {
+  const std::string old_spec = write("rfc9293.tcp", original);
+  const std::string new_spec = write("no_tw_rule.tcp", "include \"rfc9293.tcp\"\nremove time_wait_fin\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(run_diff(small_bounds(), old_spec, new_spec, out, err), exit_code::kUnexpectedVerdict) << err.str();
+  // The acceptability check then answers the retransmitted FIN with the same ACK: same states.
+  EXPECT_EQ(out.str(), "--- " + old_spec + "\n+++ " + new_spec +
+                           "\n"
+                           "  endpoint transitions:\n"
+                           "    - A: TIME_WAIT --recv time_wait_fin--> TIME_WAIT\n"
+                           "    - B: TIME_WAIT --recv time_wait_fin--> TIME_WAIT\n");
+}
+
+TEST_F(Regress, DiffOfASpecWithItselfIsNoChange) {
+  const std::string spec = write("rfc9293.tcp", original);
+  std::ostringstream out, err;
+  EXPECT_EQ(run_diff(small_bounds(), spec, spec, out, err), exit_code::kAllAsExpected) << err.str();
+  EXPECT_NE(out.str().find("no change: same verdicts, 251448 states, 714847 transitions"), std::string::npos)
+      << out.str();
+}
+
+TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
+  const std::string spec = write("rfc9293.tcp", original);
+  const std::string baseline = dir + "/reports";
+  std::ostringstream out, err;
+  ASSERT_EQ(run_report(([&] {
+                         CheckCommand c = small_bounds();
+                         c.specs = {spec};
+                         return c;
+                       })(),
+                       baseline, out, err),
+            exit_code::kAllAsExpected)
+      << err.str();
+  ASSERT_TRUE(fs::exists(baseline + "/rfc9293/result.json"));
+  EngineLimits limits;
+  limits.progress = false;
+
+  std::ostringstream ok1, e1;
+  EXPECT_EQ(run_regress(baseline, false, limits, ok1, e1), exit_code::kAllAsExpected) << e1.str();
+  EXPECT_EQ(ok1.str(), "ok      " + spec + " (251448 states)\n");
+
+  write("rfc9293.tcp", without_re_ack());  // the edit
+  std::ostringstream bad, e2;
+  EXPECT_EQ(run_regress(baseline, false, limits, bad, e2), exit_code::kUnexpectedVerdict) << e2.str();
+  EXPECT_EQ(bad.str(), "CHANGED " + spec + " (baseline " + baseline + "/rfc9293/result.json):\n" +
+                           "  states: 251448 -> 246928 (-4520)\n"
+                           "  transitions: 714847 -> 699836 (-15011)\n");
+
+  std::ostringstream upd, e3;
+  EXPECT_EQ(run_regress(baseline, true, limits, upd, e3), exit_code::kAllAsExpected) << e3.str();
+  EXPECT_NE(upd.str().find("baseline updated"), std::string::npos) << upd.str();
+  std::ostringstream ok2, e4;
+  EXPECT_EQ(run_regress(baseline, false, limits, ok2, e4), exit_code::kAllAsExpected) << e4.str();
+  EXPECT_EQ(ok2.str(), "ok      " + spec + " (246928 states)\n");
+}
+
+TEST_F(Regress, MissingOrEmptyBaselineIsBadInput) {
+  EngineLimits limits;
+  limits.progress = false;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_regress(dir + "/nowhere", false, limits, out, err), exit_code::kBadInput);
+  EXPECT_NE(err.str().find("cannot read baseline"), std::string::npos) << err.str();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_regress(dir, false, limits, out2, err2), exit_code::kBadInput);
+  EXPECT_NE(err2.str().find("no reports with result.json"), std::string::npos) << err2.str();
+}
+
+}  // namespace
+}  // namespace tcpmc
