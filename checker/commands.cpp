@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <set>
 
 #include "exit_codes.hpp"
 #include "file_output.hpp"
@@ -12,6 +13,7 @@
 #include "run_summary.hpp"
 #include "trace_format.hpp"
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace tcpmc {
@@ -191,8 +193,8 @@ int run_diff(const CheckCommand& cmd, const std::string& old_spec, const std::st
   return exit_code::kUnexpectedVerdict;
 }
 
-int run_regress(const std::string& baseline_dir, bool update, const EngineLimits& limits, std::ostream& out,
-                std::ostream& err) {
+int run_regress(const std::string& baseline_dir, const std::string& specs_dir, bool update, const EngineLimits& limits,
+                std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   std::vector<fs::path> results;
   std::error_code ec;
@@ -246,6 +248,33 @@ int run_regress(const std::string& baseline_dir, bool update, const EngineLimits
       } else {
         out << "        baseline updated\n";
       }
+    }
+  }
+  // Every shipped spec needs a baseline: a new spec without one is a change, like an edit.
+  if (!specs_dir.empty()) {
+    std::set<std::string> have;
+    for (const auto& rj : results) have.insert(rj.parent_path().filename().string());
+    Diagnostics diags;
+    for (const auto& spec : expand_spec_paths({specs_dir}, diags)) {
+      if (have.count(report_name(spec))) continue;
+      changed = true;
+      out << "MISSING " << spec << ": no baseline in " << baseline_dir << "\n";
+      if (!update) continue;
+      CheckOptions opts;
+      opts.limits = limits;
+      auto r = check_reporting(spec, opts, err);
+      if (!r) {
+        bad = true;
+      } else if (auto e = write_spec_report(*r, baseline_dir)) {
+        err << "error: " << *e << "\n";
+        bad = true;
+      } else {
+        out << "        baseline written\n";
+      }
+    }
+    if (diags.has_errors()) {
+      err << format_diagnostics(diags);
+      bad = true;
     }
   }
   if (update && changed)

@@ -28,12 +28,13 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
 int run_diff(const CheckCommand& cmd, const std::string& old_spec, const std::string& new_spec, std::ostream& out,
              std::ostream& err);
 
-// `tcpmc regress [--baseline DIR] [--update]`: re-runs every DIR/*/result.json's spec with the
-// options recorded there and compares. Exit 0 when all agree, 10 when some differ (the
+// `tcpmc regress [--baseline DIR] [--specs SPECS] [--update]`: re-runs every DIR/*/result.json's
+// spec with the options recorded there and compares; a spec in SPECS (when given) without a
+// baseline counts as a difference too. Exit 0 when all agree, 10 when some differ (the
 // differences are printed), 2 when a baseline or spec cannot be read. --update rewrites the
-// reports of the specs that differ (and the index).
-int run_regress(const std::string& baseline_dir, bool update, const EngineLimits& limits, std::ostream& out,
-                std::ostream& err);
+// reports of the specs that differ or lack one (and the index).
+int run_regress(const std::string& baseline_dir, const std::string& specs_dir, bool update, const EngineLimits& limits,
+                std::ostream& out, std::ostream& err);
 
 // `tcpmc sweep SPEC -D NAME=LO..HI`: checks the spec once per value and prints a verdict table.
 int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out,

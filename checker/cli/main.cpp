@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
 
   auto* reg = app.add_subcommand("regress", "re-run every spec of the baseline and compare with it");
   reg->add_option("--baseline", baseline, "the reports directory to compare with (default: reports)");
+  std::string specs_dir = "specs";
+  reg->add_option("--specs", specs_dir, "every spec here must have a baseline (default: specs, if it exists)");
   reg->add_flag("--update", update, "rewrite the reports that changed");
   flags.add_engine_options(reg);
 
@@ -147,7 +150,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (reg->parsed()) return run_regress(baseline, update, flags.limits(), std::cout, std::cerr);
+    if (reg->parsed()) {
+      // The default specs/ is checked only where it exists; a directory given explicitly must exist.
+      if (reg->count("--specs") == 0 && !std::filesystem::is_directory(specs_dir)) specs_dir.clear();
+      return run_regress(baseline, specs_dir, update, flags.limits(), std::cout, std::cerr);
+    }
     if (swp->parsed()) {
       std::string name;
       int64_t lo = 0, hi = 0;

@@ -115,32 +115,59 @@ TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
   limits.progress = false;
 
   std::ostringstream ok1, e1;
-  EXPECT_EQ(run_regress(baseline, false, limits, ok1, e1), exit_code::kAllAsExpected) << e1.str();
+  EXPECT_EQ(run_regress(baseline, "", false, limits, ok1, e1), exit_code::kAllAsExpected) << e1.str();
   EXPECT_EQ(ok1.str(), "ok      " + spec + " (251448 states)\n");
 
   write("rfc9293.tcp", without_re_ack());  // the edit
   std::ostringstream bad, e2;
-  EXPECT_EQ(run_regress(baseline, false, limits, bad, e2), exit_code::kUnexpectedVerdict) << e2.str();
+  EXPECT_EQ(run_regress(baseline, "", false, limits, bad, e2), exit_code::kUnexpectedVerdict) << e2.str();
   EXPECT_EQ(bad.str(), "CHANGED " + spec + " (baseline " + baseline + "/rfc9293/result.json):\n" +
                            "  states: 251448 -> 246928 (-4520)\n"
                            "  transitions: 714847 -> 699836 (-15011)\n");
 
   std::ostringstream upd, e3;
-  EXPECT_EQ(run_regress(baseline, true, limits, upd, e3), exit_code::kAllAsExpected) << e3.str();
+  EXPECT_EQ(run_regress(baseline, "", true, limits, upd, e3), exit_code::kAllAsExpected) << e3.str();
   EXPECT_NE(upd.str().find("baseline updated"), std::string::npos) << upd.str();
   std::ostringstream ok2, e4;
-  EXPECT_EQ(run_regress(baseline, false, limits, ok2, e4), exit_code::kAllAsExpected) << e4.str();
+  EXPECT_EQ(run_regress(baseline, "", false, limits, ok2, e4), exit_code::kAllAsExpected) << e4.str();
   EXPECT_EQ(ok2.str(), "ok      " + spec + " (246928 states)\n");
+}
+
+TEST_F(Regress, ASpecWithoutABaselineIsAChangeUntilUpdateWritesIt) {
+  const std::string specs = dir + "/specs";
+  fs::create_directories(specs);
+  std::ofstream(specs + "/tiny.tcp") << "enum S { C }\nendpoint { state: S = C }\ninvariant t expect hold: true\n";
+  const std::string baseline = dir + "/reports";
+  fs::create_directories(baseline + "/empty");  // a directory without result.json is not a baseline
+  EngineLimits limits;
+  limits.progress = false;
+  std::ostringstream out, err;
+  // No result.json at all: bad input, whatever the specs.
+  EXPECT_EQ(run_regress(baseline, specs, false, limits, out, err), exit_code::kBadInput);
+  const std::string other = write("other.tcp", "enum S { C }\nendpoint { state: S = C }\n");
+  CheckCommand c;
+  c.specs = {other};
+  c.options.limits.progress = false;
+  std::ostringstream o1, e1;
+  ASSERT_EQ(run_report(c, baseline, o1, e1), exit_code::kAllAsExpected) << e1.str();
+  std::ostringstream o2, e2;
+  EXPECT_EQ(run_regress(baseline, specs, false, limits, o2, e2), exit_code::kUnexpectedVerdict) << e2.str();
+  EXPECT_EQ(o2.str(), "ok      " + other + " (1 states)\nMISSING " + specs + "/tiny.tcp: no baseline in " + baseline + "\n");
+  std::ostringstream o3, e3;
+  EXPECT_EQ(run_regress(baseline, specs, true, limits, o3, e3), exit_code::kAllAsExpected) << e3.str();
+  EXPECT_TRUE(fs::exists(baseline + "/tiny/result.json"));
+  std::ostringstream o4, e4;
+  EXPECT_EQ(run_regress(baseline, specs, false, limits, o4, e4), exit_code::kAllAsExpected) << e4.str();
 }
 
 TEST_F(Regress, MissingOrEmptyBaselineIsBadInput) {
   EngineLimits limits;
   limits.progress = false;
   std::ostringstream out, err;
-  EXPECT_EQ(run_regress(dir + "/nowhere", false, limits, out, err), exit_code::kBadInput);
+  EXPECT_EQ(run_regress(dir + "/nowhere", "", false, limits, out, err), exit_code::kBadInput);
   EXPECT_NE(err.str().find("cannot read baseline"), std::string::npos) << err.str();
   std::ostringstream out2, err2;
-  EXPECT_EQ(run_regress(dir, false, limits, out2, err2), exit_code::kBadInput);
+  EXPECT_EQ(run_regress(dir, "", false, limits, out2, err2), exit_code::kBadInput);
   EXPECT_NE(err2.str().find("no reports with result.json"), std::string::npos) << err2.str();
 }
 
