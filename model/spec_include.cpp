@@ -57,6 +57,8 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
   for (auto& s : derived.network) out.network.push_back(std::move(s));
   for (auto& s : derived.faults) out.faults.push_back(std::move(s));
   if (!out.endpoint_range.valid()) out.endpoint_range = derived.endpoint_range;
+  if (!out.segment_range.valid()) out.segment_range = derived.segment_range;
+  if (!out.network_range.valid()) out.network_range = derived.network_range;
 
   for (const auto& r : derived.removals) {
     auto rit = std::find_if(out.rules.begin(), out.rules.end(), [&](const ast::Rule& x) { return x.name == r.name; });
@@ -89,6 +91,10 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
         d.notes.push_back({old->name_range, "the included rule"});
         continue;
       }
+      if (!r.before.empty()) {
+        diags.error(r.before_range, "'before' cannot move an overridden rule: an override keeps the included rule's place");
+        continue;
+      }
       *old = std::move(r);
       continue;
     }
@@ -113,7 +119,7 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
                                                   p.name, names_of(out.properties)));
         continue;
       }
-      if (p.expr && old->kind != p.kind) {
+      if (old->kind != p.kind) {
         diags.error(p.name_range, "'override' must keep the property's kind (invariant or stuck)");
         continue;
       }

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 #include "parser.hpp"
@@ -28,13 +27,20 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& diags
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return fail(std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return fail("it is a directory");
-  if (st.st_size > 16 * 1024 * 1024) return fail("larger than 16 MiB");
+  constexpr size_t kMaxSize = 16 * 1024 * 1024;
+  if (st.st_size > static_cast<off_t>(kMaxSize)) return fail("larger than 16 MiB");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // The size check above sees only regular files: read at most kMaxSize + 1 bytes, so that a
+  // device that never ends (/dev/zero) fails instead of being read forever.
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxSize) return fail("larger than 16 MiB");
+  }
   if (in.bad()) return fail("read error");
-  return ss.str();
+  return text;
 }
 
 // Parses `text` and resolves its includes recursively. `chain` holds the files being included,
@@ -51,6 +57,9 @@ std::optional<ast::Spec> parse_with_includes(const std::string& path, std::strin
   ast::Spec spec = parse_spec(*src, diags);
   if (spec.includes.empty()) {
     check_no_edits_without_include(spec, diags);
+    // Reported above; an override that only changes an expectation has no expression for the
+    // type checker to check, so drop it.
+    std::erase_if(spec.properties, [](const ast::Property& p) { return p.is_override && !p.expr; });
     return spec;
   }
   if (spec.includes.size() > 1) {
@@ -67,7 +76,7 @@ std::optional<ast::Spec> parse_with_includes(const std::string& path, std::strin
     diags.error(inc.range, "include cycle: '" + inc.path + "' includes this file again");
     return std::nullopt;
   }
-  if (chain.size() >= kMaxIncludeDepth) {
+  if (chain.size() > kMaxIncludeDepth) {  // this include is the chain.size()-th nested one
     diags.error(inc.range, "includes nested too deeply (at most " + std::to_string(kMaxIncludeDepth) + ")");
     return std::nullopt;
   }
