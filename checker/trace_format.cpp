@@ -47,7 +47,8 @@ std::string format_segment(const ir::Model& m, const int32_t* seg) {
     if (sf.is_flag) continue;
     // tcpdump shows ack= only on segments with ACK, len= only when non-zero.
     if (sf.name == "ack" && !has_ack_flag && seg[f] == 0) continue;
-    if (sf.name != "seq" && sf.name != "ack" && seg[f] == 0 && !sf.ghost) continue;
+    // Other fields, ghost tags included, only when non-zero (an untagged segment reads cleanly).
+    if (sf.name != "seq" && sf.name != "ack" && seg[f] == 0) continue;
     std::string item = sf.name + "=" + value_text(m, sf.type, seg[f]);
     if (sf.ghost)
       ghost += (ghost.empty() ? "" : " ") + item;
