@@ -27,6 +27,7 @@ struct InFlight {
   int sender;
   double x0, y0;             // where its arrow starts
   bool dup;
+  int nth;                   // its index among the segments sent in the same step (label offset)
 };
 
 }  // namespace
@@ -34,7 +35,8 @@ struct InFlight {
 std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::string& title) {
   const ir::Model& m = sys.model();
   const int stride = sys.layout().seg_stride();
-  const double xa = 170, xb = 630, top = 80, row = 34;
+  // Lanes leave room on the left for step numbers and A's notes, on the right for B's.
+  const double width = 900, xa = 250, xb = 700, top = 80, row = 34;
   const double height = top + row * (t.steps.size() + 2) + 20;
   std::string body;
   auto text = [&](double x, double y, const std::string& s, const char* anchor, const char* cls) {
@@ -50,8 +52,14 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
     line(x - 6, y - 6, x + 6, y + 6, "cross", false);
     line(x - 6, y + 6, x + 6, y - 6, "cross", false);
   };
-  auto label_on = [&](double x1, double y1, double x2, double y2, const std::string& s) {
-    text((x1 + x2) / 2, (y1 + y2) / 2 - 5, s, "middle", "seg");
+  // A segment's label sits at the start of its arrow, just above it, on the side it travels to:
+  // every step starts its own arrows, so labels of different steps never share a line.
+  auto label_on = [&](double x1, double y1, double x2, int nth, const std::string& s) {
+    const double y = y1 - 5 - 13 * nth;
+    if (x2 >= x1)
+      text(x1 + 8, y, s, "start", "seg");
+    else
+      text(x1 - 8, y, s, "end", "seg");
   };
   auto lane_x = [&](int ep) { return ep == 0 ? xa : xb; };
 
@@ -79,8 +87,11 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
         int sender = 1 - l.ep;
         int k = take(sender, l.seg, true);
         double x0 = k >= 0 ? flight[k].x0 : lane_x(sender), y0 = k >= 0 ? flight[k].y0 : y - row / 2;
-        line(x0, y0, lane_x(l.ep), y, k >= 0 && flight[k].dup ? "msg dup" : "msg", true);
-        label_on(x0, y0, lane_x(l.ep), y, format_segment(m, l.seg) + (l.kind == Label::Kind::Unhandled ? " (discarded)" : ""));
+        const bool dup = k >= 0 && flight[k].dup;
+        line(x0, y0, lane_x(l.ep), y, dup ? "msg dup" : "msg", true);
+        if (!dup || l.kind == Label::Kind::Unhandled)
+          label_on(x0, y0, lane_x(l.ep), k >= 0 ? flight[k].nth : 0,
+                   format_segment(m, l.seg) + (l.kind == Label::Kind::Unhandled ? " (discarded)" : ""));
         if (k >= 0) flight.erase(flight.begin() + k);
         break;
       }
@@ -90,7 +101,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
         double xm = (xa + xb) / 2;
         line(x0, y0, xm, y, "msg lost", false);
         cross(xm, y);
-        label_on(x0, y0, xm, y, format_segment(m, l.seg) + " lost");
+        label_on(x0, y0, xm, k >= 0 ? flight[k].nth : 0, format_segment(m, l.seg) + " lost");
         if (k >= 0) flight.erase(flight.begin() + k);
         break;
       }
@@ -98,7 +109,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
         double xm = (xa + xb) / 2;
         body += "<circle cx=\"" + std::to_string(xm) + "\" cy=\"" + std::to_string(y) + "\" r=\"4\" class=\"dupdot\"/>\n";
         text(xm, y - 8, "dup " + format_segment(m, l.seg), "middle", "note");
-        InFlight f{std::vector<int32_t>(l.seg, l.seg + stride), l.ep, xm, y, true};
+        InFlight f{std::vector<int32_t>(l.seg, l.seg + stride), l.ep, xm, y, true, 0};
         flight.push_back(f);
         break;
       }
@@ -118,7 +129,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
             double xm = (xa + xb) / 2;
             line(f.x0, f.y0, xm, y, "msg lost", false);
             cross(xm, y);
-            label_on(f.x0, f.y0, xm, y, format_segment(m, f.seg.data()) + " expired");
+            label_on(f.x0, f.y0, xm, f.nth, format_segment(m, f.seg.data()) + " expired");
             flight.erase(flight.begin() + k);
           } else {
             ++k;
@@ -144,10 +155,10 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
           double xm = (xa + xb) / 2;
           line(lane_x(l.ep), y, xm, y + row / 2, "msg lost", false);
           cross(xm, y + row / 2);
-          label_on(lane_x(l.ep), y, xm, y + row / 2, format_segment(m, l.sent[k]) + " lost (full)");
+          label_on(lane_x(l.ep), y, xm, k, format_segment(m, l.sent[k]) + " lost (full)");
           continue;
         }
-        flight.push_back({std::vector<int32_t>(l.sent[k], l.sent[k] + stride), l.ep, lane_x(l.ep), y, false});
+        flight.push_back({std::vector<int32_t>(l.sent[k], l.sent[k] + stride), l.ep, lane_x(l.ep), y, false, k});
       }
     std::string na = state_name(sys, st.state, 0), nb = state_name(sys, st.state, 1);
     if (na != state_name(sys, *prev, 0)) text(xa - 10, y + 18, na, "end", "state");
@@ -159,13 +170,14 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
   for (const auto& f : flight) {
     double xm = (xa + xb) / 2 + (f.sender == 0 ? -40 : 40);
     line(f.x0, f.y0, xm, yend, "msg pending", false);
-    label_on(f.x0, f.y0, xm, yend, format_segment(m, f.seg.data()) + " in flight");
+    if (!f.dup) label_on(f.x0, f.y0, xm, f.nth, format_segment(m, f.seg.data()) + " in flight");
   }
 
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"820\" height=\"" + std::to_string(height) +
-                    "\" viewBox=\"0 0 820 " + std::to_string(height) + "\">\n";
+  const std::string w = std::to_string(static_cast<int>(width));
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + std::to_string(height) +
+                    "\" viewBox=\"0 0 " + w + " " + std::to_string(height) + "\">\n";
   svg += "<style>text{font-family:monospace;font-size:12px}.title{font-size:14px;font-weight:bold}"
-         ".state{fill:#1f4e9a;font-weight:bold}.note{fill:#555}.seg{fill:#000}.step{fill:#999}"
+         ".state{fill:#1f4e9a;font-weight:bold}.note{fill:#555}.seg{fill:#000;paint-order:stroke;stroke:#fff;stroke-width:3px}.step{fill:#999}"
          ".ticklabel{fill:#999;font-size:10px}line.life{stroke:#333;stroke-width:2}"
          "line.msg{stroke:#000;stroke-width:1.3}line.dup{stroke-dasharray:6 3}"
          "line.lost{stroke:#b00;stroke-dasharray:4 3}line.pending{stroke:#888;stroke-dasharray:2 3}"
@@ -174,7 +186,8 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
   svg += "<defs><marker id=\"head\" markerWidth=\"10\" markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\">"
          "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#000\"/></marker></defs>\n";
   svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg += "<text x=\"410\" y=\"22\" text-anchor=\"middle\" class=\"title\">" + esc(title) + "</text>\n";
+  svg += "<text x=\"" + std::to_string(width / 2) + "\" y=\"22\" text-anchor=\"middle\" class=\"title\">" + esc(title) +
+         "</text>\n";
   svg += "<text x=\"" + std::to_string(xa) + "\" y=\"50\" text-anchor=\"middle\" class=\"title\">A</text>\n";
   svg += "<text x=\"" + std::to_string(xb) + "\" y=\"50\" text-anchor=\"middle\" class=\"title\">B</text>\n";
   svg += "<line x1=\"" + std::to_string(xa) + "\" y1=\"58\" x2=\"" + std::to_string(xa) + "\" y2=\"" +
