@@ -92,21 +92,26 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
     std::vector<int32_t> cur(n);
     std::vector<uint64_t> packed(words);
     Scratch& sc = out.scratch;
+    ModelError perr;  // filled by property_holds only when evaluating a property fails
     for (uint64_t i = begin; i < end; ++i) {
       L.unpack(store_.get(static_cast<uint32_t>(i)), cur.data());
       size_t vbase = out.violated.size();
       out.violated.resize(vbase + nprops, 0);
       sc.has_error = false;
-      ModelError perr;
-      for (int p : invariants)
-        if (!sys_.property_holds(p, cur.data(), &perr)) {
-          if (perr.property >= 0 && !sc.has_error) {
-            sc.has_error = true;
-            sc.error = perr;
-          }
-          out.violated[vbase + p] = perr.property >= 0 ? 0 : 1;
-          perr.property = -1;
+      // Judges property p here: violated, or a model error if evaluating it failed.
+      auto judge = [&](int p) {
+        if (sys_.property_holds(p, cur.data(), &perr)) return;
+        if (perr.property < 0) {
+          out.violated[vbase + p] = 1;
+          return;
         }
+        if (!sc.has_error) {
+          sc.has_error = true;
+          sc.error = perr;
+        }
+        perr.property = -1;
+      };
+      for (int p : invariants) judge(p);
       size_t before = out.succs.size();
       sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
         SliceOutput::Succ s{-1, lab.ep, 0, 0, static_cast<uint8_t>(__builtin_popcount(lab.overflow))};
@@ -126,15 +131,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
       // A state whose only moves a full channel blocked is an artefact of the capacity bound,
       // not a stuck connection: it is counted (capacity_cut_states), not judged.
       if (out.succs.size() == before && sc.capacity_blocked == 0)
-        for (int p : stucks)
-          if (!sys_.property_holds(p, cur.data(), &perr)) {
-            if (perr.property >= 0 && !sc.has_error) {
-              sc.has_error = true;
-              sc.error = perr;
-            }
-            out.violated[vbase + p] = perr.property >= 0 ? 0 : 1;
-            perr.property = -1;
-          }
+        for (int p : stucks) judge(p);
       out.succ_end.push_back(static_cast<uint32_t>(out.succs.size()));
       out.has_error.push_back(sc.has_error ? 1 : 0);
       out.blocked.push_back(sc.capacity_blocked);

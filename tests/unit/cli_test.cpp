@@ -58,26 +58,8 @@ Result tcpmc_raw(const std::string& args) {  // without the trailing --no-progre
   return r;
 }
 
-class Cli : public ::testing::Test {
+class Cli : public test::TempDirTest {
  protected:
-  std::string dir;
-  void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "tcpmc_cli_XXXXXX";
-    std::vector<char> b(tmpl.begin(), tmpl.end());
-    b.push_back('\0');
-    ASSERT_NE(mkdtemp(b.data()), nullptr);
-    dir = b.data();
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::string path = dir + "/" + name;
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
   static std::string read(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "test_util.hpp"
 
 namespace tcpmc {
 namespace {
@@ -25,29 +26,16 @@ const char* kNoReAck =
     "  timer time_wait := TIME_WAIT_TICKS\n"
     "}";
 
-class Regress : public ::testing::Test {
+class Regress : public test::TempDirTest {
  protected:
-  std::string dir, original;
+  std::string original;
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "tcpmc_regress_XXXXXX";
-    std::vector<char> b(tmpl.begin(), tmpl.end());
-    b.push_back('\0');
-    ASSERT_NE(mkdtemp(b.data()), nullptr);
-    dir = b.data();
+    TempDirTest::SetUp();
     std::ifstream in(TCPMC_SOURCE_DIR "/specs/rfc9293.tcp");
     std::stringstream ss;
     ss << in.rdbuf();
     original = ss.str();
     ASSERT_NE(original.find(kReAck), std::string::npos) << "rfc9293.tcp's TIME_WAIT re-ACK rule changed";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::string path = dir + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
   }
   std::string without_re_ack() const {
     std::string s = original;

@@ -50,30 +50,11 @@ const std::string kBase =
     "invariant syn_taken expect violation: B.got != 1\n"              // 16
     "stuck all_counted expect hold: A.n == N && B.n == N\n";          // 17
 
-class SpecInclude : public ::testing::Test {
+class SpecInclude : public test::TempDirTest {
  protected:
-  std::string dir;
-
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "tcpmc_include_XXXXXX";
-    std::vector<char> b(tmpl.begin(), tmpl.end());
-    b.push_back('\0');
-    ASSERT_NE(mkdtemp(b.data()), nullptr);
-    dir = b.data();
+    TempDirTest::SetUp();
     write("base.tcp", kBase);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-
-  std::string path(const std::string& name) const { return dir + "/" + name; }
-
-  std::string write(const std::string& name, const std::string& text) {
-    std::string p = path(name);
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
   }
 
   std::unique_ptr<test::Loaded> load(const std::string& name, const ConstOverrides& ov = {}) {

@@ -4,6 +4,10 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +24,31 @@
 #include "verifier.hpp"
 
 namespace tcpmc::test {
+
+// A fixture with a fresh temporary directory per test, removed afterwards, and a way to write
+// files into it (creating subdirectories as needed).
+class TempDirTest : public ::testing::Test {
+ protected:
+  std::string dir;
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "tcpmc_test_XXXXXX";
+    std::vector<char> b(tmpl.begin(), tmpl.end());
+    b.push_back('\0');
+    ASSERT_NE(mkdtemp(b.data()), nullptr);
+    dir = b.data();
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string path(const std::string& name) const { return dir + "/" + name; }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string p = path(name);
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+};
 
 struct Loaded {
   Diagnostics diags;
