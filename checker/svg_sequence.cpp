@@ -37,7 +37,17 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
   const int stride = sys.layout().seg_stride();
   // Lanes leave room on the left for step numbers and A's notes, on the right for B's.
   const double width = 900, xa = 250, xb = 700, top = 80, row = 34;
-  const double height = top + row * (t.steps.size() + 2) + 20;
+  // Consecutive ticks fold into one row (nothing else happens between them).
+  auto run_end = [&](size_t i) {
+    size_t j = i;
+    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
+           t.steps[j + 1].label.kind == Label::Kind::Tick)
+      ++j;
+    return j;
+  };
+  size_t rows = 0;
+  for (size_t i = 0; i < t.steps.size(); i = run_end(i) + 1) ++rows;
+  const double height = top + row * (rows + 2) + 20;
   std::string body;
   auto text = [&](double x, double y, const std::string& s, const char* anchor, const char* cls) {
     body += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" text-anchor=\"" + anchor +
@@ -76,11 +86,14 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
   text(xa - 10, top - 8, sa, "end", "state");
   text(xb + 10, top - 8, sb, "start", "state");
   const std::vector<int32_t>* prev = &t.initial;
-  for (size_t i = 0; i < t.steps.size(); ++i) {
-    const TraceStep& st = t.steps[i];
+  size_t r = 0;
+  for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
+    j = run_end(i);
+    const TraceStep& st = t.steps[j];
     const Label& l = st.label;
-    const double y = top + row * (i + 1);
-    text(20, y + 4, std::to_string(i + 1), "start", "step");
+    const double y = top + row * static_cast<double>(++r);
+    text(16, y + 4, j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1), "start",
+         "step");
     switch (l.kind) {
       case Label::Kind::Recv:
       case Label::Kind::Unhandled: {
@@ -115,7 +128,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
       }
       case Label::Kind::Tick: {
         line(xa, y, xb, y, "tick", false);
-        text((xa + xb) / 2, y - 4, "tick", "middle", "ticklabel");
+        text((xa + xb) / 2, y - 4, j > i ? std::to_string(j - i + 1) + " ticks" : "tick", "middle", "ticklabel");
         // Segments the tick dropped: in flight before, gone after, not received.
         for (size_t k = 0; k < flight.size();) {
           const InFlight& f = flight[k];
@@ -166,7 +179,7 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
     prev = &st.state;
   }
   // Segments still in flight at the end of the trace.
-  const double yend = top + row * (t.steps.size() + 1);
+  const double yend = top + row * static_cast<double>(rows + 1);
   for (const auto& f : flight) {
     double xm = (xa + xb) / 2 + (f.sender == 0 ? -40 : 40);
     line(f.x0, f.y0, xm, yend, "msg pending", false);

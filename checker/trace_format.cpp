@@ -193,9 +193,15 @@ std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
   out += pad("", lw) + "A" + std::string(mid, ' ') + "B\n";
   out += pad(a0, lw) + "|" + std::string(mid, ' ') + "| " + b0 + "\n";
   const std::vector<int32_t>* prev = &t.initial;
-  for (size_t i = 0; i < t.steps.size(); ++i) {
-    const auto& s = t.steps[i];
+  for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
+    // Consecutive ticks fold into one line, as in the table.
+    j = i;
+    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
+           t.steps[j + 1].label.kind == Label::Kind::Tick)
+      ++j;
+    const auto& s = t.steps[j];
     const Label& l = s.label;
+    const std::string step = j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
     std::string sa = state_name(sys, s.state, 0), sb = state_name(sys, s.state, 1);
     std::string left = sa != state_name(sys, *prev, 0) ? sa : "";
     std::string right = sb != state_name(sys, *prev, 1) ? sb : "";
@@ -235,10 +241,12 @@ std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
       case Label::Kind::Dup:
         arrow(format_segment(m, l.seg) + " duplicated", l.ep == 0, true, '+');
         break;
-      case Label::Kind::Tick:
-        lane = std::string((mid - 6) / 2, ' ') + "(tick)";
+      case Label::Kind::Tick: {
+        const std::string what = j > i ? "(" + std::to_string(j - i + 1) + " ticks)" : "(tick)";
+        lane = std::string((mid - what.size()) / 2, ' ') + what;
         lane += std::string(mid - display_width(lane), ' ');
         break;
+      }
       case Label::Kind::Call:
       case Label::Kind::Timeout: {
         std::string what = describe_event(sys, l);
@@ -250,7 +258,7 @@ std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
         break;
       }
     }
-    std::string line = pad("[" + std::to_string(i + 1) + "] " + left, lw) + "|" + lane + "|" + (right.empty() ? "" : " " + right);
+    std::string line = pad("[" + step + "] " + left, lw) + "|" + lane + "|" + (right.empty() ? "" : " " + right);
     if (!note.empty()) line += "   " + note;
     out += line + "\n";
     // Segments sent by this step leave the actor's lifeline on the next line.

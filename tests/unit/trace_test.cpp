@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "svg_sequence.hpp"
 #include "test_util.hpp"
 
 namespace tcpmc {
@@ -192,6 +193,38 @@ TEST(Trace, ExplorationAndCounterexamplesAreDeterministic) {
     ASSERT_EQ(x.steps.size(), y.steps.size());
     for (size_t i = 0; i < x.steps.size(); ++i) EXPECT_EQ(x.steps[i].state, y.steps[i].state);
   }
+}
+
+// Consecutive ticks are one row in the table, one line in the chart and one row in the SVG: A's
+// timer of 2 ticks expires at the third tick after it was set, and nothing else can happen then.
+TEST(Trace, ConsecutiveTicksFoldIntoOneRowEverywhere) {
+  const std::string text =
+      "enum S { C0, C1, C2 }\n"
+      "endpoint { state: S = C0\n  timer t }\n"
+      "segment { flags SYN }\n"
+      "network { capacity = 1, msl = 3 }\n"
+      "call go in C0 when self == A { send SYN ()\n timer t := 2\n goto C1 }\n"
+      "timeout done on t in C1 { goto C2 }\n"
+      "recv r(s) in C0 { goto C2 }\n"
+      "invariant never expect violation: !(A.state == C2 && B.state == C2)\n";
+  auto r = check_text(text);
+  ASSERT_TRUE(r);
+  const auto& p = prop(*r, "never");
+  ASSERT_TRUE(p.counterexample);
+  const Trace& t = *p.counterexample;
+  ASSERT_EQ(t.steps.size(), 6u);  // go, B recv, tick, tick, tick, timeout
+  for (int k = 2; k <= 4; ++k) EXPECT_EQ(t.steps[k].label.kind, Label::Kind::Tick);
+  const std::string table = format_trace_table(*r->system, t);
+  EXPECT_NE(table.find("\n3-5   3 ticks"), std::string::npos) << table;
+  EXPECT_EQ(table.find("\n4 "), std::string::npos) << table;
+  const std::string chart = format_sequence_chart(*r->system, t);
+  EXPECT_NE(chart.find("[3-5]"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("(3 ticks)"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("[6] C2"), std::string::npos) << chart;
+  const std::string svg = trace_to_svg(*r->system, t, "never");
+  EXPECT_NE(svg.find(">3-5</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">3 ticks</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">4</text>"), std::string::npos);
 }
 
 }  // namespace
