@@ -34,6 +34,7 @@ struct SliceOutput {
   std::vector<uint8_t> violated;        // per state x property
   std::vector<uint8_t> has_error;       // per state
   std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
+  std::vector<uint8_t> frozen;          // per state: an expired timer no timeout takes
   std::vector<ModelError> errors;       // in order of states with has_error
   Scratch scratch;
   void clear() {
@@ -44,6 +45,7 @@ struct SliceOutput {
     violated.clear();
     has_error.clear();
     blocked.clear();
+    frozen.clear();
     errors.clear();
   }
 };
@@ -135,6 +137,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
       out.succ_end.push_back(static_cast<uint32_t>(out.succs.size()));
       out.has_error.push_back(sc.has_error ? 1 : 0);
       out.blocked.push_back(sc.capacity_blocked);
+      out.frozen.push_back(sc.time_frozen ? 1 : 0);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
   };
@@ -197,6 +200,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
         R.transitions += succ_end - succ_begin;
         R.coverage.capacity_blocked += out.blocked[k];
         if (out.blocked[k] && succ_end == succ_begin) ++R.coverage.capacity_cut_states;
+        R.coverage.time_frozen_states += out.frozen[k];
         succ_begin = succ_end;
         idx = i + 1;
         if (out.has_error[k]) {

@@ -53,6 +53,7 @@ struct Coverage {
                                   // charged to the loss budget)
   uint64_t capacity_blocked = 0;  // transitions blocked: a full channel and the loss budget spent
   uint64_t capacity_cut_states = 0;  // states whose every move was so blocked (not judged as stuck)
+  uint64_t time_frozen_states = 0;   // states where an expired timer's timeout cannot fire (no tick)
   uint64_t unhandled[2] = {0, 0}; // segments no recv rule took, per receiving endpoint
   std::vector<EndpointTransition> endpoint_transitions;  // sorted by (ep, from, rule, to)
 };

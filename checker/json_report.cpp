@@ -155,6 +155,7 @@ void write_spec_json(JsonWriter& w, const SpecResult& r, bool timing) {
   w.end_array();
   w.key("capacity_blocked").value(x.coverage.capacity_blocked);
   w.key("capacity_cut_states").value(x.coverage.capacity_cut_states);
+  w.key("time_frozen_states").value(x.coverage.time_frozen_states);
   w.key("unhandled_segments").begin_object();
   w.key("A").value(x.coverage.unhandled[0]).key("B").value(x.coverage.unhandled[1]);
   w.end_object();

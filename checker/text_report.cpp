@@ -84,6 +84,10 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
            " transitions were blocked by a full channel with the loss budget spent; " +
            std::to_string(x.coverage.capacity_cut_states) +
            " states had no other move and are cut off by the capacity bound (not judged as stuck)\n";
+  if (x.coverage.time_frozen_states)
+    out += "   warning: in " + std::to_string(x.coverage.time_frozen_states) +
+           " states a timer had expired but no timeout rule could take it, so time stood still there "
+           "(timeouts are urgent): does a timeout rule's state list or guard miss a state?\n";
   if (x.coverage.unhandled[0] + x.coverage.unhandled[1])
     out += "   note: " + std::to_string(x.coverage.unhandled[0] + x.coverage.unhandled[1]) +
            " arrivals matched no recv rule and were discarded\n";

@@ -12,6 +12,7 @@
 // only when no timer has expired and no segment has reached MSL (delay is bounded: a segment
 // arrives within MSL ticks unless the network loses it), and only if it changes something.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -66,6 +67,9 @@ struct Scratch {
   // Set by successors(): how many transitions of this state a full channel blocked (their sends
   // would have exceeded the capacity with the loss budget already spent).
   uint32_t capacity_blocked = 0;
+  // Set by successors(): some timer has expired but no timeout rule takes it here, so time stands
+  // still in this state (timeouts are urgent) until some other move changes that.
+  bool time_frozen = false;
 };
 
 class CompiledSystem {
@@ -123,6 +127,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
   Label& L = sc.label;
   const int stride = layout_.seg_stride();
   sc.capacity_blocked = 0;
+  sc.time_frozen = false;
 
   // 1. Application calls, once per parameter value.
   for (int ii : calls_) {
@@ -213,6 +218,9 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
   }
 
   // 3. Timeouts.
+  // Bit k: a timeout rule of the k-th timer slot (A's timers, then B's) is enabled here (it fired,
+  // or only a full channel or a model error stopped it).
+  uint64_t timers_taken = 0;
   for (int ii : timeouts_) {
     const RuleInstance& ri = instances_[ii];
     if (s[ri.timer_slot] != kTimerExpired) continue;
@@ -224,6 +232,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
       }
       continue;
     }
+    if (const int k = ri.timer_slot - layout_.timer(0, 0); k < 64) timers_taken |= uint64_t{1} << k;
     std::memcpy(next, s, sizeof(int32_t) * n);
     next[ri.timer_slot] = kTimerStopped;
     if (!exec_body(ri, next, nullptr, nullptr, sc)) {
@@ -241,6 +250,9 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     if (L.nsent) canonicalize(next);
     emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
   }
+  if (any_timer_expired(s))
+    for (int k = 0, nt = std::min(64, 2 * layout_.num_timers()); k < nt; ++k)  // (the first 64 timer slots)
+      if (s[layout_.timer(0, 0) + k] == kTimerExpired && !((timers_taken >> k) & 1)) sc.time_frozen = true;
 
   // 4. Faults: loss and duplication within their budgets.
   const bool can_lose = s[layout_.loss_slot()] < faults_.loss;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "test_util.hpp"
+#include "text_report.hpp"
 
 namespace tcpmc {
 namespace {
@@ -233,6 +234,34 @@ TEST(Time, ExpiredTimerWithDisabledTimeoutStopsTimeForEveryone) {
   EXPECT_EQ(end[sys.layout().timer(0, 0)], kTimerExpired);
   EXPECT_EQ(end[sys.layout().timer(1, 0)], kTimerBias);  // B's timer is still running
   EXPECT_EQ(state_name(sys, end, 1), "WAIT");
+}
+
+// An expired timer that no timeout rule takes stops time (timeouts are urgent); the run counts
+// such states so that a timeout rule whose state list misses a state does not go unnoticed.
+//   s0 (C0, t stopped) -A arm-> s1 (t running, 0 ticks left) -tick-> s2 (t expired).
+//   s2: no tick (t expired), and `fire` is only for C1: time stands still. 3 states, 2 transitions.
+TEST(Time, ExpiredTimerThatNoTimeoutTakesIsReported) {
+  const std::string text =
+      "enum S { C0, C1 }\n"
+      "endpoint { state: S = C0\n  armed: bool\n  timer t }\n"
+      "call arm in C0 when self == A && !armed { armed := true\n timer t := 0 }\n"
+      "timeout fire on t in C1 { goto C0 }\n";
+  auto r = check_text(text);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exploration.states, 3u);
+  EXPECT_EQ(r->exploration.transitions, 2u);
+  EXPECT_EQ(r->exploration.coverage.time_frozen_states, 1u);
+  TextOptions opt;
+  EXPECT_NE(format_spec_result(*r, opt).find("warning: in 1 states a timer had expired but no timeout rule could take it"),
+            std::string::npos);
+  // With the timeout enabled in C0 as well, time goes on: no warning.
+  auto ok = check_text(
+      "enum S { C0, C1 }\n"
+      "endpoint { state: S = C0\n  armed: bool\n  timer t }\n"
+      "call arm in C0 when self == A && !armed { armed := true\n timer t := 0 }\n"
+      "timeout fire on t in C0, C1 { goto C0 }\n");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->exploration.coverage.time_frozen_states, 0u);
 }
 
 }  // namespace
