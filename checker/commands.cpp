@@ -302,7 +302,7 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   json.begin_object().key("spec").value(cmd.specs[0]).key("constant").value(name).key("runs").begin_array();
   std::vector<std::string> props;
   std::vector<std::vector<std::string>> table;
-  bool bad = false, inconclusive = false;
+  bool bad = false, inconclusive = false, any_unexpected = false;
   for (int64_t v = lo; v <= hi; ++v) {
     CheckOptions opts = cmd.options;
     opts.defines[name] = v;
@@ -314,14 +314,23 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
       for (const auto& p : r->properties) props.push_back(p.name);
     json.begin_object().key("value").value(v).key("states").value(r->exploration.states);
     json.key("verdicts").begin_object();
+    std::vector<std::string> unexpected;
     for (const auto& p : r->properties) {
       std::string cell = verdict_name(p.verdict);
       if (p.counterexample) cell += " (" + std::to_string(p.counterexample->steps.size()) + ")";
       if (p.verdict == Verdict::Inconclusive) inconclusive = true;
+      if (p.verdict != Verdict::Inconclusive && !p.as_expected()) {
+        cell += " *";
+        any_unexpected = true;
+        unexpected.push_back(p.name);
+      }
       row.push_back(cell);
       json.key(p.name).value(verdict_name(p.verdict));
     }
-    json.end_object().end_object();
+    json.end_object();
+    json.key("unexpected").begin_array();
+    for (const auto& u : unexpected) json.value(u);
+    json.end_array().end_object();
     row.push_back(std::to_string(r->exploration.states));
     table.push_back(row);
   }
@@ -341,6 +350,7 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   };
   out << line(head);
   for (const auto& row : table) out << line(row);
+  if (any_unexpected) out << "* not the verdict the spec expects for that value\n";
   if (!cmd.json_path.empty()) {
     if (cmd.json_path == "-") out_stream << json.str() << "\n";
     else if (auto e = write_file_atomically(cmd.json_path, json.str() + "\n")) {

@@ -91,6 +91,7 @@ struct Property {
   std::string name;
   SourceRange range, name_range;
   bool expect_hold = true;
+  ExprPtr expect_if;                 // `expect hold|violation if C`: C constant; when false, the other one
   ExprPtr expr;                      // null only for an override that changes the expectation
   bool is_override = false;
 };

@@ -406,6 +406,7 @@ class Parser {
     } else {
       fail("'hold' or 'violation'");
     }
+    if (accept_word("if")) p.expect_if = expr();  // a condition on constants (checked by the type checker)
     if (is_override && !at(Tok::Colon)) return p;  // only the expectation changes
     expect(Tok::Colon, "':'");
     p.expr = expr();

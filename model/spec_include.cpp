@@ -124,6 +124,7 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
         continue;
       }
       old->expect_hold = p.expect_hold;
+      old->expect_if = std::move(p.expect_if);
       old->range = p.range;
       if (p.expr) old->expr = std::move(p.expr);
       continue;

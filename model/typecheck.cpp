@@ -550,6 +550,20 @@ class Checker {
       out.expect_hold = p.expect_hold;
       out.range = p.range;
       Ctx ctx;
+      if (p.expect_if) {  // `expect violation if C`: violation when C holds, hold otherwise
+        try {
+          Ctx cc;
+          cc.const_only = true;
+          Expr c = expr(*p.expect_if, cc);
+          require_bool(c, "the condition of an expectation");
+          if (c.op != Op::Const) {
+            diags_.error(c.range, "expected a constant expression");
+          } else if (c.value == 0) {
+            out.expect_hold = !out.expect_hold;
+          }
+        } catch (Abort&) {
+        }
+      }
       try {
         out.expr = expr(*p.expr, ctx);
         require_bool(out.expr, "a property");

@@ -159,5 +159,27 @@ TEST_F(Regress, MissingOrEmptyBaselineIsBadInput) {
   EXPECT_NE(err2.str().find("no reports with result.json"), std::string::npos) << err2.str();
 }
 
+// tcpmc sweep: one row per value; a verdict other than the one the spec expects for that value
+// is marked, and expectations may depend on the swept constant. Counters 0..N: p (A.n < 2) is
+// violated once N >= 2 and expected to be exactly then; q (A.n < 3) is expected to hold always.
+TEST_F(Regress, SweepMarksVerdictsThatDifferFromTheExpectationForThatValue) {
+  const std::string spec = write("counters.tcp",
+                                 "const N = 1\nenum S { C }\nendpoint { state: S = C\n  n: 0..N }\n"
+                                 "call inc when self == A && n < N { n := n + 1 }\n"
+                                 "invariant p expect violation if N >= 2: A.n < 2\n"
+                                 "invariant q expect hold: A.n < 3\n");
+  CheckCommand c;
+  c.specs = {spec};
+  c.options.limits.progress = false;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_sweep(c, "N", 1, 3, out, err), exit_code::kAllAsExpected) << err.str();
+  EXPECT_EQ(out.str(),
+            "N    p             q               states\n"
+            "N=1  holds         holds           2\n"
+            "N=2  violated (2)  holds           3\n"
+            "N=3  violated (2)  violated (3) *  4\n"
+            "* not the verdict the spec expects for that value\n");
+}
+
 }  // namespace
 }  // namespace tcpmc

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -800,6 +801,23 @@ TEST_F(SpecInclude, SegmentBlockAddedByTheDerivedSpecLocatesItsErrors) {
   for (int i = 0; i < 25; ++i) flags += (i ? ", F" : "F") + std::to_string(i);
   auto l = derive("include \"noseg.tcp\"\nsegment { flags " + flags + " }\n");
   expect_one_error(*l, "a segment has at most 24 fields", "DIR/derived.tcp:2:1", "segment");
+}
+
+// An override may make the expectation conditional on a constant of the included spec.
+TEST_F(SpecInclude, OverrideWithAConditionalExpectation) {
+  write("cond.tcp", "include \"base.tcp\"\noverride invariant syn_taken expect violation if N == 2\n");
+  auto as_is = load("cond.tcp");
+  ASSERT_TRUE(as_is->ok()) << test::all_messages(as_is->diags);
+  const auto& props = as_is->spec->model.properties;
+  auto it = std::find_if(props.begin(), props.end(), [](const ir::Property& p) { return p.name == "syn_taken"; });
+  ASSERT_NE(it, props.end());
+  EXPECT_FALSE(it->expect_hold);
+  auto other = load("cond.tcp", {{"N", 1}});
+  ASSERT_TRUE(other->ok()) << test::all_messages(other->diags);
+  auto jt = std::find_if(other->spec->model.properties.begin(), other->spec->model.properties.end(),
+                         [](const ir::Property& p) { return p.name == "syn_taken"; });
+  ASSERT_NE(jt, other->spec->model.properties.end());
+  EXPECT_TRUE(jt->expect_hold);
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ using test::diagnose;
 using test::find_diag;
 using test::pos_in;
 using test::where;
+using test::all_messages;
+using test::load;
 
 const std::string kDecls =
     "const SEQ_BITS = 3\n"                                                         // 1
@@ -339,6 +341,38 @@ TEST(TypeCheck, RuleReadAndWriteSets) {
   EXPECT_TRUE(has(rule.writes, K::Timer, 0));
   EXPECT_FALSE(has(rule.writes, K::EpVar, 0));  // no goto
   EXPECT_EQ(l->spec->model.timers[0].max_duration, 2);
+}
+
+// `expect violation if C`: the expectation follows a condition on constants, so a variant's
+// other runs (-D ...) can be checked against what they are meant to show.
+TEST(TypeCheck, ConditionalExpectationFollowsTheConstants) {
+  const std::string text =
+      "const C = 1\nenum S { C0 }\nendpoint { state: S = C0\n  n: 0..1 }\n"
+      "invariant p expect violation if C == 1: A.n == 0\n"
+      "stuck q expect hold if C > 0: true\n";
+  auto on = load(text);
+  ASSERT_TRUE(on->ok()) << all_messages(on->diags);
+  EXPECT_FALSE(on->spec->model.properties[0].expect_hold);
+  EXPECT_TRUE(on->spec->model.properties[1].expect_hold);
+  auto off = load(text, {{"C", 0}});
+  ASSERT_TRUE(off->ok()) << all_messages(off->diags);
+  EXPECT_TRUE(off->spec->model.properties[0].expect_hold);
+  EXPECT_FALSE(off->spec->model.properties[1].expect_hold);
+}
+
+TEST(TypeCheck, ConditionalExpectationMustBeAConstantBool) {
+  const std::string head = "const C = 1\nenum S { C0 }\nendpoint { state: S = C0\n  n: 0..1 }\n";
+  const std::string state_dep = head + "invariant p expect violation if A.n == 1: A.n == 0\n";
+  auto a = load(state_dep);
+  ASSERT_EQ(a->diags.error_count(), 1) << all_messages(a->diags);
+  EXPECT_EQ(a->diags.all()[0].message, "expected a constant expression");
+  EXPECT_EQ(where(a->diags.all()[0]), pos_in(state_dep, "A.n == 1"));
+  const std::string not_bool = head + "invariant p expect violation if C + 1: A.n == 0\n";
+  auto b = load(not_bool);
+  ASSERT_EQ(b->diags.error_count(), 1) << all_messages(b->diags);
+  EXPECT_EQ(b->diags.all()[0].message, "the condition of an expectation must be a bool, not int");
+  EXPECT_EQ(where(b->diags.all()[0]), pos_in(not_bool, "C + 1"));
+  EXPECT_EQ(covered(b->diags.all()[0]), "C + 1");
 }
 
 }  // namespace
