@@ -30,10 +30,8 @@ struct Result {
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
-// Runs `tcpmc ARGS` (ARGS already quoted as needed) in `dir`, capturing output.
-Result tcpmc(const std::string& args, const std::string& dir = "", bool merge_stderr = true) {
-  std::string cmd = (dir.empty() ? "" : "cd " + quote(dir) + " && ") + quote(TCPMC_BINARY) + " " + args +
-                    " --no-progress" + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+// Runs a shell command, capturing its output and exit code.
+Result run_shell(const std::string& cmd) {
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -45,17 +43,14 @@ Result tcpmc(const std::string& args, const std::string& dir = "", bool merge_st
   return r;
 }
 
+// Runs `tcpmc ARGS` (ARGS already quoted as needed) in `dir`, capturing output.
+Result tcpmc(const std::string& args, const std::string& dir = "", bool merge_stderr = true) {
+  return run_shell((dir.empty() ? "" : "cd " + quote(dir) + " && ") + quote(TCPMC_BINARY) + " " + args +
+                   " --no-progress" + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
 Result tcpmc_raw(const std::string& args) {  // without the trailing --no-progress (usage cases)
-  std::string cmd = quote(TCPMC_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  return r;
+  return run_shell(quote(TCPMC_BINARY) + " " + args + " 2>&1");
 }
 
 class Cli : public test::TempDirTest {
