@@ -59,7 +59,7 @@ uint64_t sum(const std::vector<uint64_t>& v) {
 }
 
 void expect_same(const SpecResult& a, const SpecResult& b) {
-  const ExplorationResult &x = a.exploration, &y = b.exploration;
+  const EngineResult &x = a.exploration, &y = b.exploration;
   EXPECT_EQ(x.states, y.states);
   EXPECT_EQ(x.transitions, y.transitions);
   EXPECT_EQ(x.depth, y.depth);

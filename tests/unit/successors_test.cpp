@@ -65,7 +65,7 @@ TEST(Successors, EngineDirectlyAndInitialState) {
   ExplicitEngine engine(sys);
   EngineLimits lim;
   lim.progress = false;
-  ExplorationResult x = engine.run(lim);
+  EngineResult x = engine.check(lim);
   EXPECT_EQ(x.states, 9u);
   EXPECT_EQ(x.transitions, 12u);
   EXPECT_EQ(x.depth, 4u);

@@ -1,19 +1,11 @@
 #include "explicit_engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
 namespace tcpmc {
-
-const char* verdict_name(Verdict v) {
-  switch (v) {
-    case Verdict::Holds: return "holds";
-    case Verdict::Violated: return "violated";
-    case Verdict::Inconclusive: return "inconclusive";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -52,9 +44,32 @@ struct SliceOutput {
 
 }  // namespace
 
+struct ExplicitEngine::Witnesses {
+  std::vector<uint32_t> property;  // per property: the first violating state found, or kNoParent
+  uint32_t model_error = StateStore::kNoParent;  // the state whose successor failed
+};
+
 ExplicitEngine::ExplicitEngine(const CompiledSystem& sys) : sys_(sys), store_(sys.layout().num_words()) {}
 
-ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
+EngineResult ExplicitEngine::check(const EngineLimits& limits) {
+  Witnesses w;
+  EngineResult R = explore(limits, w);
+  for (size_t p = 0; p < R.properties.size(); ++p) {
+    if (R.properties[p].verdict != Verdict::Violated) continue;
+    R.properties[p].witness = trace_to(w.property[p]);
+    if (!R.properties[p].witness) R.replay_failed = true;
+  }
+  if (R.model_error) {
+    R.model_error_trace = trace_to(w.model_error);
+    if (R.model_error_trace)
+      R.model_error_trace->error = R.model_error;
+    else
+      R.replay_failed = true;
+  }
+  return R;
+}
+
+EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   auto last_progress = start;
@@ -67,8 +82,9 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
   const size_t nprops = m.properties.size();
   const int threads = std::max(1, limits.threads);
 
-  ExplorationResult R;
+  EngineResult R;
   R.properties.assign(nprops, PropertyOutcome{});
+  W.property.assign(nprops, StateStore::kNoParent);
   R.coverage.fired.assign(ninst, 0);
   R.coverage.overflow.assign(ninst, 0);
   std::vector<uint64_t> ept(ninst * nstates * nstates, 0);
@@ -180,7 +196,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
           PropertyOutcome& o = R.properties[p];
           if (out.violated[k * nprops + p] && o.verdict != Verdict::Violated) {
             o.verdict = Verdict::Violated;
-            o.witness = self;
+            W.property[p] = self;
             o.depth = depth;
           }
         }
@@ -205,7 +221,7 @@ ExplorationResult ExplicitEngine::run(const EngineLimits& limits) {
         idx = i + 1;
         if (out.has_error[k]) {
           R.model_error = out.errors[err_i++];
-          R.model_error_state = self;
+          W.model_error = self;
           stopped = true;
           R.stop_reason = "model error";
           break;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "explicit_engine.hpp"
+#include "engine.hpp"
 #include "figure5.hpp"
 
 namespace tcpmc {

@@ -39,7 +39,7 @@ std::vector<std::string> never_fired(const SpecResult& r) {
 
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   const ir::Model& m = r.spec->model;
-  const ExplorationResult& x = r.exploration;
+  const EngineResult& x = r.exploration;
   const CompiledSystem& sys = *r.system;
   std::string out = "== " + r.path + (m.name.empty() ? "" : " (" + m.name + ")") + ": " + std::to_string(x.states) +
                     " states, " + std::to_string(x.transitions) + " transitions, depth " + std::to_string(x.depth) +

@@ -1,9 +1,9 @@
 // Verifier: checks one spec under one set of options and owns the property table.
 //
 // It loads the spec, applies the run's fault budget (command line over the spec's defaults),
-// compiles it, runs the explicit engine, and turns each violated property's witness into a
-// replayed Trace. The command line, the JSON writer and the tests all use this facade; nothing
-// here prints.
+// compiles it, picks the engine (CheckOptions::engine), runs it, and records per property the
+// verdict and the engine's replayed witness. The commands, the renderers and the tests all use
+// this facade and never see an engine; nothing here prints.
 #pragma once
 #include <memory>
 #include <optional>
@@ -12,13 +12,17 @@
 
 #include "compiled_system.hpp"
 #include "diagnostics.hpp"
-#include "explicit_engine.hpp"
+#include "engine.hpp"
 #include "spec_loader.hpp"
 #include "trace.hpp"
 
 namespace tcpmc {
 
+enum class EngineKind { Explicit };
+const char* engine_kind_name(EngineKind k);
+
 struct CheckOptions {
+  EngineKind engine = EngineKind::Explicit;
   ConstOverrides defines;
   std::optional<int> loss, dup;
   std::optional<bool> reorder;
@@ -43,7 +47,7 @@ struct SpecResult {
   std::unique_ptr<LoadedSpec> spec;
   std::unique_ptr<CompiledSystem> system;
   ir::FaultBudget faults;
-  ExplorationResult exploration;
+  EngineResult exploration;  // statistics and coverage; its witnesses are moved into `properties`
   std::vector<PropertyReport> properties;
   std::optional<Trace> model_error_trace;  // run to the state whose successor failed, plus the error
   bool replay_failed = false;              // a counterexample did not replay: a bug in tcpmc

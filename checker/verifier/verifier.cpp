@@ -1,6 +1,26 @@
 #include "verifier.hpp"
 
+#include "explicit_engine.hpp"
+
 namespace tcpmc {
+
+const char* engine_kind_name(EngineKind k) {
+  switch (k) {
+    case EngineKind::Explicit: return "explicit";
+  }
+  return "?";
+}
+
+namespace {
+
+std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys) {
+  switch (kind) {
+    case EngineKind::Explicit: break;
+  }
+  return std::make_unique<ExplicitEngine>(sys);
+}
+
+}  // namespace
 
 std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const CheckOptions& opts, Diagnostics& diags) {
   auto loaded = load_spec_file(path, opts.defines, diags);
@@ -19,29 +39,21 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   if (opts.dup) R->faults.dup = *opts.dup;
   if (opts.reorder) R->faults.reorder = *opts.reorder;
   R->system = std::make_unique<CompiledSystem>(m, R->faults);
-  ExplicitEngine engine(*R->system);
-  R->exploration = engine.run(opts.limits);
+  std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system);
+  R->exploration = engine->check(opts.limits);
   for (size_t p = 0; p < m.properties.size(); ++p) {
     PropertyReport pr;
     pr.name = m.properties[p].name;
     pr.kind = m.properties[p].kind;
     pr.expect_hold = m.properties[p].expect_hold;
-    const PropertyOutcome& o = R->exploration.properties[p];
+    PropertyOutcome& o = R->exploration.properties[p];
     pr.verdict = o.verdict;
     pr.depth = o.depth;
-    if (o.verdict == Verdict::Violated) {
-      pr.counterexample = engine.trace_to(o.witness);
-      if (!pr.counterexample) R->replay_failed = true;
-    }
+    pr.counterexample = std::move(o.witness);
     R->properties.push_back(std::move(pr));
   }
-  if (R->exploration.model_error) {
-    R->model_error_trace = engine.trace_to(R->exploration.model_error_state);
-    if (R->model_error_trace)
-      R->model_error_trace->error = R->exploration.model_error;
-    else
-      R->replay_failed = true;
-  }
+  R->model_error_trace = std::move(R->exploration.model_error_trace);
+  R->replay_failed = R->exploration.replay_failed;
   return R;
 }
 

@@ -87,9 +87,7 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   fs::create_directories(tmp_dir, ec);
   if (ec) return "cannot create " + tmp_dir.string() + ": " + ec.message();
 
-  JsonWriter json;
-  write_spec_json(json, r, /*timing=*/false);
-  if (auto e = write_text(tmp_dir / "result.json", json.str() + "\n")) return e;
+  if (auto e = write_text(tmp_dir / "result.json", json_text(spec_json(r, /*timing=*/false)) + "\n")) return e;
 
   const std::string dot = state_diagram_dot(r);
   if (auto e = write_text(tmp_dir / "states.dot", dot)) return e;
@@ -99,7 +97,7 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
     have_svg = std::system(cmd.c_str()) == 0;
   }
 
-  const ExplorationResult& x = r.exploration;
+  const EngineResult& x = r.exploration;
   std::ostringstream md;
   md << "# " << (m.name.empty() ? name : m.name) << "\n\n";
   if (!m.description.empty()) md << m.description << "\n\n";

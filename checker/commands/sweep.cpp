@@ -1,0 +1,90 @@
+#include "commands.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include "command_support.hpp"
+#include "exit_codes.hpp"
+#include "file_output.hpp"
+#include "json_report.hpp"
+
+namespace tcpmc {
+
+int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out_stream,
+              std::ostream& err) {
+  std::ostream& out = cmd.json_path == "-" ? err : out_stream;
+  if (cmd.specs.size() != 1) {
+    err << "tcpmc: error: sweep takes exactly one spec\n";
+    return exit_code::kUsage;
+  }
+  if (lo > hi || hi - lo > 1000) {
+    err << "tcpmc: error: sweep range " << lo << ".." << hi << " must be non-empty and at most 1001 values\n";
+    return exit_code::kUsage;
+  }
+  Json runs = Json::array();
+  std::vector<std::string> props;
+  std::vector<std::vector<std::string>> table;
+  bool bad = false, inconclusive = false, any_unexpected = false;
+  for (int64_t v = lo; v <= hi; ++v) {
+    CheckOptions opts = cmd.options;
+    opts.defines[name] = v;
+    auto r = check_reporting(cmd.specs[0], opts, err);
+    if (!r) return exit_code::kBadInput;
+    if (r->exploration.model_error) bad = true;
+    std::vector<std::string> row = {name + "=" + std::to_string(v)};
+    if (props.empty())
+      for (const auto& p : r->properties) props.push_back(p.name);
+    Json verdicts = Json::object();
+    std::vector<std::string> unexpected;
+    for (const auto& p : r->properties) {
+      std::string cell = verdict_name(p.verdict);
+      if (p.counterexample) cell += " (" + std::to_string(p.counterexample->steps.size()) + ")";
+      if (p.verdict == Verdict::Inconclusive) inconclusive = true;
+      if (p.verdict != Verdict::Inconclusive && !p.as_expected()) {
+        cell += " *";
+        any_unexpected = true;
+        unexpected.push_back(p.name);
+      }
+      row.push_back(cell);
+      verdicts[p.name] = verdict_name(p.verdict);
+    }
+    Json run = Json::object();
+    run["value"] = v;
+    run["states"] = r->exploration.states;
+    run["verdicts"] = std::move(verdicts);
+    run["unexpected"] = unexpected;
+    runs.push_back(std::move(run));
+    row.push_back(std::to_string(r->exploration.states));
+    table.push_back(row);
+  }
+  Json json = Json::object();
+  json["spec"] = cmd.specs[0];
+  json["constant"] = name;
+  json["runs"] = std::move(runs);
+  std::vector<std::string> head = {name};
+  head.insert(head.end(), props.begin(), props.end());
+  head.push_back("states");
+  std::vector<size_t> w(head.size(), 0);
+  for (size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
+  for (const auto& row : table)
+    for (size_t i = 0; i < row.size() && i < w.size(); ++i) w[i] = std::max(w[i], row[i].size());
+  auto line = [&](const std::vector<std::string>& row) {
+    std::string s;
+    for (size_t i = 0; i < row.size() && i < w.size(); ++i) s += row[i] + std::string(w[i] - row[i].size() + 2, ' ');
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s + "\n";
+  };
+  out << line(head);
+  for (const auto& row : table) out << line(row);
+  if (any_unexpected) out << "* not the verdict the spec expects for that value\n";
+  if (!cmd.json_path.empty()) {
+    if (cmd.json_path == "-") out_stream << json_text(json) << "\n";
+    else if (auto e = write_file_atomically(cmd.json_path, json_text(json) + "\n")) {
+      err << "error: " << *e << "\n";
+      return exit_code::kBadInput;
+    }
+  }
+  if (bad) return exit_code::kBadInput;
+  return inconclusive ? exit_code::kInconclusive : exit_code::kAllAsExpected;
+}
+
+}  // namespace tcpmc

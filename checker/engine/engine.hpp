@@ -1,0 +1,81 @@
+// Engine: the one interface between the verifier and every engine (explicit, and the liveness and
+// symbolic engines to come). An engine is built over one CompiledSystem, checks every property of
+// its model under the given limits, and gives back per property a verdict with a witness run
+// (a Trace, already replayed through the model), plus the statistics of the run. An engine never
+// prints (except the progress line it is asked for) and never formats; the verifier owns the
+// property table and the renderers turn an EngineResult into text, JSON, SVG or Markdown without
+// knowing which engine produced it.
+// Contract for every engine: the same system and limits give the same verdicts and the same
+// witnesses whatever the thread count; a witness that fails replay is reported through
+// `replay_failed` (a bug in tcpmc), never shown.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiled_system.hpp"
+#include "trace.hpp"
+
+namespace tcpmc {
+
+struct EngineLimits {
+  uint64_t max_states = 0;       // 0 = no limit
+  uint64_t memory_limit_mb = 0;  // 0 = no limit
+  bool progress = true;          // progress line on stderr for runs longer than a few seconds
+  int threads = 1;               // workers expanding states; results are identical for every count
+};
+
+enum class Verdict { Holds, Violated, Inconclusive };
+const char* verdict_name(Verdict v);
+
+struct PropertyOutcome {
+  Verdict verdict = Verdict::Inconclusive;
+  uint32_t depth = 0;            // length of the witness run
+  std::optional<Trace> witness;  // for a violated property: the shortest run to a violation
+};
+
+// A reachable change of one endpoint's TCP state by one rule.
+struct EndpointTransition {
+  int ep = 0;
+  int rule = -1;  // model rule index
+  int from = 0, to = 0;
+  uint64_t count = 0;
+};
+
+// What the run reached. An engine that does not enumerate states leaves it empty.
+struct Coverage {
+  std::vector<uint64_t> fired;     // per rule instance
+  std::vector<uint64_t> overflow;  // per rule instance: segments it sent into a full channel (lost,
+                                   // charged to the loss budget)
+  uint64_t capacity_blocked = 0;     // transitions blocked: a full channel and the loss budget spent
+  uint64_t capacity_cut_states = 0;  // states whose every move was so blocked (not judged as stuck)
+  uint64_t time_frozen_states = 0;   // states where an expired timer's timeout cannot fire (no tick)
+  uint64_t unhandled[2] = {0, 0};    // segments no recv rule took, per receiving endpoint
+  std::vector<EndpointTransition> endpoint_transitions;  // sorted by (ep, from, rule, to)
+};
+
+struct EngineResult {
+  uint64_t states = 0;
+  uint64_t transitions = 0;
+  uint32_t depth = 0;
+  bool complete = false;
+  std::string stop_reason;  // why an incomplete run stopped
+  double seconds = 0;
+  uint64_t memory_bytes = 0;
+  std::vector<PropertyOutcome> properties;  // indexed like the model's properties
+  Coverage coverage;
+  std::optional<ModelError> model_error;
+  std::optional<Trace> model_error_trace;  // the run to the state whose successor failed, with the error
+  bool replay_failed = false;              // some witness did not replay: a bug in tcpmc
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const char* name() const = 0;
+  // Checks every property of the system's model. Called once per engine object.
+  virtual EngineResult check(const EngineLimits& limits) = 0;
+};
+
+}  // namespace tcpmc

@@ -1,0 +1,167 @@
+#include "json_report.hpp"
+
+#include "figure5_coverage.hpp"
+
+#include "trace_format.hpp"
+
+namespace tcpmc {
+
+static Json segment_json(const CompiledSystem& sys, const int32_t* seg, int sender, bool dropped = false) {
+  const ir::Model& m = sys.model();
+  Json j = Json::object();
+  j["from"] = sender == 0 ? "A" : "B";
+  j["to"] = sender == 0 ? "B" : "A";
+  j["flags"] = segment_flags(m, seg);
+  for (const char* f : {"seq", "ack", "len"}) {
+    int i = m.seg_field(f);
+    j[f] = static_cast<int64_t>(i >= 0 ? seg[i] : 0);
+  }
+  for (size_t f = 0; f < m.seg_fields.size(); ++f) {
+    const auto& sf = m.seg_fields[f];
+    if (sf.is_flag || sf.name == "seq" || sf.name == "ack" || sf.name == "len") continue;
+    j[sf.name] = static_cast<int64_t>(seg[f]);
+  }
+  j["text"] = format_segment(m, seg);
+  if (dropped) j["dropped_network_full"] = true;
+  return j;
+}
+
+static const char* label_kind(Label::Kind k) {
+  switch (k) {
+    case Label::Kind::Call: return "call";
+    case Label::Kind::Recv: return "recv";
+    case Label::Kind::Unhandled: return "discard";
+    case Label::Kind::Timeout: return "timeout";
+    case Label::Kind::Loss: return "loss";
+    case Label::Kind::Dup: return "duplicate";
+    case Label::Kind::Tick: return "tick";
+  }
+  return "?";
+}
+
+Json trace_json(const CompiledSystem& sys, const Trace& t) {
+  Json steps = Json::array();
+  for (const auto& s : t.steps) {
+    const Label& l = s.label;
+    Json j = Json::object();
+    j["event"] = describe_event(sys, l);
+    j["kind"] = label_kind(l.kind);
+    std::string rn = rule_name(sys, l);
+    j["rule"] = rn.empty() ? Json(nullptr) : Json(rn);
+    j["A"] = {{"state", state_name(sys, s.state, 0)}};
+    j["B"] = {{"state", state_name(sys, s.state, 1)}};
+    bool has_seg = l.kind == Label::Kind::Recv || l.kind == Label::Kind::Unhandled || l.kind == Label::Kind::Loss ||
+                   l.kind == Label::Kind::Dup;
+    if (has_seg) {
+      int sender = (l.kind == Label::Kind::Loss || l.kind == Label::Kind::Dup) ? l.ep : 1 - l.ep;
+      j["segment"] = segment_json(sys, l.seg, sender);
+    } else {
+      j["segment"] = nullptr;
+    }
+    Json sent = Json::array();
+    if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
+      for (int k = 0; k < l.nsent; ++k) sent.push_back(segment_json(sys, l.sent[k], l.ep, (l.overflow >> k) & 1u));
+    j["sent"] = std::move(sent);
+    j["in_flight"] = {{"A->B", format_channel(sys, s.state, 0)}, {"B->A", format_channel(sys, s.state, 1)}};
+    steps.push_back(std::move(j));
+  }
+  Json out = Json::object();
+  out["length"] = static_cast<uint64_t>(t.steps.size());
+  out["steps"] = std::move(steps);
+  return out;
+}
+
+Json spec_json(const SpecResult& r, bool timing) {
+  const ir::Model& m = r.spec->model;
+  const CompiledSystem& sys = *r.system;
+  const EngineResult& x = r.exploration;
+  Json j = Json::object();
+  j["spec"] = r.path;
+  j["name"] = m.name;
+  j["description"] = m.description;
+  j["states"] = x.states;
+  j["transitions"] = x.transitions;
+  j["depth"] = static_cast<uint64_t>(x.depth);
+  j["complete"] = x.complete;
+  j["stop_reason"] = x.complete ? Json(nullptr) : Json(x.stop_reason);
+  if (timing) j["seconds"] = x.seconds;
+  Json defines = Json::object();
+  for (const auto& [k, v] : r.options.defines) defines[k] = v;
+  j["options"] = {{"defines", std::move(defines)},
+                  {"max_states", r.options.limits.max_states},
+                  {"memory_limit_mb", r.options.limits.memory_limit_mb}};
+  j["faults"] = {{"loss", r.faults.loss}, {"dup", r.faults.dup}, {"reorder", r.faults.reorder}};
+  j["bounds"] = {{"capacity", m.capacity}, {"msl", m.msl}, {"seq_bits", m.seq_bits}};
+  Json consts = Json::object();
+  for (const auto& c : m.consts) consts[c.name] = c.value;
+  j["constants"] = std::move(consts);
+  Json props = Json::array();
+  for (const auto& p : r.properties) {
+    Json pj = Json::object();
+    pj["name"] = p.name;
+    pj["kind"] = p.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck";
+    pj["expect"] = p.expect_hold ? "hold" : "violation";
+    pj["verdict"] = verdict_name(p.verdict);
+    pj["as_expected"] = p.as_expected();
+    pj["counterexample"] = p.counterexample ? trace_json(sys, *p.counterexample) : Json(nullptr);
+    props.push_back(std::move(pj));
+  }
+  j["properties"] = std::move(props);
+  if (x.model_error) {
+    Json e = Json::object();
+    e["message"] = describe_model_error(*x.model_error);
+    e["event"] = describe_error_site(sys, *x.model_error);
+    e["trace"] = r.model_error_trace ? trace_json(sys, *r.model_error_trace) : Json(nullptr);
+    j["model_error"] = std::move(e);
+  } else {
+    j["model_error"] = nullptr;
+  }
+  Json rules = Json::array();
+  for (size_t i = 0; i < sys.instances().size(); ++i) {
+    const auto& ri = sys.instances()[i];
+    Json rj = Json::object();
+    rj["name"] = m.rules[ri.rule].name;
+    rj["endpoint"] = ri.ep == 0 ? "A" : "B";
+    rj["kind"] = ir::rule_kind_name(ri.kind);
+    rj["fired"] = x.coverage.fired[i];
+    rj["dropped_by_capacity"] = x.coverage.overflow[i];
+    rules.push_back(std::move(rj));
+  }
+  Json fig5 = Json::array();
+  for (const auto& f : figure5_coverage(m, x.coverage)) {
+    Json fj = Json::object();
+    fj["from"] = f.edge->from;
+    fj["to"] = f.edge->to;
+    fj["label"] = f.edge->label;
+    fj["reached_by"] = f.reached_by;
+    fig5.push_back(std::move(fj));
+  }
+  Json ept = Json::array();
+  const auto& members = m.state_enum().members;
+  for (const auto& t : x.coverage.endpoint_transitions) {
+    Json tj = Json::object();
+    tj["endpoint"] = t.ep == 0 ? "A" : "B";
+    tj["from"] = members[t.from];
+    tj["event"] = std::string(ir::rule_kind_name(m.rules[t.rule].kind)) + " " + m.rules[t.rule].name;
+    tj["to"] = members[t.to];
+    tj["count"] = t.count;
+    ept.push_back(std::move(tj));
+  }
+  Json cov = Json::object();
+  cov["rules"] = std::move(rules);
+  cov["figure5"] = std::move(fig5);
+  cov["capacity_blocked"] = x.coverage.capacity_blocked;
+  cov["capacity_cut_states"] = x.coverage.capacity_cut_states;
+  cov["time_frozen_states"] = x.coverage.time_frozen_states;
+  cov["unhandled_segments"] = {{"A", x.coverage.unhandled[0]}, {"B", x.coverage.unhandled[1]}};
+  cov["endpoint_transitions"] = std::move(ept);
+  j["coverage"] = std::move(cov);
+  return j;
+}
+
+std::string json_text(const Json& j, int indent) {
+  // Invalid UTF-8 (a spec description, say) is replaced, not thrown on.
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace tcpmc
