@@ -357,18 +357,17 @@ class Checker {
       // Guard: the `in` list and the `when` expression.
       Expr guard = const_bool(true, r.range);
       if (!r.states.empty() && m_.state_var >= 0) {
-        Expr any = const_bool(false, r.range);
-        bool first = true;
+        std::vector<Expr> eqs;
         for (const auto& [sn, sr] : r.states) {
           int v = state_member(sn, sr);
           if (v < 0) continue;
           Expr st = ep_var(m_.state_var, ir::Who::Self, sr);
           add_access(ctx.reads, {ir::Access::Kind::EpVar, m_.state_var});
-          Expr eq = bin(Op::Eq, Type::boolean(), std::move(st), const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr);
-          any = first ? std::move(eq) : bin(Op::Or, Type::boolean(), std::move(any), std::move(eq), sr);
-          first = false;
+          eqs.push_back(
+              bin(Op::Eq, Type::boolean(), std::move(st), const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr));
         }
-        guard = std::move(any);
+        // A balanced disjunction: a long state list stays shallow for the recursive passes.
+        guard = eqs.empty() ? const_bool(false, r.range) : any_of(eqs, 0, eqs.size(), r.range);
       }
       if (r.guard) {
         try {
@@ -862,14 +861,14 @@ class Checker {
       case ast::Expr::Kind::Binary: return binary(e, ctx);
       case ast::Expr::Kind::InSet: {
         Expr x = expr(*e.args[0], ctx);
-        Expr any = const_bool(false, e.range);
+        std::vector<Expr> eqs;
         for (size_t i = 1; i < e.args.size(); ++i) {
           Expr m = expr(*e.args[i], ctx);
           check_comparable(x, m, e.args[i]->range);
-          Expr eq = bin(Op::Eq, Type::boolean(), x, std::move(m), e.range);
-          any = i == 1 ? std::move(eq) : bin(Op::Or, Type::boolean(), std::move(any), std::move(eq), e.range);
+          eqs.push_back(bin(Op::Eq, Type::boolean(), x, std::move(m), e.range));
         }
-        return any;
+        if (eqs.empty()) return const_bool(false, e.range);
+        return any_of(eqs, 0, eqs.size(), e.range);
       }
       case ast::Expr::Kind::IfThenElse: {
         Expr c = expr(*e.args[0], ctx);
@@ -935,6 +934,16 @@ class Checker {
       }
     }
     throw Abort{};
+  }
+
+  // eqs[b] || ... || eqs[e-1] as a balanced tree (evaluated left to right, as a chain would be),
+  // so that a long set adds only log2(size) to the height of the IR.
+  Expr any_of(std::vector<Expr>& eqs, size_t b, size_t e, SourceRange range) {
+    if (e - b == 1) return std::move(eqs[b]);
+    size_t mid = b + (e - b) / 2;
+    Expr l = any_of(eqs, b, mid, range);
+    Expr r = any_of(eqs, mid, e, range);
+    return bin(Op::Or, Type::boolean(), std::move(l), std::move(r), range);
   }
 
   void check_comparable(const Expr& l, const Expr& r, SourceRange range) {
