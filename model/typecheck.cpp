@@ -28,6 +28,21 @@ const std::set<std::string> kReserved = {
 
 struct Abort {};  // an expression that failed to type; its diagnostic is already recorded
 
+// Constants (literals, folded values, -D values) lie within +-kMaxConst, so that they fit the
+// interpreter's 32-bit constants and state slots.
+constexpr int64_t kMaxConst = 999999999;
+// A call rule fires once per combination of its parameters' values, in every state: bound the
+// combinations per rule and over all rules.
+constexpr uint64_t kMaxParamCombinations = uint64_t{1} << 20;
+constexpr uint64_t kMaxTotalParamCombinations = uint64_t{1} << 22;
+
+// The bounds of an expression's type are only estimates (for messages and the Ite union), so
+// they saturate instead of overflowing: |bound| <= kTypeBound.
+constexpr int64_t kTypeBound = int64_t{1} << 62;
+int64_t clamp_bound(__int128 v) {
+  return v > kTypeBound ? kTypeBound : v < -kTypeBound ? -kTypeBound : static_cast<int64_t>(v);
+}
+
 class Checker {
  public:
   Checker(const ast::Spec& s, const ConstOverrides& o, Diagnostics& d) : spec_(s), overrides_(o), diags_(d) {}
@@ -96,8 +111,14 @@ class Checker {
       }
       auto ov = overrides_.find(c.name);
       if (ov != overrides_.end()) {
-        k.value = ov->second;
-        k.overridden = true;
+        if (ov->second < -kMaxConst || ov->second > kMaxConst) {
+          diags_.error_at_path("-D " + c.name, "value " + std::to_string(ov->second) +
+                                                   " is out of range (at most " + std::to_string(kMaxConst) +
+                                                   " in magnitude)");
+        } else {
+          k.value = ov->second;
+          k.overridden = true;
+        }
       }
       const_values_[c.name] = k.value;
       m_.consts.push_back(k);
@@ -645,31 +666,39 @@ class Checker {
     return e;
   }
 
-  // Folds an operator over constant operands; reports division by zero.
+  // Folds an operator over constant operands; reports division by zero, 64-bit overflow and
+  // results outside +-kMaxConst.
   void fold(Expr& e) {
     int64_t a = e.args[0].value, b = e.args.size() > 1 ? e.args[1].value : 0;
-    int64_t mask = m_.seq_bits > 0 ? (int64_t{1} << m_.seq_bits) - 1 : 0;
-    int64_t half = (mask + 1) / 2;
-    int64_t v;
+    uint64_t mask = m_.seq_bits > 0 ? (uint64_t{1} << m_.seq_bits) - 1 : 0;
+    int64_t half = static_cast<int64_t>((mask + 1) / 2);
+    // Sequence arithmetic is modulo 2^seq_bits: unsigned wrap-around gives exactly that.
+    auto seq = [&](uint64_t v) { return static_cast<int64_t>(v & mask); };
+    int64_t v = 0;
+    bool overflow = false;
     switch (e.op) {
       case Op::Not: v = !a; break;
-      case Op::Neg: v = -a; break;
-      case Op::Add: v = a + b; break;
-      case Op::Sub: v = a - b; break;
-      case Op::Mul: v = a * b; break;
+      case Op::Neg: overflow = __builtin_sub_overflow(int64_t{0}, a, &v); break;
+      case Op::Add: overflow = __builtin_add_overflow(a, b, &v); break;
+      case Op::Sub: overflow = __builtin_sub_overflow(a, b, &v); break;
+      case Op::Mul: overflow = __builtin_mul_overflow(a, b, &v); break;
       case Op::Div:
       case Op::Mod:
         if (b == 0) {
           diags_.error(e.range, "division by zero");
           throw Abort{};
         }
+        if (a == INT64_MIN && b == -1) {
+          overflow = true;
+          break;
+        }
         v = e.op == Op::Div ? a / b : a % b;
         break;
-      case Op::SeqAdd: v = (a + b) & mask; break;
+      case Op::SeqAdd: v = seq(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); break;
       case Op::SeqSub:
-      case Op::SeqDist: v = (a - b) & mask; break;
-      case Op::SeqLt: { int64_t d = (b - a) & mask; v = d > 0 && d < half; break; }
-      case Op::SeqLe: { int64_t d = (b - a) & mask; v = d < half; break; }
+      case Op::SeqDist: v = seq(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); break;
+      case Op::SeqLt: { int64_t d = seq(static_cast<uint64_t>(b) - static_cast<uint64_t>(a)); v = d > 0 && d < half; break; }
+      case Op::SeqLe: { int64_t d = seq(static_cast<uint64_t>(b) - static_cast<uint64_t>(a)); v = d < half; break; }
       case Op::Lt: v = a < b; break;
       case Op::Le: v = a <= b; break;
       case Op::Eq: v = a == b; break;
@@ -678,6 +707,10 @@ class Checker {
       case Op::Or: v = a || b; break;
       case Op::Implies: v = !a || b; break;
       default: return;
+    }
+    if (overflow) {
+      diags_.error(e.range, "arithmetic overflow in a constant expression");
+      throw Abort{};
     }
     if (v > 1000000000 || v < -1000000000) {
       diags_.error(e.range, "constant value out of range");
@@ -851,7 +884,7 @@ class Checker {
         } else {
           require_int(x, "-");
           out.op = Op::Neg;
-          out.type = Type::integer(-x.type.hi, -x.type.lo);
+          out.type = Type::integer(clamp_bound(-__int128{x.type.hi}), clamp_bound(-__int128{x.type.lo}));
         }
         bool c = x.op == Op::Const;
         out.args.push_back(std::move(x));
@@ -1010,15 +1043,19 @@ class Checker {
       }
       require_int(l, op.c_str());
       require_int(r, op.c_str());
-      Type t = op == "+" ? Type::integer(l.type.lo + r.type.lo, l.type.hi + r.type.hi)
-                         : Type::integer(l.type.lo - r.type.hi, l.type.hi - r.type.lo);
+      Type t = op == "+" ? Type::integer(clamp_bound(__int128{l.type.lo} + r.type.lo),
+                                         clamp_bound(__int128{l.type.hi} + r.type.hi))
+                         : Type::integer(clamp_bound(__int128{l.type.lo} - r.type.hi),
+                                         clamp_bound(__int128{l.type.hi} - r.type.lo));
       return bin(op == "+" ? Op::Add : Op::Sub, t, std::move(l), std::move(r), e.range);
     }
     require_int(l, op.c_str());
     require_int(r, op.c_str());
     Op o = op == "*" ? Op::Mul : op == "/" ? Op::Div : Op::Mod;
+    // Bounds are within +-kTypeBound (see clamp_bound), so abs() and the product are defined.
     int64_t m = std::max({std::abs(l.type.lo), std::abs(l.type.hi), std::abs(r.type.lo), std::abs(r.type.hi)});
-    Type t = o == Op::Mul ? Type::integer(-m * m, m * m) : Type::integer(-m, m);
+    int64_t mm = clamp_bound(__int128{m} * m);
+    Type t = o == Op::Mul ? Type::integer(-mm, mm) : Type::integer(-m, m);
     return bin(o, t, std::move(l), std::move(r), e.range);
   }
 };
