@@ -215,8 +215,8 @@ class Checker {
     out.ghost = v.ghost;
     out.range = v.range;
     out.type = type(v.type);
-    out.init = out.type.kind == Type::Kind::Int ? std::max<int64_t>(out.type.lo, 0) : 0;
-    if (out.type.kind == Type::Kind::Int && out.type.lo > 0) out.init = out.type.lo;
+    // Without an initial value: 0, or the lower bound of a range that does not contain 0.
+    out.init = out.type.kind == Type::Kind::Int && (out.type.lo > 0 || out.type.hi < 0) ? out.type.lo : 0;
     if (v.init) {
       Ctx ctx;
       try {
