@@ -67,6 +67,8 @@ class Checker {
   std::map<std::string, SourceRange> declared_;  // global namespace: consts, enums, members, vars
   std::map<std::string, int64_t> const_values_;
   std::map<std::string, std::pair<int, int>> members_;  // enum member -> (enum id, value)
+  uint64_t total_combinations_ = 0;  // parameter combinations of the call rules so far
+  bool total_reported_ = false;
 
   // Context of the expression being typed.
   struct Ctx {
@@ -358,13 +360,33 @@ class Checker {
         add_access(&out.writes, {ir::Access::Kind::ChannelIn, -1});
       } else if (out.kind == ir::Rule::Kind::Call) {
         std::set<std::string> pn;
+        uint64_t combinations = 1;
+        bool bounded = true;
         for (const auto& p : r.params) {
           if (!pn.insert(p.name).second) diags_.error(p.range, "parameter '" + p.name + "' is declared twice");
           Type t = type(p.type);
-          if (t.hi - t.lo > 255) diags_.error(p.type.range, "a rule parameter ranges over at most 256 values");
+          if (t.hi - t.lo > 255) {
+            diags_.error(p.type.range, "a rule parameter ranges over at most 256 values");
+            bounded = false;
+          }
+          combinations *= static_cast<uint64_t>(t.hi - t.lo) + 1;  // may wrap only when unused (not bounded)
           out.params.push_back({p.name, t});
         }
-        if (out.params.size() > 4) diags_.error(r.name_range, "a rule has at most 4 parameters");
+        if (out.params.size() > 4) {
+          diags_.error(r.name_range, "a rule has at most 4 parameters");
+        } else if (bounded && !r.params.empty()) {
+          SourceRange where = join(r.params.front().range, r.params.back().type.range);
+          if (combinations > kMaxParamCombinations) {
+            diags_.error(where, "rule '" + r.name + "' has " + std::to_string(combinations) +
+                                    " parameter combinations (limit " + std::to_string(kMaxParamCombinations) + ")");
+          } else if ((total_combinations_ += combinations) > kMaxTotalParamCombinations && !total_reported_) {
+            total_reported_ = true;
+            diags_.error(where, "the rules have " + std::to_string(total_combinations_) +
+                                    " parameter combinations in all (limit " +
+                                    std::to_string(kMaxTotalParamCombinations) + "); rule '" + r.name +
+                                    "' exceeds it");
+          }
+        }
       } else {
         out.timer = timer_by_name(r.timer);
         if (out.timer < 0)
