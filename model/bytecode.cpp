@@ -1,8 +1,21 @@
 #include "bytecode.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 namespace tcpmc {
+namespace {
+
+uint64_t u(int64_t x) { return static_cast<uint64_t>(x); }
+int64_t seq(uint64_t x, int32_t mask) { return static_cast<int64_t>(x & static_cast<uint32_t>(mask)); }
+
+ExecStatus overflow(ExecContext& ctx, int pc) {
+  ctx.error_pc = pc;
+  ctx.error_value = 0;
+  return ExecStatus::Overflow;
+}
+
+}  // namespace
 
 ExecStatus run_code(const Code& code, ExecContext& ctx) {
   int64_t stack[kStackSize];
@@ -18,10 +31,21 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
       case Opc::LoadSeg: stack[sp++] = ctx.seg[I.a]; break;
       case Opc::LoadParam: stack[sp++] = ctx.params[I.a]; break;
       case Opc::Not: stack[sp - 1] = !stack[sp - 1]; break;
-      case Opc::Neg: stack[sp - 1] = -stack[sp - 1]; break;
-      case Opc::Add: --sp; stack[sp - 1] += stack[sp]; break;
-      case Opc::Sub: --sp; stack[sp - 1] -= stack[sp]; break;
-      case Opc::Mul: --sp; stack[sp - 1] *= stack[sp]; break;
+      case Opc::Neg:
+        if (__builtin_sub_overflow(int64_t{0}, stack[sp - 1], &stack[sp - 1])) return overflow(ctx, pc);
+        break;
+      case Opc::Add:
+        --sp;
+        if (__builtin_add_overflow(stack[sp - 1], stack[sp], &stack[sp - 1])) return overflow(ctx, pc);
+        break;
+      case Opc::Sub:
+        --sp;
+        if (__builtin_sub_overflow(stack[sp - 1], stack[sp], &stack[sp - 1])) return overflow(ctx, pc);
+        break;
+      case Opc::Mul:
+        --sp;
+        if (__builtin_mul_overflow(stack[sp - 1], stack[sp], &stack[sp - 1])) return overflow(ctx, pc);
+        break;
       case Opc::Div:
       case Opc::Mod:
         --sp;
@@ -29,19 +53,21 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
           ctx.error_pc = pc;
           return ExecStatus::DivByZero;
         }
+        if (stack[sp - 1] == INT64_MIN && stack[sp] == -1) return overflow(ctx, pc);
         stack[sp - 1] = I.op == Opc::Div ? stack[sp - 1] / stack[sp] : stack[sp - 1] % stack[sp];
         break;
-      case Opc::SeqAdd: --sp; stack[sp - 1] = (stack[sp - 1] + stack[sp]) & I.b; break;
-      case Opc::SeqSub: --sp; stack[sp - 1] = (stack[sp - 1] - stack[sp]) & I.b; break;
+      // Modulo 2^n: unsigned arithmetic wraps exactly so, whatever the operands.
+      case Opc::SeqAdd: --sp; stack[sp - 1] = seq(u(stack[sp - 1]) + u(stack[sp]), I.b); break;
+      case Opc::SeqSub: --sp; stack[sp - 1] = seq(u(stack[sp - 1]) - u(stack[sp]), I.b); break;
       case Opc::SeqLt: {
         --sp;
-        int64_t d = (stack[sp] - stack[sp - 1]) & I.b;
+        int64_t d = seq(u(stack[sp]) - u(stack[sp - 1]), I.b);
         stack[sp - 1] = d > 0 && d < (int64_t{I.b} + 1) / 2;
         break;
       }
       case Opc::SeqLe: {
         --sp;
-        int64_t d = (stack[sp] - stack[sp - 1]) & I.b;
+        int64_t d = seq(u(stack[sp]) - u(stack[sp - 1]), I.b);
         stack[sp - 1] = d < (int64_t{I.b} + 1) / 2;
         break;
       }

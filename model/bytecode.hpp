@@ -1,8 +1,10 @@
 // Compact code for guards and effects, and the interpreter that runs it on an unpacked state.
 //
 // Contract: run() never allocates and never throws; it uses a fixed stack (the compiler bounds
-// expression depth) and reports a model error (value out of range, division by zero) through its
-// status, leaving the state partly updated (callers work on a copy).
+// expression depth) and reports a model error (value out of range, division by zero, 64-bit
+// signed overflow of + - * / % or unary -) through its status, leaving the state partly updated
+// (callers work on a copy). Sequence-number arithmetic wraps modulo 2^n by definition and is
+// never an overflow.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -45,7 +47,7 @@ struct Code {
   int max_stack = 0;
 };
 
-enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero };
+enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero, Overflow };
 
 constexpr int kMaxSends = 4;
 constexpr int kStackSize = 256;

@@ -41,6 +41,63 @@ const char* token_name(Tok t) {
   return "token";
 }
 
+namespace {
+
+// `digits` hex digits at least (upper case, as in U+00E9, or lower case, as in 0xe9).
+std::string hex(uint32_t v, int digits, bool upper = true) {
+  const char* d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), d[v & 15]);
+    v >>= 4;
+  } while (v > 0 || static_cast<int>(out.size()) < digits);
+  return out;
+}
+
+struct Utf8 {
+  bool valid = false;
+  uint32_t len = 1;   // bytes: the whole character, or the maximal invalid prefix (at least 1)
+  uint32_t code = 0;  // the code point, when valid
+};
+
+// Decodes the UTF-8 sequence starting at s[i] (a byte >= 0x80). An invalid sequence spans its
+// lead byte and the continuation bytes that could still belong to it (the "maximal subpart" of
+// Unicode §3.9), so that lexing resumes at the first byte that cannot.
+Utf8 decode_utf8(const std::string& s, uint32_t i) {
+  const auto byte = [&](uint32_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  Utf8 u;
+  uint32_t need;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+    u.code = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    u.code = c & 0x0F;
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    u.code = c & 0x07;
+    if (c == 0xF0) lo = 0x90;  // no overlong forms
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return u;  // a continuation byte, an overlong lead (C0, C1) or F5..FF: invalid alone
+  }
+  for (uint32_t k = 1; k <= need; ++k) {
+    if (i + k >= s.size()) return u;
+    const unsigned char b = byte(i + k);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return u;
+    u.code = (u.code << 6) | (b & 0x3F);
+    u.len = k + 1;
+  }
+  u.valid = true;
+  return u;
+}
+
+}  // namespace
+
 std::vector<Token> lex(const SourceFile& file, Diagnostics& diags) {
   std::vector<Token> out;
   const std::string& s = file.text();
@@ -140,10 +197,21 @@ std::vector<Token> lex(const SourceFile& file, Diagnostics& diags) {
         case '|': k = Tok::Pipe; break;
         default: {
           unsigned char uc = static_cast<unsigned char>(c);
-          std::string shown = std::isprint(uc) ? std::string("'") + c + "'" : "byte 0x" + [&] {
-            const char* hex = "0123456789abcdef";
-            return std::string{hex[uc >> 4], hex[uc & 15]};
-          }();
+          if (uc >= 0x80) {  // one diagnostic per character (or per invalid sequence), not per byte
+            Utf8 u = decode_utf8(s, i);
+            if (u.valid) {
+              diags.error({&file, b, b + u.len}, "unexpected character '" + s.substr(b, u.len) + "' (U+" +
+                                                     hex(u.code, 4) + ")");
+            } else {
+              std::string bytes;
+              for (uint32_t k = 0; k < u.len; ++k)
+                bytes += (k ? " 0x" : "0x") + hex(static_cast<unsigned char>(s[b + k]), 2, false);
+              diags.error({&file, b, b + u.len}, "invalid UTF-8 sequence " + bytes);
+            }
+            i += u.len;
+            continue;
+          }
+          std::string shown = std::isprint(uc) ? std::string("'") + c + "'" : "byte 0x" + hex(uc, 2, false);
           if (c == '&') shown += " (did you mean '&&'?)";
           diags.error({&file, b, b + 1}, "unexpected character " + shown);
           ++i;

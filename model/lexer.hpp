@@ -1,6 +1,8 @@
 // Lexer: turns a spec's text into tokens. Keywords are lexed as identifiers; the parser gives
 // them meaning by context. Bad characters and malformed numbers become diagnostics and the
-// lexer carries on, so that one run reports several errors.
+// lexer carries on, so that one run reports several errors. Outside strings and comments the text
+// is ASCII: a non-ASCII UTF-8 character is one diagnostic covering all its bytes, and so is an
+// invalid UTF-8 sequence (its lead byte and the continuation bytes that follow it).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -13,6 +13,14 @@ const std::set<std::string> kTopKeywords = {"include", "override", "remove", "sp
 
 struct SyntaxError {};
 
+// How deeply expressions (tree height, and nested parentheses, unary operators and conditionals)
+// and statements (nested `if`, including `else if` chains) may nest. Every later pass over the
+// syntax tree or the IR (type checking, constant folding, lowering to bytecode, the recursive
+// destructors of the trees) recurses at most this deep per level, so this bound is what keeps
+// them within the stack; the bytecode interpreter's stack (kStackSize) is larger than it.
+constexpr int kMaxNesting = 200;
+const std::string kNestingNote = "nesting too deep (limit " + std::to_string(kMaxNesting) + ")";
+
 class Parser {
  public:
   Parser(std::vector<Token> toks, Diagnostics& d) : t_(std::move(toks)), diags_(d) {}
@@ -36,7 +44,8 @@ class Parser {
   std::vector<Token> t_;
   size_t pos_ = 0;
   Diagnostics& diags_;
-  int depth_ = 0;
+  int depth_ = 0;       // nested parentheses, unary operators and conditionals being parsed
+  int stmt_depth_ = 0;  // nested `if` statements being parsed
 
   const Token& peek(size_t k = 0) const { return t_[std::min(pos_ + k, t_.size() - 1)]; }
   bool at(Tok k) const { return peek().kind == k; }
@@ -361,7 +370,17 @@ class Parser {
       Token n = take();
       s->name = n.text;
       s->name_range = n.range;
-    } else if (accept_word("if")) {
+    } else if (at_word("if")) {
+      if (stmt_depth_ >= kMaxNesting) {
+        diags_.error(peek().range, kNestingNote);
+        throw SyntaxError{};
+      }
+      take();
+      ++stmt_depth_;
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{stmt_depth_};
       s->kind = Stmt::Kind::If;
       s->value = expr();
       s->then_body = block();
@@ -420,43 +439,48 @@ class Parser {
     e->range = r;
     return e;
   }
-  // Left-associative chains are built by loops, not recursion: bound their depth here so that
-  // later recursive passes (type checking, compilation) stay within the stack.
-  static int depth_of(const Expr& e) {
+  [[noreturn]] void too_deep(SourceRange r) {
+    auto& d = diags_.error(r, "expression nested too deeply");
+    d.notes.push_back({r, kNestingNote});
+    throw SyntaxError{};
+  }
+  // Left-associative chains (and member chains) are built by loops, not recursion: every node
+  // records the height of its subtree, bounded here, so that later recursive passes stay within
+  // the stack.
+  void set_depth(Expr& e) {
     int d = 0;
     for (const auto& a : e.args) d = std::max(d, a->depth);
-    return d + 1;
+    e.depth = d + 1;
+    if (e.depth > kMaxNesting) too_deep(e.range);
   }
   ExprPtr binary(std::string op, ExprPtr l, ExprPtr r) {
     auto e = make(Expr::Kind::Binary, join(l->range, r->range));
-    e->depth = std::max(l->depth, r->depth) + 1;
-    if (e->depth > 200) {
-      diags_.error(e->range, "expression nested too deeply");
-      throw SyntaxError{};
-    }
     e->name = std::move(op);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
+    set_depth(*e);
     return e;
   }
 
+  // Bounds the parser's own recursion: one level per parenthesis, unary operator, conditional,
+  // set or call being parsed (the token at peek() is the one that opens the new level).
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& p_) : p(p_) {
-      if (++p.depth_ > 200) {
-        p.diags_.error(p.peek().range, "expression nested too deeply");
-        --p.depth_;
-        throw SyntaxError{};
-      }
+      if (p.depth_ >= kMaxNesting) p.too_deep(p.peek().range);
+      ++p.depth_;
     }
     ~DepthGuard() { --p.depth_; }
   };
 
  public:
   ExprPtr expr() {
-    DepthGuard g(*this);
     ExprPtr l = or_expr();
-    if (accept(Tok::Arrow)) return binary("->", std::move(l), expr());
+    if (at(Tok::Arrow)) {  // right-associative: recursion, one level per '->'
+      DepthGuard g(*this);
+      take();
+      return binary("->", std::move(l), expr());
+    }
     return l;
   }
 
@@ -475,6 +499,7 @@ class Parser {
     ExprPtr l = additive();
     if (at_word("in") && peek(1).kind == Tok::LBrace) {
       take();
+      DepthGuard g(*this);
       take();
       auto e = make(Expr::Kind::InSet, l->range);
       e->args.push_back(std::move(l));
@@ -484,6 +509,7 @@ class Parser {
       }
       Token close = expect(Tok::RBrace, "',' or '}'");
       e->range = join(e->range, close.range);
+      set_depth(*e);
       return e;
     }
     static const std::pair<Tok, const char*> ops[] = {{Tok::EqEq, "=="}, {Tok::NotEq, "!="}, {Tok::Lt, "<"},
@@ -523,14 +549,14 @@ class Parser {
     return l;
   }
   ExprPtr unary() {
-    DepthGuard g(*this);
     if (at(Tok::Bang) || at(Tok::Minus)) {
+      DepthGuard g(*this);
       Token op = take();
       ExprPtr x = unary();
       auto e = make(Expr::Kind::Unary, join(op.range, x->range));
-      e->depth = x->depth + 1;
       e->name = op.kind == Tok::Bang ? "!" : "-";
       e->args.push_back(std::move(x));
+      set_depth(*e);
       return e;
     }
     return postfix();
@@ -540,10 +566,10 @@ class Parser {
     while (accept(Tok::Dot)) {
       Token f = expect_ident("a field name");
       auto fe = make(Expr::Kind::Field, join(e->range, f.range));
-      fe->depth = e->depth + 1;
       fe->name = f.text;
       fe->name_range = f.range;
       fe->args.push_back(std::move(e));
+      set_depth(*fe);
       e = std::move(fe);
     }
     return e;
@@ -556,7 +582,9 @@ class Parser {
       e->value = t.value;
       return e;
     }
-    if (accept(Tok::LParen)) {
+    if (at(Tok::LParen)) {
+      DepthGuard g(*this);
+      take();
       ExprPtr e = expr();
       expect(Tok::RParen, "')'");
       return e;
@@ -569,6 +597,7 @@ class Parser {
         return e;
       }
       if (tok.text == "if") {
+        DepthGuard g(*this);
         Token t = take();
         auto e = make(Expr::Kind::IfThenElse, t.range);
         e->args.push_back(expr());
@@ -577,11 +606,13 @@ class Parser {
         expect_word("else");
         e->args.push_back(expr());
         e->range = join(e->range, e->args.back()->range);
-        e->depth = depth_of(*e);
+        set_depth(*e);
         return e;
       }
       Token t = take();
-      if (accept(Tok::LParen)) {
+      if (at(Tok::LParen)) {
+        DepthGuard g(*this);
+        take();
         auto e = make(Expr::Kind::Call, t.range);
         e->name = t.text;
         e->name_range = t.range;
@@ -591,7 +622,7 @@ class Parser {
         }
         Token close = expect(Tok::RParen, "',' or ')'");
         e->range = join(e->range, close.range);
-        e->depth = depth_of(*e);
+        set_depth(*e);
         return e;
       }
       auto e = make(Expr::Kind::Name, t.range);

@@ -4,8 +4,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "parser.hpp"
 #include "spec_include.hpp"
@@ -15,7 +16,21 @@ namespace {
 
 constexpr int kMaxIncludeDepth = 8;
 
-// Reads a whole file; on failure records a diagnostic (at `where` if given) and returns nullopt.
+// What a file that is not a regular file is, for the diagnostic.
+const char* file_kind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "a special file";
+}
+
+// Reads a whole regular file; on failure records a diagnostic (at `where` if given) and returns
+// nullopt. A directory, FIFO, socket or block device is refused without reading it and without
+// blocking: the file is opened with O_NONBLOCK (opening a FIFO for reading would otherwise wait
+// for a writer) and checked again with fstat, in case it changed since stat. A character device
+// is read like a file (non-blocking, so a terminal without input is an error, and bounded, so
+// that /dev/zero fails instead of being read forever): spec_include_test pins that behaviour.
 std::optional<std::string> read_file(const std::string& path, Diagnostics& diags, SourceRange where = {}) {
   auto fail = [&](const std::string& why) {
     if (where.valid())
@@ -24,22 +39,37 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& diags
       diags.error_at_path(path, "cannot read spec: " + why);
     return std::nullopt;
   };
+  auto readable = [](mode_t mode) { return S_ISREG(mode) || S_ISCHR(mode); };
+  auto not_regular = [&](mode_t mode) {
+    if (S_ISDIR(mode)) return fail("it is a directory");
+    return fail(std::string("not a regular file (") + file_kind(mode) + ")");
+  };
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return fail(std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return fail("it is a directory");
+  if (!readable(st.st_mode)) return not_regular(st.st_mode);
   constexpr size_t kMaxSize = 16 * 1024 * 1024;
   if (st.st_size > static_cast<off_t>(kMaxSize)) return fail("larger than 16 MiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(std::strerror(errno));
-  // The size check above sees only regular files: read at most kMaxSize + 1 bytes, so that a
-  // device that never ends (/dev/zero) fails instead of being read forever.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return fail(std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  if (fstat(fd, &st) != 0) return fail(std::strerror(errno));
+  if (!readable(st.st_mode)) return not_regular(st.st_mode);
+  // Read at most kMaxSize + 1 bytes: the file may have grown since fstat.
   std::string text;
   char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(std::strerror(errno));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
     if (text.size() > kMaxSize) return fail("larger than 16 MiB");
   }
-  if (in.bad()) return fail("read error");
   return text;
 }
 

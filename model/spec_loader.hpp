@@ -1,6 +1,8 @@
 // Loading a spec: read the file, lex, parse, resolve `include` (spec_include.hpp), type-check. The one entry point the command line and
 // the tests use. Unreadable files, bad syntax and type errors all come back as diagnostics; the
-// returned spec is usable only when no error was reported.
+// returned spec is usable only when no error was reported. A spec or an included file must be a
+// regular file (or a character device) of at most 16 MiB: a directory, FIFO, socket or block
+// device is refused without being read, and nothing blocks.
 #pragma once
 #include <memory>
 #include <optional>

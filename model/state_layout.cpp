@@ -2,8 +2,9 @@
 
 namespace tcpmc {
 
+// Bits for the values lo..hi (0..64): hi - lo computed modulo 2^64, which is exact for lo <= hi.
 static uint8_t bits_for(int64_t lo, int64_t hi) {
-  uint64_t span = static_cast<uint64_t>(hi - lo);
+  uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
   uint8_t b = 0;
   while (span > 0) {
     ++b;
@@ -45,7 +46,9 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
     add(std::string(ch_names[c]) + ".count", 0, capacity_);
     for (int p = 0; p < capacity_; ++p) {
       std::string pre = std::string(ch_names[c]) + "[" + std::to_string(p) + "].";
-      for (const auto& f : m.seg_fields) add(pre + f.name, std::min<int64_t>(f.type.lo, 0), f.type.hi);
+      // An unset field is 0, even when its declared range does not contain 0.
+      for (const auto& f : m.seg_fields)
+        add(pre + f.name, std::min<int64_t>(f.type.lo, 0), std::max<int64_t>(f.type.hi, 0));
       add(pre + "age", 0, m.msl);
     }
   }
@@ -66,21 +69,21 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
     used += s.bits;
   }
   words_ = word + 1;
-  for (const auto& s : slots_) pack_.push_back({static_cast<int32_t>(s.lo), s.word, s.shift, s.bits});
+  for (const auto& s : slots_) pack_.push_back({s.lo, s.word, s.shift, s.bits});
 }
 
 void StateLayout::pack(const int32_t* state, uint64_t* words) const {
   for (int w = 0; w < words_; ++w) words[w] = 0;
   const PackInfo* p = pack_.data();
   for (size_t i = 0, n = pack_.size(); i < n; ++i)
-    words[p[i].word] |= static_cast<uint64_t>(static_cast<uint32_t>(state[i] - p[i].lo)) << p[i].shift;
+    words[p[i].word] |= (static_cast<uint64_t>(int64_t{state[i]}) - static_cast<uint64_t>(p[i].lo)) << p[i].shift;
 }
 
 void StateLayout::unpack(const uint64_t* words, int32_t* state) const {
   const PackInfo* p = pack_.data();
   for (size_t i = 0, n = pack_.size(); i < n; ++i) {
-    uint64_t mask = (uint64_t{1} << p[i].bits) - 1;  // bits <= 32
-    state[i] = static_cast<int32_t>(static_cast<int64_t>((words[p[i].word] >> p[i].shift) & mask) + p[i].lo);
+    const uint64_t mask = p[i].bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << p[i].bits) - 1;
+    state[i] = static_cast<int32_t>(((words[p[i].word] >> p[i].shift) & mask) + static_cast<uint64_t>(p[i].lo));
   }
 }
 

@@ -7,7 +7,9 @@
 //   `capacity` segment records of (fields..., age). Unused segment records are all zero, and with
 //   reordering on, records are kept sorted, so equal states pack to equal words.
 // Timer slots encode 0 = stopped, 1 = expired, k >= 2 = running with k-2 ticks left.
-// A slot never straddles two words, so packing is one shift and one or per slot.
+// A slot never straddles two words, so packing is one shift and one or per slot. A slot is 0 to 64
+// bits wide (a slot whose range has one value takes none); a slot holds value - lo, computed
+// modulo 2^64, so that any range is packed without overflow.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -55,7 +57,7 @@ class StateLayout {
 
  private:
   struct PackInfo {  // the hot part of a Slot, kept compact for pack/unpack
-    int32_t lo;
+    int64_t lo;
     uint16_t word;
     uint8_t shift;
     uint8_t bits;

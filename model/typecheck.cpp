@@ -28,6 +28,21 @@ const std::set<std::string> kReserved = {
 
 struct Abort {};  // an expression that failed to type; its diagnostic is already recorded
 
+// Constants (literals, folded values, -D values) lie within +-kMaxConst, so that they fit the
+// interpreter's 32-bit constants and state slots.
+constexpr int64_t kMaxConst = 999999999;
+// A call rule fires once per combination of its parameters' values, in every state: bound the
+// combinations per rule and over all rules.
+constexpr uint64_t kMaxParamCombinations = uint64_t{1} << 20;
+constexpr uint64_t kMaxTotalParamCombinations = uint64_t{1} << 22;
+
+// The bounds of an expression's type are only estimates (for messages and the Ite union), so
+// they saturate instead of overflowing: |bound| <= kTypeBound.
+constexpr int64_t kTypeBound = int64_t{1} << 62;
+int64_t clamp_bound(__int128 v) {
+  return v > kTypeBound ? kTypeBound : v < -kTypeBound ? -kTypeBound : static_cast<int64_t>(v);
+}
+
 class Checker {
  public:
   Checker(const ast::Spec& s, const ConstOverrides& o, Diagnostics& d) : spec_(s), overrides_(o), diags_(d) {}
@@ -52,6 +67,8 @@ class Checker {
   std::map<std::string, SourceRange> declared_;  // global namespace: consts, enums, members, vars
   std::map<std::string, int64_t> const_values_;
   std::map<std::string, std::pair<int, int>> members_;  // enum member -> (enum id, value)
+  uint64_t total_combinations_ = 0;  // parameter combinations of the call rules so far
+  bool total_reported_ = false;
 
   // Context of the expression being typed.
   struct Ctx {
@@ -96,8 +113,14 @@ class Checker {
       }
       auto ov = overrides_.find(c.name);
       if (ov != overrides_.end()) {
-        k.value = ov->second;
-        k.overridden = true;
+        if (ov->second < -kMaxConst || ov->second > kMaxConst) {
+          diags_.error_at_path("-D " + c.name, "value " + std::to_string(ov->second) +
+                                                   " is out of range (at most " + std::to_string(kMaxConst) +
+                                                   " in magnitude)");
+        } else {
+          k.value = ov->second;
+          k.overridden = true;
+        }
       }
       const_values_[c.name] = k.value;
       m_.consts.push_back(k);
@@ -194,8 +217,8 @@ class Checker {
     out.ghost = v.ghost;
     out.range = v.range;
     out.type = type(v.type);
-    out.init = out.type.kind == Type::Kind::Int ? std::max<int64_t>(out.type.lo, 0) : 0;
-    if (out.type.kind == Type::Kind::Int && out.type.lo > 0) out.init = out.type.lo;
+    // Without an initial value: 0, or the lower bound of a range that does not contain 0.
+    out.init = out.type.kind == Type::Kind::Int && (out.type.lo > 0 || out.type.hi < 0) ? out.type.lo : 0;
     if (v.init) {
       Ctx ctx;
       try {
@@ -337,13 +360,33 @@ class Checker {
         add_access(&out.writes, {ir::Access::Kind::ChannelIn, -1});
       } else if (out.kind == ir::Rule::Kind::Call) {
         std::set<std::string> pn;
+        uint64_t combinations = 1;
+        bool bounded = true;
         for (const auto& p : r.params) {
           if (!pn.insert(p.name).second) diags_.error(p.range, "parameter '" + p.name + "' is declared twice");
           Type t = type(p.type);
-          if (t.hi - t.lo > 255) diags_.error(p.type.range, "a rule parameter ranges over at most 256 values");
+          if (t.hi - t.lo > 255) {
+            diags_.error(p.type.range, "a rule parameter ranges over at most 256 values");
+            bounded = false;
+          }
+          combinations *= static_cast<uint64_t>(t.hi - t.lo) + 1;  // may wrap only when unused (not bounded)
           out.params.push_back({p.name, t});
         }
-        if (out.params.size() > 4) diags_.error(r.name_range, "a rule has at most 4 parameters");
+        if (out.params.size() > 4) {
+          diags_.error(r.name_range, "a rule has at most 4 parameters");
+        } else if (bounded && !r.params.empty()) {
+          SourceRange where = join(r.params.front().range, r.params.back().type.range);
+          if (combinations > kMaxParamCombinations) {
+            diags_.error(where, "rule '" + r.name + "' has " + std::to_string(combinations) +
+                                    " parameter combinations (limit " + std::to_string(kMaxParamCombinations) + ")");
+          } else if ((total_combinations_ += combinations) > kMaxTotalParamCombinations && !total_reported_) {
+            total_reported_ = true;
+            diags_.error(where, "the rules have " + std::to_string(total_combinations_) +
+                                    " parameter combinations in all (limit " +
+                                    std::to_string(kMaxTotalParamCombinations) + "); rule '" + r.name +
+                                    "' exceeds it");
+          }
+        }
       } else {
         out.timer = timer_by_name(r.timer);
         if (out.timer < 0)
@@ -357,18 +400,17 @@ class Checker {
       // Guard: the `in` list and the `when` expression.
       Expr guard = const_bool(true, r.range);
       if (!r.states.empty() && m_.state_var >= 0) {
-        Expr any = const_bool(false, r.range);
-        bool first = true;
+        std::vector<Expr> eqs;
         for (const auto& [sn, sr] : r.states) {
           int v = state_member(sn, sr);
           if (v < 0) continue;
           Expr st = ep_var(m_.state_var, ir::Who::Self, sr);
           add_access(ctx.reads, {ir::Access::Kind::EpVar, m_.state_var});
-          Expr eq = bin(Op::Eq, Type::boolean(), std::move(st), const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr);
-          any = first ? std::move(eq) : bin(Op::Or, Type::boolean(), std::move(any), std::move(eq), sr);
-          first = false;
+          eqs.push_back(
+              bin(Op::Eq, Type::boolean(), std::move(st), const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr));
         }
-        guard = std::move(any);
+        // A balanced disjunction: a long state list stays shallow for the recursive passes.
+        guard = eqs.empty() ? const_bool(false, r.range) : any_of(eqs, 0, eqs.size(), r.range);
       }
       if (r.guard) {
         try {
@@ -646,31 +688,39 @@ class Checker {
     return e;
   }
 
-  // Folds an operator over constant operands; reports division by zero.
+  // Folds an operator over constant operands; reports division by zero, 64-bit overflow and
+  // results outside +-kMaxConst.
   void fold(Expr& e) {
     int64_t a = e.args[0].value, b = e.args.size() > 1 ? e.args[1].value : 0;
-    int64_t mask = m_.seq_bits > 0 ? (int64_t{1} << m_.seq_bits) - 1 : 0;
-    int64_t half = (mask + 1) / 2;
-    int64_t v;
+    uint64_t mask = m_.seq_bits > 0 ? (uint64_t{1} << m_.seq_bits) - 1 : 0;
+    int64_t half = static_cast<int64_t>((mask + 1) / 2);
+    // Sequence arithmetic is modulo 2^seq_bits: unsigned wrap-around gives exactly that.
+    auto seq = [&](uint64_t v) { return static_cast<int64_t>(v & mask); };
+    int64_t v = 0;
+    bool overflow = false;
     switch (e.op) {
       case Op::Not: v = !a; break;
-      case Op::Neg: v = -a; break;
-      case Op::Add: v = a + b; break;
-      case Op::Sub: v = a - b; break;
-      case Op::Mul: v = a * b; break;
+      case Op::Neg: overflow = __builtin_sub_overflow(int64_t{0}, a, &v); break;
+      case Op::Add: overflow = __builtin_add_overflow(a, b, &v); break;
+      case Op::Sub: overflow = __builtin_sub_overflow(a, b, &v); break;
+      case Op::Mul: overflow = __builtin_mul_overflow(a, b, &v); break;
       case Op::Div:
       case Op::Mod:
         if (b == 0) {
           diags_.error(e.range, "division by zero");
           throw Abort{};
         }
+        if (a == INT64_MIN && b == -1) {
+          overflow = true;
+          break;
+        }
         v = e.op == Op::Div ? a / b : a % b;
         break;
-      case Op::SeqAdd: v = (a + b) & mask; break;
+      case Op::SeqAdd: v = seq(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); break;
       case Op::SeqSub:
-      case Op::SeqDist: v = (a - b) & mask; break;
-      case Op::SeqLt: { int64_t d = (b - a) & mask; v = d > 0 && d < half; break; }
-      case Op::SeqLe: { int64_t d = (b - a) & mask; v = d < half; break; }
+      case Op::SeqDist: v = seq(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); break;
+      case Op::SeqLt: { int64_t d = seq(static_cast<uint64_t>(b) - static_cast<uint64_t>(a)); v = d > 0 && d < half; break; }
+      case Op::SeqLe: { int64_t d = seq(static_cast<uint64_t>(b) - static_cast<uint64_t>(a)); v = d < half; break; }
       case Op::Lt: v = a < b; break;
       case Op::Le: v = a <= b; break;
       case Op::Eq: v = a == b; break;
@@ -679,6 +729,10 @@ class Checker {
       case Op::Or: v = a || b; break;
       case Op::Implies: v = !a || b; break;
       default: return;
+    }
+    if (overflow) {
+      diags_.error(e.range, "arithmetic overflow in a constant expression");
+      throw Abort{};
     }
     if (v > 1000000000 || v < -1000000000) {
       diags_.error(e.range, "constant value out of range");
@@ -852,7 +906,7 @@ class Checker {
         } else {
           require_int(x, "-");
           out.op = Op::Neg;
-          out.type = Type::integer(-x.type.hi, -x.type.lo);
+          out.type = Type::integer(clamp_bound(-__int128{x.type.hi}), clamp_bound(-__int128{x.type.lo}));
         }
         bool c = x.op == Op::Const;
         out.args.push_back(std::move(x));
@@ -862,14 +916,14 @@ class Checker {
       case ast::Expr::Kind::Binary: return binary(e, ctx);
       case ast::Expr::Kind::InSet: {
         Expr x = expr(*e.args[0], ctx);
-        Expr any = const_bool(false, e.range);
+        std::vector<Expr> eqs;
         for (size_t i = 1; i < e.args.size(); ++i) {
           Expr m = expr(*e.args[i], ctx);
           check_comparable(x, m, e.args[i]->range);
-          Expr eq = bin(Op::Eq, Type::boolean(), x, std::move(m), e.range);
-          any = i == 1 ? std::move(eq) : bin(Op::Or, Type::boolean(), std::move(any), std::move(eq), e.range);
+          eqs.push_back(bin(Op::Eq, Type::boolean(), x, std::move(m), e.range));
         }
-        return any;
+        if (eqs.empty()) return const_bool(false, e.range);
+        return any_of(eqs, 0, eqs.size(), e.range);
       }
       case ast::Expr::Kind::IfThenElse: {
         Expr c = expr(*e.args[0], ctx);
@@ -937,6 +991,16 @@ class Checker {
     throw Abort{};
   }
 
+  // eqs[b] || ... || eqs[e-1] as a balanced tree (evaluated left to right, as a chain would be),
+  // so that a long set adds only log2(size) to the height of the IR.
+  Expr any_of(std::vector<Expr>& eqs, size_t b, size_t e, SourceRange range) {
+    if (e - b == 1) return std::move(eqs[b]);
+    size_t mid = b + (e - b) / 2;
+    Expr l = any_of(eqs, b, mid, range);
+    Expr r = any_of(eqs, mid, e, range);
+    return bin(Op::Or, Type::boolean(), std::move(l), std::move(r), range);
+  }
+
   void check_comparable(const Expr& l, const Expr& r, SourceRange range) {
     bool ok = false;
     if (l.type.kind == r.type.kind) ok = l.type.kind != Type::Kind::Enum || l.type.enum_id == r.type.enum_id;
@@ -1001,15 +1065,19 @@ class Checker {
       }
       require_int(l, op.c_str());
       require_int(r, op.c_str());
-      Type t = op == "+" ? Type::integer(l.type.lo + r.type.lo, l.type.hi + r.type.hi)
-                         : Type::integer(l.type.lo - r.type.hi, l.type.hi - r.type.lo);
+      Type t = op == "+" ? Type::integer(clamp_bound(__int128{l.type.lo} + r.type.lo),
+                                         clamp_bound(__int128{l.type.hi} + r.type.hi))
+                         : Type::integer(clamp_bound(__int128{l.type.lo} - r.type.hi),
+                                         clamp_bound(__int128{l.type.hi} - r.type.lo));
       return bin(op == "+" ? Op::Add : Op::Sub, t, std::move(l), std::move(r), e.range);
     }
     require_int(l, op.c_str());
     require_int(r, op.c_str());
     Op o = op == "*" ? Op::Mul : op == "/" ? Op::Div : Op::Mod;
+    // Bounds are within +-kTypeBound (see clamp_bound), so abs() and the product are defined.
     int64_t m = std::max({std::abs(l.type.lo), std::abs(l.type.hi), std::abs(r.type.lo), std::abs(r.type.hi)});
-    Type t = o == Op::Mul ? Type::integer(-m * m, m * m) : Type::integer(-m, m);
+    int64_t mm = clamp_bound(__int128{m} * m);
+    Type t = o == Op::Mul ? Type::integer(-mm, mm) : Type::integer(-m, m);
     return bin(o, t, std::move(l), std::move(r), e.range);
   }
 };

@@ -67,6 +67,7 @@ std::string describe_model_error(const ModelError& e) {
     case ExecStatus::RangeError:
       return where + "model error: value " + std::to_string(e.value) + " is outside the declared range";
     case ExecStatus::DivByZero: return where + "model error: division by zero";
+    case ExecStatus::Overflow: return where + "model error: arithmetic overflow";
     default: return where + "model error";
   }
 }
