@@ -26,11 +26,10 @@ const char* file_kind(mode_t mode) {
 }
 
 // Reads a whole regular file; on failure records a diagnostic (at `where` if given) and returns
-// nullopt. A directory, FIFO, socket or block device is refused without reading it and without
-// blocking: the file is opened with O_NONBLOCK (opening a FIFO for reading would otherwise wait
-// for a writer) and checked again with fstat, in case it changed since stat. A character device
-// is read like a file (non-blocking, so a terminal without input is an error, and bounded, so
-// that /dev/zero fails instead of being read forever): spec_include_test pins that behaviour.
+// nullopt. A directory, FIFO, socket, character or block device is refused without reading it and
+// without blocking: the file is opened with O_NONBLOCK (opening a FIFO for reading would otherwise
+// wait for a writer) and checked again with fstat, in case it changed since stat. The read is
+// bounded too, in case a regular file grows while it is read.
 std::optional<std::string> read_file(const std::string& path, Diagnostics& diags, SourceRange where = {}) {
   auto fail = [&](const std::string& why) {
     if (where.valid())
@@ -39,7 +38,7 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& diags
       diags.error_at_path(path, "cannot read spec: " + why);
     return std::nullopt;
   };
-  auto readable = [](mode_t mode) { return S_ISREG(mode) || S_ISCHR(mode); };
+  auto readable = [](mode_t mode) { return S_ISREG(mode); };
   auto not_regular = [&](mode_t mode) {
     if (S_ISDIR(mode)) return fail("it is a directory");
     return fail(std::string("not a regular file (") + file_kind(mode) + ")");

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 
 namespace {
 
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
   flags.add_to(swp);
   swp->add_option("--json", check.json_path, "write the sweep as JSON to FILE, or - for stdout");
 
+  install_interrupt_handlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

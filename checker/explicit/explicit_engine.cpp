@@ -1,5 +1,7 @@
 #include "explicit_engine.hpp"
 
+#include "interrupt.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -224,6 +226,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           W.model_error = self;
           stopped = true;
           R.stop_reason = "model error";
+          break;
+        }
+        if (interrupt_requested()) {
+          stopped = true;
+          R.stop_reason = "interrupted";
           break;
         }
         if (limits.max_states && store_.size() >= limits.max_states && idx < store_.size()) {

@@ -1,0 +1,17 @@
+// Cooperative interruption (Ctrl-C, SIGTERM). The handlers only set a flag; engines poll it at
+// every state and stop with an incomplete result ("interrupted"), and the commands then print the
+// summary so far, remove their temporary files and exit 5 (inconclusive). Nothing is written or
+// cleaned up inside a signal handler. A second signal while the first is being honoured ends the
+// process at once (the default action), for a run that does not stop.
+#pragma once
+
+namespace tcpmc {
+
+// Installs the SIGINT and SIGTERM handlers (the executable calls this once).
+void install_interrupt_handlers();
+bool interrupt_requested();
+// For tests and for commands that want to stop as if interrupted.
+void request_interrupt();
+void clear_interrupt();
+
+}  // namespace tcpmc
