@@ -1,6 +1,7 @@
 #include "explicit_engine.hpp"
 
 #include "interrupt.hpp"
+#include "process_memory.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,7 +19,7 @@ struct SliceOutput {
   struct Succ {
     int32_t inst;     // rule instance, or -1 (network/tick), or -2 - ep for an unhandled arrival
     uint8_t ep;
-    uint8_t from, to; // the acting endpoint's TCP state before and after
+    int32_t from, to; // the acting endpoint's TCP state before and after (any enum size)
     uint8_t overflow; // segments this step sent into a full channel
   };
   std::vector<uint64_t> words;
@@ -41,6 +42,54 @@ struct SliceOutput {
     blocked.clear();
     frozen.clear();
     errors.clear();
+  }
+};
+
+// Counts of (rule instance, state before, state after): a small open-addressing table, so that
+// memory grows with the endpoint transitions that occur, not with rules x states^2.
+class TransitionCounter {
+ public:
+  void add(uint64_t key) {
+    if (key == last_key_) {
+      ++slots_[last_slot_].second;
+      return;
+    }
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    size_t pos = find(key);
+    if (slots_[pos].first == kEmpty) {
+      slots_[pos] = {key, 0};
+      ++used_;
+    }
+    ++slots_[pos].second;
+    last_key_ = key;
+    last_slot_ = pos;
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> entries() const {
+    std::vector<std::pair<uint64_t, uint64_t>> out;
+    for (const auto& s : slots_)
+      if (s.first != kEmpty) out.push_back(s);
+    return out;
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~0ull;
+  std::vector<std::pair<uint64_t, uint64_t>> slots_ = std::vector<std::pair<uint64_t, uint64_t>>(64, {kEmpty, 0});
+  size_t used_ = 0;
+  uint64_t last_key_ = kEmpty;
+  size_t last_slot_ = 0;
+
+  size_t find(uint64_t key) const {
+    const size_t mask = slots_.size() - 1;
+    size_t pos = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (slots_[pos].first != kEmpty && slots_[pos].first != key) pos = (pos + 1) & mask;
+    return pos;
+  }
+  void grow() {
+    std::vector<std::pair<uint64_t, uint64_t>> old(slots_.size() * 2, {kEmpty, 0});
+    old.swap(slots_);
+    for (const auto& s : old)
+      if (s.first != kEmpty) slots_[find(s.first)] = s;
+    last_key_ = kEmpty;
   }
 };
 
@@ -89,7 +138,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   W.property.assign(nprops, StateStore::kNoParent);
   R.coverage.fired.assign(ninst, 0);
   R.coverage.overflow.assign(ninst, 0);
-  std::vector<uint64_t> ept(ninst * nstates * nstates, 0);
+  TransitionCounter ept;
   std::vector<int> invariants, stucks;
   for (size_t p = 0; p < nprops; ++p)
     (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
@@ -138,8 +187,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         if (lab.inst >= 0) {
           const int slot = lab.ep == 0 ? sA : sB;
           s.inst = lab.inst;
-          s.from = static_cast<uint8_t>(cur[slot]);
-          s.to = static_cast<uint8_t>(next[slot]);
+          s.from = cur[slot];
+          s.to = next[slot];
         } else if (lab.kind == Label::Kind::Unhandled) {
           s.inst = -2 - lab.ep;
         }
@@ -160,6 +209,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     }
   };
 
+  const uint64_t memory_limit = limits.memory_limit_mb * 1024 * 1024;
   uint64_t level_end = 0;
   uint32_t depth = 0;
   bool stopped = false;
@@ -189,6 +239,16 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       size_t succ_begin = 0, err_i = 0;
       for (uint64_t i = ranges[t].first; i < ranges[t].second; ++i) {
         const size_t k = i - ranges[t].first;
+        // --memory-limit against the resident set: sampled every 4096 states, and before any
+        // insertion that would grow the store (its growth is counted in advance).
+        if (memory_limit) {
+          const uint64_t growth = store_.growth_for(out.succ_end[k] - succ_begin);
+          if ((growth || (i & 0xfff) == 0) && resident_bytes() + growth > memory_limit) {
+            stopped = true;
+            R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
+            break;
+          }
+        }
         if (i > level_end) {
           ++depth;
           level_end = store_.size() - 1;
@@ -209,7 +269,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           if (info.inst >= 0) {
             ++R.coverage.fired[info.inst];
             R.coverage.overflow[info.inst] += info.overflow;
-            ++ept[(static_cast<size_t>(info.inst) * nstates + info.from) * nstates + info.to];
+            ept.add((static_cast<uint64_t>(info.inst) * nstates + info.from) * nstates + info.to);
           } else if (info.inst <= -2) {
             ++R.coverage.unhandled[-2 - info.inst];
           }
@@ -238,12 +298,6 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           R.stop_reason = "max-states limit of " + std::to_string(limits.max_states) + " reached";
           break;
         }
-        if ((i & 0x3fff) == 0 && limits.memory_limit_mb &&
-            store_.bytes() > limits.memory_limit_mb * 1024 * 1024) {
-          stopped = true;
-          R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
-          break;
-        }
         if (store_.size() >= 0xfffffff0u) {
           stopped = true;
           R.stop_reason = "state index space exhausted";
@@ -266,12 +320,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   R.depth = depth;
   for (auto& o : R.properties)
     if (o.verdict != Verdict::Violated) o.verdict = R.complete ? Verdict::Holds : Verdict::Inconclusive;
-  for (size_t i = 0; i < ninst; ++i)
-    for (int f = 0; f < nstates; ++f)
-      for (int t = 0; t < nstates; ++t) {
-        uint64_t c = ept[(i * nstates + f) * nstates + t];
-        if (c) R.coverage.endpoint_transitions.push_back({sys_.instances()[i].ep, sys_.instances()[i].rule, f, t, c});
-      }
+  for (const auto& [key, count] : ept.entries()) {
+    const uint64_t i = key / (static_cast<uint64_t>(nstates) * nstates);
+    const int f = static_cast<int>(key / nstates % nstates), t = static_cast<int>(key % nstates);
+    R.coverage.endpoint_transitions.push_back({sys_.instances()[i].ep, sys_.instances()[i].rule, f, t, count});
+  }
   std::sort(R.coverage.endpoint_transitions.begin(), R.coverage.endpoint_transitions.end(),
             [](const EndpointTransition& a, const EndpointTransition& b) {
               return std::tie(a.ep, a.from, a.rule, a.to) < std::tie(b.ep, b.from, b.rule, b.to);

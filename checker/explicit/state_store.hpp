@@ -7,6 +7,7 @@
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -62,6 +63,17 @@ class StateStore {
   uint32_t parent(uint32_t i) const { return parent_[i]; }
   uint64_t size() const { return parent_.size(); }
   int words() const { return words_; }
+  // Resident bytes that inserting `n` more states may add at once (0 when they fit): a growing
+  // arena or parent array copies its contents into a new buffer (the rest of the new buffer is
+  // touched only as states arrive), a growing table is a new, zero-filled table twice the size,
+  // while the old one still exists.
+  uint64_t growth_for(uint64_t n) const {
+    uint64_t g = 0;
+    if (data_.size() + n * words_ > data_.capacity()) g += (data_.size() + n * words_) * sizeof(uint64_t);
+    if (parent_.size() + n > parent_.capacity()) g += (parent_.size() + n) * sizeof(uint32_t);
+    if ((size() + n) * 2 > table_.size()) g += table_.size() * 2 * sizeof(uint64_t);
+    return g;
+  }
   uint64_t bytes() const {
     return data_.capacity() * sizeof(uint64_t) + parent_.capacity() * sizeof(uint32_t) +
            table_.capacity() * sizeof(uint64_t);
