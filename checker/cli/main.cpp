@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -30,20 +32,42 @@ bool parse_define(const std::string& text, std::string& name, std::string& value
   return true;
 }
 
+int default_threads() { return static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency()))); }
+
+// A whole number from 0 to `max`, written in decimal digits only (no sign, no exponent): CLI11's
+// own conversion would take "-1" for 2^64-1.
+CLI::Validator whole_number(uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& s) -> std::string {
+        if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoull(s) > max)
+          return "expects a whole number from 0 to " + std::to_string(max) + ", got '" + s + "'";
+        return "";
+      },
+      "0.." + std::to_string(max));
+}
+
 // The options every checking command shares.
 struct RunFlags {
   std::vector<std::string> defines;
   int loss = -1, dup = -1;
   bool reorder = false, no_reorder = false, no_progress = false;
   uint64_t max_states = 0, memory_mb = 0;
-  int threads = static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+  int threads = default_threads();
 
-  void add_engine_options(CLI::App* c) {
-    c->add_option("--max-states", max_states, "stop (inconclusive) after N states");
-    c->add_option("--memory-limit", memory_mb, "stop (inconclusive) when the state store exceeds MB megabytes");
-    c->add_option("-j,--threads", threads, "worker threads (results are identical for any count)")
-        ->check(CLI::Range(1, 64));
+  void add_limit_options(CLI::App* c) {
+    c->add_option("--memory-limit", memory_mb,
+                  "stop (inconclusive) when the state store exceeds MB megabytes; 0 = no limit (the default)")
+        ->check(whole_number(1ull << 30));
+    c->add_option("-j,--threads", threads,
+                  "worker threads; 0 = one per core (the default, at most 8); results are identical for any count")
+        ->check(whole_number(256));
     c->add_flag("--no-progress", no_progress, "no progress line on stderr");
+  }
+  void add_engine_options(CLI::App* c) {
+    c->add_option("--max-states", max_states, "stop (inconclusive) after N states; 0 = no limit (the default)")
+        ->check(whole_number(1ull << 40));
+    add_limit_options(c);
   }
   void add_to(CLI::App* c) {
     c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
@@ -59,7 +83,7 @@ struct RunFlags {
     l.max_states = max_states;
     l.memory_limit_mb = memory_mb;
     l.progress = !no_progress;
-    l.threads = threads;
+    l.threads = threads == 0 ? default_threads() : threads;
     return l;
   }
   // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is
@@ -102,7 +126,7 @@ struct RunFlags {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
   using namespace tcpmc;
   CLI::App app{"tcpmc: a model checker for the TCP connection lifecycle"};
   app.require_subcommand(1);
@@ -136,7 +160,7 @@ int main(int argc, char** argv) {
   std::string specs_dir = "specs";
   reg->add_option("--specs", specs_dir, "every spec here must have a baseline (default: specs, if it exists)");
   reg->add_flag("--update", update, "rewrite the reports that changed");
-  flags.add_engine_options(reg);
+  flags.add_limit_options(reg);  // no --max-states: the bounds are the baseline's
 
   auto* swp = app.add_subcommand("sweep", "check a spec once per value of a constant: -D NAME=LO..HI");
   swp->add_option("spec", check.specs, "the spec")->required();
@@ -176,4 +200,18 @@ int main(int argc, char** argv) {
     return exit_code::kInternal;
   }
   return exit_code::kUsage;
+}
+
+// Output that could not be written (a full disk, a closed pipe, `> /dev/full`) is an error, not
+// success.
+int main(int argc, char** argv) {
+  int code = run(argc, argv);
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "tcpmc: error: cannot write standard output: " << std::strerror(errno ? errno : EIO) << "\n";
+    if (code == tcpmc::exit_code::kAllAsExpected || code == tcpmc::exit_code::kUnexpectedVerdict ||
+        code == tcpmc::exit_code::kInconclusive)
+      code = tcpmc::exit_code::kBadInput;
+  }
+  return code;
 }

@@ -1,19 +1,27 @@
 #include "commands.hpp"
 
 #include <ostream>
-#include "exit_codes.hpp"
+
+#include "command_support.hpp"
 #include "file_output.hpp"
+#include "interrupt.hpp"
 #include "json_report.hpp"
 #include "text_report.hpp"
 
 namespace tcpmc {
 
 int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& err) {
-  std::ostream& out = cmd.json_path == "-" ? err : out_stream;
+  ExitStatus status;
+  // A --json target that may not be replaced is refused before any work is done.
+  if (!cmd.json_path.empty() && !is_stdout_name(cmd.json_path) && cmd.json_path != "/dev/stderr")
+    if (auto why = not_replaceable(cmd.json_path)) {
+      err << "tcpmc: error: refusing to write " << cmd.json_path << ": " << *why << " (only a regular file is replaced)\n";
+      return exit_code::kBadInput;
+    }
+  std::ostream& out = is_stdout_name(cmd.json_path) ? err : out_stream;
   Diagnostics path_diags;
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
-  int code = exit_code::kAllAsExpected;
-  bool bad_input = path_diags.has_errors(), usage = false, unexpected = false, inconclusive = false, internal = false;
+  if (path_diags.has_errors()) status.bad_input = true;
   err << format_diagnostics(path_diags);
 
   Json json = Json::array();
@@ -21,22 +29,20 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
   TextOptions topt;
   topt.coverage = cmd.coverage;
   for (const auto& path : specs) {
+    if (interrupt_requested()) break;
     Diagnostics diags;
     std::unique_ptr<SpecResult> r;
     try {
       r = check_spec_file(path, cmd.options, diags);
     } catch (const std::bad_alloc&) {
       err << path << ": error: out of memory (use --memory-limit to bound the search)\n";
-      internal = true;
+      status.internal = true;
       continue;
     }
     if (!r) {
       err << format_diagnostics(diags);
-      err << path << ": " << diags.error_count() << (diags.error_count() == 1 ? " error" : " errors") << "\n";
-      bool only_usage = true;
-      for (const auto& d : diags.all())
-        if (d.severity == Severity::Error && d.path.rfind("-D ", 0) != 0) only_usage = false;
-      (only_usage ? usage : bad_input) = true;
+      err << path << ": " << count_errors(diags.error_count()) << "\n";
+      status.add_load_failure(diags);
       Json dj = Json::array();
       for (const auto& d : diags.all()) dj.push_back(format_diagnostic(d));
       json.push_back({{"spec", path}, {"valid", false}, {"diagnostics", std::move(dj)}});
@@ -46,31 +52,20 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
     err << format_diagnostics(diags);  // warnings
     if (!cmd.quiet) out << format_spec_result(*r, topt) << "\n";
     json.push_back(spec_json(*r));
-    for (const auto& p : r->properties) {
-      if (p.verdict == Verdict::Inconclusive) inconclusive = true;
-      else if (!p.as_expected()) unexpected = true;
-    }
-    if (r->exploration.model_error) bad_input = true;
-    if (r->replay_failed) internal = true;
+    status.add(*r);
     auto rs = summary_rows(*r);
     rows.insert(rows.end(), rs.begin(), rs.end());
   }
+  if (interrupt_requested()) err << "tcpmc: interrupted: the summary so far\n";
   out << format_summary(rows);
 
-  if (!cmd.json_path.empty()) {
-    if (cmd.json_path == "-") {
-      out_stream << json_text(json) << "\n";
-    } else if (auto e = write_file_atomically(cmd.json_path, json_text(json) + "\n")) {
-      err << "error: " << *e << "\n";
-      bad_input = true;
+  if (!cmd.json_path.empty())
+    if (auto e = write_output(cmd.json_path, json_text(json) + "\n", out_stream, err)) {
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
     }
-  }
-  if (internal) code = exit_code::kInternal;
-  else if (usage && !bad_input) code = exit_code::kUsage;
-  else if (bad_input) code = exit_code::kBadInput;
-  else if (unexpected) code = exit_code::kUnexpectedVerdict;
-  else if (inconclusive) code = exit_code::kInconclusive;
-  return code;
+  if (interrupt_requested()) status.inconclusive = true;
+  return status.code();
 }
 
 }  // namespace tcpmc

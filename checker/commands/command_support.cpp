@@ -2,13 +2,46 @@
 
 #include <ostream>
 
+#include "exit_codes.hpp"
+
 namespace tcpmc {
 
-std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err) {
+void ExitStatus::add(const SpecResult& r) {
+  for (const auto& p : r.properties) {
+    if (p.verdict == Verdict::Inconclusive) inconclusive = true;
+    else if (!p.as_expected()) unexpected = true;
+  }
+  if (r.exploration.model_error) bad_input = true;
+  if (r.replay_failed) internal = true;
+}
+
+void ExitStatus::add_load_failure(const Diagnostics& diags) {
+  bool only_usage = true;
+  for (const auto& d : diags.all())
+    if (d.severity == Severity::Error && d.path.rfind("-D ", 0) != 0) only_usage = false;
+  (only_usage ? usage : bad_input) = true;
+}
+
+int ExitStatus::code() const {
+  if (internal) return exit_code::kInternal;
+  if (bad_input) return exit_code::kBadInput;
+  if (usage) return exit_code::kUsage;
+  if (unexpected) return exit_code::kUnexpectedVerdict;
+  if (inconclusive) return exit_code::kInconclusive;
+  return exit_code::kAllAsExpected;
+}
+
+std::string count_errors(size_t n) { return std::to_string(n) + (n == 1 ? " error" : " errors"); }
+
+std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
+                                            ExitStatus& status) {
   Diagnostics diags;
   auto r = check_spec_file(path, opts, diags);
   err << format_diagnostics(diags);
-  if (!r) err << path << ": " << diags.error_count() << (diags.error_count() == 1 ? " error" : " errors") << "\n";
+  if (!r) {
+    err << path << ": " << count_errors(diags.error_count()) << "\n";
+    status.add_load_failure(diags);
+  }
   return r;
 }
 

@@ -1,14 +1,34 @@
-// Helpers shared by the command implementations (not part of the commands' interface).
+// Helpers shared by the command implementations (not part of the commands' interface): loading
+// and checking one spec with its diagnostics printed, and the exit status that every command
+// derives the same way from what it saw (README.md, "Exit codes").
 #pragma once
 #include <iosfwd>
 #include <memory>
 #include <string>
 
+#include "exit_codes.hpp"
 #include "verifier.hpp"
 
 namespace tcpmc {
 
-// Checks one spec, printing its diagnostics to err; nullptr if it cannot be loaded.
-std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err);
+// What a command saw, folded into its exit code: 6 internal, 2 bad input, 1 usage, 10 an
+// unexpected verdict, 5 inconclusive, else 0 (the first that applies wins).
+struct ExitStatus {
+  bool internal = false, bad_input = false, usage = false, unexpected = false, inconclusive = false;
+  // Records the verdicts, model error and replay failure of one checked spec.
+  void add(const SpecResult& r);
+  // Records a spec that could not be loaded: a usage error when every error is about a -D
+  // option, else bad input.
+  void add_load_failure(const Diagnostics& diags);
+  int code() const;
+};
+
+// Checks one spec, printing its diagnostics to err; nullptr if it cannot be loaded (recorded in
+// `status`).
+std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
+                                            ExitStatus& status);
+
+// "1 error" / "3 errors".
+std::string count_errors(size_t n);
 
 }  // namespace tcpmc

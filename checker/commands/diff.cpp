@@ -10,9 +10,10 @@ namespace tcpmc {
 
 int run_diff(const CheckCommand& cmd, const std::string& old_spec, const std::string& new_spec, std::ostream& out,
              std::ostream& err) {
-  auto a = check_reporting(old_spec, cmd.options, err);
-  auto b = check_reporting(new_spec, cmd.options, err);
-  if (!a || !b) return exit_code::kBadInput;
+  ExitStatus status;
+  auto a = check_reporting(old_spec, cmd.options, err, status);
+  auto b = check_reporting(new_spec, cmd.options, err, status);
+  if (!a || !b) return status.code();
   if (a->replay_failed || b->replay_failed) return exit_code::kInternal;
   RunSummary sa = summarize(*a), sb = summarize(*b);
   std::string d = diff_summaries(sa, sb);

@@ -1,50 +1,62 @@
 #include "commands.hpp"
 
+#include <filesystem>
+#include <map>
 #include <ostream>
+
 #include "command_support.hpp"
-#include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "report_writer.hpp"
 #include "text_report.hpp"
 
 namespace tcpmc {
 
 int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+  ExitStatus status;
   Diagnostics path_diags;
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
   err << format_diagnostics(path_diags);
-  bool bad = path_diags.has_errors(), unexpected = false, inconclusive = false, internal = false;
+  if (path_diags.has_errors()) status.bad_input = true;
+  // Each spec's report is the folder named after the spec: two specs of one name would overwrite
+  // each other.
+  std::map<std::string, std::string> by_name;
+  for (const auto& path : specs) {
+    auto [it, fresh] = by_name.emplace(report_name(path), path);
+    if (!fresh) {
+      err << "tcpmc: error: " << it->second << " and " << path << " would both be reported in " << out_dir << "/"
+          << it->first << "/: rename one\n";
+      return exit_code::kBadInput;
+    }
+  }
   std::vector<SummaryRow> rows;
   for (const auto& path : specs) {
-    auto r = check_reporting(path, cmd.options, err);
-    if (!r) {
-      bad = true;
-      continue;
-    }
-    if (r->replay_failed) internal = true;
-    if (r->exploration.model_error) bad = true;
-    for (const auto& p : r->properties) {
-      if (p.verdict == Verdict::Inconclusive) inconclusive = true;
-      else if (!p.as_expected()) unexpected = true;
-    }
+    if (interrupt_requested()) break;
+    auto r = check_reporting(path, cmd.options, err, status);
+    if (!r) continue;
+    status.add(*r);
+    auto rs = summary_rows(*r);
+    rows.insert(rows.end(), rs.begin(), rs.end());
+    if (interrupt_requested()) break;  // an interrupted run is not a report
     if (auto e = write_spec_report(*r, out_dir)) {
-      err << "error: " << *e << "\n";
-      bad = true;
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
       continue;
     }
     out << "wrote " << out_dir << "/" << report_name(path) << "/\n";
-    auto rs = summary_rows(*r);
-    rows.insert(rows.end(), rs.begin(), rs.end());
   }
-  if (auto e = write_report_index(out_dir)) {
-    err << "error: " << *e << "\n";
-    bad = true;
+  if (interrupt_requested()) {
+    err << "tcpmc: interrupted: the summary so far (no report written for the interrupted spec)\n";
+    status.inconclusive = true;
+  } else if (std::filesystem::is_directory(out_dir)) {
+    std::vector<std::string> warnings;
+    if (auto e = write_report_index(out_dir, &warnings)) {
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
+    }
+    for (const auto& w : warnings) err << "tcpmc: warning: " << w << "\n";
   }
   out << format_summary(rows);
-  if (internal) return exit_code::kInternal;
-  if (bad) return exit_code::kBadInput;
-  if (unexpected) return exit_code::kUnexpectedVerdict;
-  if (inconclusive) return exit_code::kInconclusive;
-  return exit_code::kAllAsExpected;
+  return status.code();
 }
 
 }  // namespace tcpmc

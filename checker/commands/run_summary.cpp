@@ -44,6 +44,7 @@ std::optional<RunSummary> summary_from_json(const std::string& text, std::string
     }
     RunSummary s;
     s.spec = j.at("spec").get<std::string>();
+    s.spec_from_baseline = j.value("spec_from_baseline", std::string());
     s.states = j.at("states").get<uint64_t>();
     s.transitions = j.at("transitions").get<uint64_t>();
     s.depth = j.at("depth").get<uint64_t>();

@@ -14,6 +14,7 @@ namespace tcpmc {
 
 struct RunSummary {
   std::string spec;
+  std::string spec_from_baseline;  // the spec's path relative to the baseline folder ("" if unknown)
   uint64_t states = 0, transitions = 0, depth = 0;
   bool complete = false;
   std::map<std::string, std::string> verdicts;  // property -> holds | violated | inconclusive

@@ -5,13 +5,19 @@
 #include "command_support.hpp"
 #include "exit_codes.hpp"
 #include "file_output.hpp"
+#include "interrupt.hpp"
 #include "json_report.hpp"
 
 namespace tcpmc {
 
 int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out_stream,
               std::ostream& err) {
-  std::ostream& out = cmd.json_path == "-" ? err : out_stream;
+  if (!cmd.json_path.empty() && !is_stdout_name(cmd.json_path) && cmd.json_path != "/dev/stderr")
+    if (auto why = not_replaceable(cmd.json_path)) {
+      err << "tcpmc: error: refusing to write " << cmd.json_path << ": " << *why << " (only a regular file is replaced)\n";
+      return exit_code::kBadInput;
+    }
+  std::ostream& out = is_stdout_name(cmd.json_path) ? err : out_stream;
   if (cmd.specs.size() != 1) {
     err << "tcpmc: error: sweep takes exactly one spec\n";
     return exit_code::kUsage;
@@ -23,14 +29,23 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   Json runs = Json::array();
   std::vector<std::string> props;
   std::vector<std::vector<std::string>> table;
-  bool bad = false, inconclusive = false, any_unexpected = false;
-  for (int64_t v = lo; v <= hi; ++v) {
+  ExitStatus status;
+  bool any_unexpected = false;
+  for (int64_t v = lo; v <= hi && !interrupt_requested(); ++v) {
     CheckOptions opts = cmd.options;
     opts.defines[name] = v;
-    auto r = check_reporting(cmd.specs[0], opts, err);
-    if (!r) return exit_code::kBadInput;
-    if (r->exploration.model_error) bad = true;
+    if (cmd.options.limits.progress)
+      err << "tcpmc: sweep " << name << "=" << v << " (" << (v - lo + 1) << "/" << (hi - lo + 1) << ")\n";
+    auto r = check_reporting(cmd.specs[0], opts, err, status);
     std::vector<std::string> row = {name + "=" + std::to_string(v)};
+    if (!r) {  // the rows so far are kept; this value is marked and the sweep goes on
+      row.push_back("(spec not checked)");
+      table.push_back(row);
+      runs.push_back({{"value", v}, {"valid", false}});
+      continue;
+    }
+    status.add(*r);
+    if (r->exploration.model_error) row.push_back("(model error)");
     if (props.empty())
       for (const auto& p : r->properties) props.push_back(p.name);
     Json verdicts = Json::object();
@@ -38,7 +53,6 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
     for (const auto& p : r->properties) {
       std::string cell = verdict_name(p.verdict);
       if (p.counterexample) cell += " (" + std::to_string(p.counterexample->steps.size()) + ")";
-      if (p.verdict == Verdict::Inconclusive) inconclusive = true;
       if (p.verdict != Verdict::Inconclusive && !p.as_expected()) {
         cell += " *";
         any_unexpected = true;
@@ -76,15 +90,16 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   out << line(head);
   for (const auto& row : table) out << line(row);
   if (any_unexpected) out << "* not the verdict the spec expects for that value\n";
-  if (!cmd.json_path.empty()) {
-    if (cmd.json_path == "-") out_stream << json_text(json) << "\n";
-    else if (auto e = write_file_atomically(cmd.json_path, json_text(json) + "\n")) {
-      err << "error: " << *e << "\n";
-      return exit_code::kBadInput;
-    }
+  if (interrupt_requested()) {
+    err << "tcpmc: interrupted: the rows so far\n";
+    status.inconclusive = true;
   }
-  if (bad) return exit_code::kBadInput;
-  return inconclusive ? exit_code::kInconclusive : exit_code::kAllAsExpected;
+  if (!cmd.json_path.empty())
+    if (auto e = write_output(cmd.json_path, json_text(json) + "\n", out_stream, err)) {
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
+    }
+  return status.code();
 }
 
 }  // namespace tcpmc

@@ -6,10 +6,13 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "figure5.hpp"
 #include "file_output.hpp"
+#include "graphviz.hpp"
+#include "interrupt.hpp"
 #include "json_report.hpp"
 #include "svg_sequence.hpp"
 #include "text_report.hpp"
@@ -74,6 +77,20 @@ static std::optional<std::string> write_text(const fs::path& p, const std::strin
   return write_file_atomically(p.string(), text);
 }
 
+namespace {
+
+// Removes a temporary directory on every way out of the function that made it, unless released.
+struct TempDir {
+  fs::path path;
+  bool keep = false;
+  ~TempDir() {
+    std::error_code ec;
+    if (!keep && !path.empty()) fs::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
 std::optional<std::string> write_spec_report(const SpecResult& r, const std::string& out_dir) {
   const ir::Model& m = r.spec->model;
   const CompiledSystem& sys = *r.system;
@@ -82,20 +99,32 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   fs::create_directories(out_dir, ec);
   if (ec) return "cannot create " + out_dir + ": " + ec.message();
   const fs::path final_dir = fs::path(out_dir) / name;
-  const fs::path tmp_dir = fs::path(out_dir) / ("." + name + ".tmp");
+  // Only a report directory of ours is replaced: a file or a symlink of that name is the user's.
+  if (fs::is_symlink(final_dir, ec) || (fs::exists(final_dir, ec) && !fs::is_directory(final_dir, ec)))
+    return "refusing to replace " + final_dir.string() + ": it is not a report directory";
+  if (fs::exists(final_dir / "report.md", ec) == false && fs::exists(final_dir, ec) && !fs::is_empty(final_dir, ec))
+    return "refusing to replace " + final_dir.string() + ": it is a directory that holds no report.md";
+  TempDir tmp{fs::path(out_dir) / ("." + name + ".tmp." + std::to_string(::getpid()))};
+  const fs::path& tmp_dir = tmp.path;
   fs::remove_all(tmp_dir, ec);
-  fs::create_directories(tmp_dir, ec);
-  if (ec) return "cannot create " + tmp_dir.string() + ": " + ec.message();
+  if (!fs::create_directory(tmp_dir, ec)) return "cannot create " + tmp_dir.string() + ": " + ec.message();
 
-  if (auto e = write_text(tmp_dir / "result.json", json_text(spec_json(r, /*timing=*/false)) + "\n")) return e;
+  // Beside "spec": where the spec is as seen from the report folder, so that `tcpmc regress`
+  // finds it from any working directory.
+  Json plain = spec_json(r, /*timing=*/false), result = Json::object();
+  for (auto& [key, value] : plain.items()) {
+    result[key] = std::move(value);
+    if (key == "spec")
+      result["spec_from_baseline"] = fs::absolute(r.path, ec).lexically_normal().lexically_relative(
+          fs::absolute(out_dir, ec).lexically_normal()).string();
+  }
+  if (auto e = write_text(tmp_dir / "result.json", json_text(result, 2) + "\n")) return e;
 
   const std::string dot = state_diagram_dot(r);
   if (auto e = write_text(tmp_dir / "states.dot", dot)) return e;
-  bool have_svg = false;
-  if (std::system("command -v dot >/dev/null 2>&1") == 0) {
-    std::string cmd = "dot -Tsvg '" + (tmp_dir / "states.dot").string() + "' -o '" + (tmp_dir / "states.svg").string() + "' 2>/dev/null";
-    have_svg = std::system(cmd.c_str()) == 0;
-  }
+  const bool have_svg =
+      render_dot_to_svg((tmp_dir / "states.dot").string(), (tmp_dir / "states.svg").string()) == GraphvizStatus::Rendered;
+  if (interrupt_requested()) return std::string("interrupted: no report written for ") + name;
 
   const EngineResult& x = r.exploration;
   std::ostringstream md;
@@ -147,20 +176,26 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   md << "```\n";
   if (auto e = write_text(tmp_dir / "report.md", md.str())) return e;
 
-  // Swap the finished directory into place.
-  const fs::path old_dir = fs::path(out_dir) / ("." + name + ".old");
-  fs::remove_all(old_dir, ec);
+  if (interrupt_requested()) return std::string("interrupted: no report written for ") + name;
+  // Swap the finished directory into place; the previous report is removed only once the new
+  // one is there, and put back if the swap fails.
+  TempDir old{fs::path(out_dir) / ("." + name + ".old." + std::to_string(::getpid()))};
+  fs::remove_all(old.path, ec);
   if (fs::exists(final_dir)) {
-    fs::rename(final_dir, old_dir, ec);
+    fs::rename(final_dir, old.path, ec);
     if (ec) return "cannot replace " + final_dir.string() + ": " + ec.message();
   }
   fs::rename(tmp_dir, final_dir, ec);
-  if (ec) return "cannot write " + final_dir.string() + ": " + ec.message();
-  fs::remove_all(old_dir, ec);
+  if (ec) {
+    std::error_code back;
+    if (fs::exists(old.path)) fs::rename(old.path, final_dir, back);
+    return "cannot write " + final_dir.string() + ": " + ec.message();
+  }
+  tmp.keep = true;  // it is final_dir now
   return std::nullopt;
 }
 
-std::optional<std::string> write_report_index(const std::string& out_dir) {
+std::optional<std::string> write_report_index(const std::string& out_dir, std::vector<std::string>* warnings) {
   std::vector<fs::path> dirs;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(out_dir, ec))
@@ -179,30 +214,30 @@ std::optional<std::string> write_report_index(const std::string& out_dir) {
     std::ifstream in(d / "result.json");
     std::stringstream ss;
     ss << in.rdbuf();
-    nlohmann::json j;
+    const std::string name = d.filename().string();
+    // A result.json that is not one of ours (hand-edited, truncated) is left out with a warning.
     try {
-      j = nlohmann::json::parse(ss.str());
+      nlohmann::json j = nlohmann::json::parse(ss.str());
       if (j.is_array()) j = j.at(0);
-    } catch (const std::exception&) {
-      continue;
-    }
-    std::string name = d.filename().string();
-    std::string question = j.value("description", std::string());
-    std::string answer, picture;
-    for (const auto& p : j.at("properties")) {
-      std::string v = p.at("verdict").get<std::string>();
-      std::string pn = p.at("name").get<std::string>();
-      std::string item = pn + ": " + v;
-      if (!p.at("counterexample").is_null()) {
-        item += " (" + std::to_string(p.at("counterexample").at("length").get<int>()) + " steps)";
-        if (picture.empty()) picture = "[![" + pn + "](" + name + "/cex-" + pn + ".svg)](" + name + "/report.md)";
+      std::string question = j.value("description", std::string());
+      std::string answer, picture;
+      for (const auto& p : j.at("properties")) {
+        std::string v = p.at("verdict").get<std::string>();
+        std::string pn = p.at("name").get<std::string>();
+        std::string item = pn + ": " + v;
+        if (!p.at("counterexample").is_null()) {
+          item += " (" + std::to_string(p.at("counterexample").at("length").get<int>()) + " steps)";
+          if (picture.empty()) picture = "[![" + pn + "](" + name + "/cex-" + pn + ".svg)](" + name + "/report.md)";
+        }
+        if (p.at("expect") == "violation" || v != "holds") answer += (answer.empty() ? "" : "; ") + item;
       }
-      if (p.at("expect") == "violation" || v != "holds") answer += (answer.empty() ? "" : "; ") + item;
+      if (answer.empty()) answer = "every property holds (" + std::to_string(j.at("states").get<uint64_t>()) + " states)";
+      if (picture.empty() && fs::exists(d / "states.svg")) picture = "[states](" + name + "/states.svg)";
+      md << "| [" << name << "](" << name << "/report.md) | " << md_escape(question) << " | " << md_escape(answer)
+         << " | " << picture << " |\n";
+    } catch (const std::exception& e) {
+      if (warnings) warnings->push_back((d / "result.json").string() + " is not a tcpmc result, left out of the index (" + e.what() + ")");
     }
-    if (answer.empty()) answer = "every property holds (" + std::to_string(j.at("states").get<uint64_t>()) + " states)";
-    if (picture.empty() && fs::exists(d / "states.svg")) picture = "[states](" + name + "/states.svg)";
-    md << "| [" << name << "](" << name << "/report.md) | " << md_escape(question) << " | " << md_escape(answer) << " | "
-       << picture << " |\n";
   }
   return write_file_atomically((fs::path(out_dir) / "README.md").string(), md.str());
 }

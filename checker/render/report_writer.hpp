@@ -4,11 +4,15 @@
 // one SVG per counterexample, and the reached endpoint state diagram (states.dot, and states.svg
 // rendered by Graphviz `dot` when it is installed) in which edges that RFC 9293 Figure 5 lacks
 // are drawn dashed red. DIR/README.md is an index over every report in DIR.
-// A spec's directory is replaced as a whole (written beside it, then renamed into place), so a
-// failure never leaves a half-written report.
+// A spec's directory is replaced as a whole (written beside it as .NAME.tmp.PID, then renamed into
+// place), so a failure or an interrupt never leaves a half-written report, and the temporary
+// directory is removed on every way out. Only a report directory is replaced: a file or symlink
+// of the report's name, or a directory without report.md, is refused. result.json is
+// pretty-printed, so that diffs of the committed baseline read well.
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "verifier.hpp"
 
@@ -20,8 +24,9 @@ std::string report_name(const std::string& spec_path);
 // Writes DIR/<name>/; returns an error message on failure.
 std::optional<std::string> write_spec_report(const SpecResult& r, const std::string& out_dir);
 
-// Rewrites DIR/README.md from every DIR/*/result.json; returns an error message on failure.
-std::optional<std::string> write_report_index(const std::string& out_dir);
+// Rewrites DIR/README.md from every DIR/*/result.json; returns an error message on failure. A
+// result.json that cannot be read as a tcpmc result is left out, with a message in `warnings`.
+std::optional<std::string> write_report_index(const std::string& out_dir, std::vector<std::string>* warnings = nullptr);
 
 // The endpoint state diagram reached in a run, as Graphviz DOT.
 std::string state_diagram_dot(const SpecResult& r);

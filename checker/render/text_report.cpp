@@ -51,6 +51,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   std::string consts;
   for (const auto& c : m.consts) consts += (consts.empty() ? "" : ", ") + c.name + "=" + std::to_string(c.value) + (c.overridden ? "*" : "");
   if (!consts.empty()) out += "   constants: " + consts + "\n";
+  if (r.properties.empty()) out += "   no properties: the spec states none, so nothing was checked\n";
   size_t w = 8;
   for (const auto& p : r.properties) w = std::max(w, p.name.size());
   for (const auto& p : r.properties) {
@@ -135,8 +136,12 @@ std::vector<SummaryRow> summary_rows(const SpecResult& r) {
     rows.push_back({r.path, p.name, p.expect_hold ? "hold" : "violation", verdict, std::to_string(r.exploration.states),
                     fmt_seconds(r.exploration.seconds)});
   }
+  const std::string states = std::to_string(r.exploration.states), time = fmt_seconds(r.exploration.seconds);
+  if (r.properties.empty()) rows.push_back({r.path, "(no properties)", "-", "nothing checked", states, time});
   if (r.exploration.model_error)
-    rows.push_back({r.path, "(model error)", "-", "error", std::to_string(r.exploration.states), fmt_seconds(r.exploration.seconds)});
+    rows.push_back({r.path, "(model error)", "-", "error", states, time});
+  else if (!r.exploration.complete)
+    rows.push_back({r.path, "(search stopped)", "-", "incomplete: " + r.exploration.stop_reason, states, time});
   return rows;
 }
 

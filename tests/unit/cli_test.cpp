@@ -374,7 +374,10 @@ TEST_F(Cli, ThreadCountDoesNotChangeTheResults) {
   EXPECT_EQ(four.code, 0);
   EXPECT_TRUE(Json(one.out).valid());
   EXPECT_EQ(strip_time(one.out), strip_time(four.out));
-  EXPECT_EQ(tcpmc("check h.tcp -j 0", dir).code, 1);
+  // 0 means one thread per core; a negative or absurd count is a usage error.
+  EXPECT_EQ(tcpmc("check h.tcp -j 0", dir).code, 0);
+  EXPECT_EQ(tcpmc("check h.tcp -j -1", dir).code, 1);
+  EXPECT_EQ(tcpmc("check h.tcp -j 99999999999", dir).code, 1);
 }
 
 // ---- JSON ----

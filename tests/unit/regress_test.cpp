@@ -172,7 +172,7 @@ TEST_F(Regress, SweepMarksVerdictsThatDifferFromTheExpectationForThatValue) {
   c.specs = {spec};
   c.options.limits.progress = false;
   std::ostringstream out, err;
-  EXPECT_EQ(run_sweep(c, "N", 1, 3, out, err), exit_code::kAllAsExpected) << err.str();
+  EXPECT_EQ(run_sweep(c, "N", 1, 3, out, err), exit_code::kUnexpectedVerdict) << err.str();
   EXPECT_EQ(out.str(),
             "N    p             q               states\n"
             "N=1  holds         holds           2\n"
