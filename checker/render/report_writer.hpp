@@ -2,8 +2,9 @@
 // spec, DIR/<spec>/ with report.md (verdicts, bounds, counts, each counterexample as a table and
 // an SVG sequence chart), result.json (the check JSON without timing: the regression baseline),
 // one SVG per counterexample, and the reached endpoint state diagram (states.dot, and states.svg
-// rendered by Graphviz `dot` when it is installed) in which edges that RFC 9293 Figure 5 lacks
-// are drawn dashed red. DIR/README.md is an index over every report in DIR.
+// rendered by Graphviz `dot` when it is installed; state_diagram.hpp) in which each reached edge
+// is drawn as an edge of RFC 9293 Figure 5, an edge the RFC specifies elsewhere, or one it does not
+// allow. DIR/README.md is an index over every report in DIR.
 // A spec's directory is replaced as a whole (written beside it, then renamed into place), so a
 // failure never leaves a half-written report.
 #pragma once
@@ -22,8 +23,5 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
 
 // Rewrites DIR/README.md from every DIR/*/result.json; returns an error message on failure.
 std::optional<std::string> write_report_index(const std::string& out_dir);
-
-// The endpoint state diagram reached in a run, as Graphviz DOT.
-std::string state_diagram_dot(const SpecResult& r);
 
 }  // namespace tcpmc
