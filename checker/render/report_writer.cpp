@@ -94,7 +94,9 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
     if (!p.counterexample) continue;
     const Trace& t = *p.counterexample;
     const std::string svg_name = "cex-" + p.name + ".svg";
-    if (auto e = write_text(tmp_dir / svg_name, trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated")))
+    const SequenceChartOptions chart{p.name, p.kind == ir::Property::Kind::Stuck};
+    if (auto e = write_text(tmp_dir / svg_name,
+                            trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated", chart)))
       return e;
     md << "\n## Counterexample: " << p.name << " (" << t.steps.size() << " steps)\n\n";
     md << "```\n" << format_trace_table(sys, t) << "```\n\n";
