@@ -1,19 +1,18 @@
 #include "report_writer.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <set>
 #include <sstream>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
-#include "figure5.hpp"
 #include "file_output.hpp"
 #include "graphviz.hpp"
 #include "interrupt.hpp"
 #include "json_report.hpp"
+#include "state_diagram.hpp"
 #include "svg_sequence.hpp"
 #include "text_report.hpp"
 #include "trace_format.hpp"
@@ -23,41 +22,6 @@ namespace tcpmc {
 namespace fs = std::filesystem;
 
 std::string report_name(const std::string& spec_path) { return fs::path(spec_path).stem().string(); }
-
-std::string state_diagram_dot(const SpecResult& r) {
-  const ir::Model& m = r.spec->model;
-  const auto& members = m.state_enum().members;
-  std::set<std::pair<std::string, std::string>> fig5;
-  for (const auto& e : figure5_edges()) fig5.insert({e.from, e.to});
-  // One edge per (from, to), labelled with the events that take it and which endpoints do.
-  std::map<std::pair<int, int>, std::map<std::string, std::set<std::string>>> edges;
-  for (const auto& t : r.exploration.coverage.endpoint_transitions) {
-    if (t.from == t.to) continue;
-    std::string ev = std::string(ir::rule_kind_name(m.rules[t.rule].kind)) + " " + m.rules[t.rule].name;
-    edges[{t.from, t.to}][ev].insert(t.ep == 0 ? "A" : "B");
-  }
-  std::set<int> used;
-  for (const auto& [k, _] : edges) {
-    used.insert(k.first);
-    used.insert(k.second);
-  }
-  std::string dot = "digraph endpoint_states {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"monospace\"];\n"
-                    "  edge [fontname=\"monospace\", fontsize=10];\n";
-  for (int s : used) dot += "  " + members[s] + ";\n";
-  for (const auto& [k, evs] : edges) {
-    std::string label;
-    for (const auto& [ev, eps] : evs) {
-      std::string who;
-      for (const auto& e : eps) who += e;
-      label += ev + " (" + who + ")\\n";
-    }
-    bool in_fig5 = fig5.count({members[k.first], members[k.second]}) > 0;
-    dot += "  " + members[k.first] + " -> " + members[k.second] + " [label=\"" + label + "\"" +
-           (in_fig5 ? "" : ", style=dashed, color=\"#b00000\", fontcolor=\"#b00000\"") + "];\n";
-  }
-  dot += "  labelloc=t;\n  label=\"Endpoint states reached (dashed red: not an edge of RFC 9293 Figure 5)\";\n}\n";
-  return dot;
-}
 
 static std::string md_escape(const std::string& s) {
   std::string o;
@@ -158,7 +122,9 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
     if (!p.counterexample) continue;
     const Trace& t = *p.counterexample;
     const std::string svg_name = "cex-" + p.name + ".svg";
-    if (auto e = write_text(tmp_dir / svg_name, trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated")))
+    const SequenceChartOptions chart{p.name, p.kind == ir::Property::Kind::Stuck};
+    if (auto e = write_text(tmp_dir / svg_name,
+                            trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated", chart)))
       return e;
     md << "\n## Counterexample: " << p.name << " (" << t.steps.size() << " steps)\n\n";
     md << "```\n" << format_trace_table(sys, t) << "```\n\n";

@@ -1,9 +1,27 @@
-// SVG message-sequence chart of a trace: two lifelines (A, B), one row per step; a segment is
-// an arrow from the row where it was sent to the row where it arrived, labelled like
-// `[F.] seq=9 ack=5`; a lost segment ends in a cross, a duplicate starts mid-network and is
-// marked "dup", a segment dropped by age ends in a cross marked "expired"; each endpoint's TCP
-// state is written beside its lifeline whenever it changes; application calls and timeouts are
-// notes; ticks are dotted lines. Self-contained SVG (no scripts, no external fonts).
+// SVG message-sequence chart of a trace: two lifelines (A, B), one row per step (consecutive ticks
+// fold into one row); a segment is an arrow from the row where it was sent to the row where it
+// arrived, labelled like `[F.] seq=9 ack=5`; a lost segment ends in a cross, a duplicate starts
+// mid-network and is marked "dup", a segment dropped by age ends in a cross marked "expired", a
+// segment still in flight when the trace ends is an arrow that stops in the air below the last
+// row, marked "in flight"; each endpoint's TCP state is written beside its lifeline whenever it
+// changes; application calls and timeouts are notes; ticks are dotted lines.
+//
+// Labels: each segment label lies along its arrow's slope, just above it (below where above is
+// taken), on a white halo, as near the sender's end as it can be while its text box meets no
+// other arrow, arrowhead, tick line, cross, note or label. Where some label finds no such place the
+// chart is laid out again with taller rows (34px, then in 6px steps up to 70px) and with the
+// arrows still in flight reaching less or further over, and the first layout where every label
+// has a free place is drawn (else the one with fewest crossed labels). So labels are not struck
+// through by arrows, and labels of arrows that start in the same row do not overlap. The text box
+// is estimated as kSvgLabelCharWidth px a character by kSvgLabelHeight px (12px monospace), plus
+// a margin.
+//
+// A counterexample (options.violated set) has its last step -- the one into the state that refutes
+// the property -- marked by a red band across its row, "violation" under its step number, and a
+// closing line that names the property.
+//
+// The SVG is self-contained (no scripts, no external fonts) and deterministic: the same trace
+// gives byte-identical output (coordinates are printed with at most two decimals).
 #pragma once
 #include <string>
 
@@ -12,6 +30,15 @@
 
 namespace tcpmc {
 
-std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::string& title);
+inline constexpr double kSvgLabelCharWidth = 7.25;  // advance of a 12px monospace character
+inline constexpr double kSvgLabelHeight = 14;       // a label's text box, descenders and halo included
+
+struct SequenceChartOptions {
+  std::string violated;  // the trace is a counterexample to this property ("" = a plain trace)
+  bool stuck = false;    // the property is a `stuck` one: the last state is a dead end that fails it
+};
+
+std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::string& title,
+                         const SequenceChartOptions& options = {});
 
 }  // namespace tcpmc
