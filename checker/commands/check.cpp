@@ -10,6 +10,8 @@ namespace tcpmc {
 
 int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& err) {
   std::ostream& out = cmd.json_path == "-" ? err : out_stream;
+  if (!cmd.trace_property.empty()) return run_trace(cmd, out_stream, err);
+  if (int c = check_property_selection(cmd.specs, cmd.options, err)) return c;
   Diagnostics path_diags;
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
   int code = exit_code::kAllAsExpected;
@@ -54,6 +56,14 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
     if (r->replay_failed) internal = true;
     auto rs = summary_rows(*r);
     rows.insert(rows.end(), rs.begin(), rs.end());
+    if (r->exploration.interrupted) {  // the summary so far; the specs after it are not checked
+      inconclusive = true;
+      const size_t left = specs.size() - static_cast<size_t>(&path - specs.data()) - 1;
+      err << "tcpmc: interrupted after " << r->exploration.states << " states of " << path
+          << ": its verdicts not yet established are inconclusive"
+          << (left ? "; " + std::to_string(left) + " more spec(s) not checked" : "") << "\n";
+      break;
+    }
   }
   out << format_summary(rows);
 

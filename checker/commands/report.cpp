@@ -12,13 +12,20 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
   Diagnostics path_diags;
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
   err << format_diagnostics(path_diags);
-  bool bad = path_diags.has_errors(), unexpected = false, inconclusive = false, internal = false;
+  bool bad = path_diags.has_errors(), unexpected = false, inconclusive = false, internal = false, interrupted = false;
+  if (int c = check_property_selection(cmd.specs, cmd.options, err)) return c;
   std::vector<SummaryRow> rows;
   for (const auto& path : specs) {
     auto r = check_reporting(path, cmd.options, err);
     if (!r) {
       bad = true;
       continue;
+    }
+    if (r->exploration.interrupted) {  // an interrupted run is no report: nothing is written for it
+      err << "tcpmc: interrupted after " << r->exploration.states << " states of " << path
+          << ": no report written for it, nor for the specs after it\n";
+      interrupted = true;
+      break;
     }
     if (r->replay_failed) internal = true;
     if (r->exploration.model_error) bad = true;
@@ -34,6 +41,10 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
     out << "wrote " << out_dir << "/" << report_name(path) << "/\n";
     auto rs = summary_rows(*r);
     rows.insert(rows.end(), rs.begin(), rs.end());
+  }
+  if (interrupted) {
+    out << format_summary(rows);
+    return internal ? exit_code::kInternal : bad ? exit_code::kBadInput : exit_code::kInconclusive;
   }
   if (auto e = write_report_index(out_dir)) {
     err << "error: " << *e << "\n";

@@ -23,10 +23,12 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   Json runs = Json::array();
   std::vector<std::string> props;
   std::vector<std::vector<std::string>> table;
-  bool bad = false, inconclusive = false, any_unexpected = false;
+  bool bad = false, inconclusive = false, any_unexpected = false, interrupted = false;
   for (int64_t v = lo; v <= hi; ++v) {
     CheckOptions opts = cmd.options;
     opts.defines[name] = v;
+    opts.limits.progress_label = "sweep " + name + "=" + std::to_string(v) + " (" + std::to_string(v - lo + 1) + "/" +
+                                 std::to_string(hi - lo + 1) + ")";
     auto r = check_reporting(cmd.specs[0], opts, err);
     if (!r) return exit_code::kBadInput;
     if (r->exploration.model_error) bad = true;
@@ -55,11 +57,20 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
     runs.push_back(std::move(run));
     row.push_back(std::to_string(r->exploration.states));
     table.push_back(row);
+    if (r->exploration.interrupted) {  // the table so far; the values after it are not checked
+      interrupted = inconclusive = true;
+      table.back().back() += " (interrupted)";
+      err << "tcpmc: interrupted at " << name << "=" << v << " after " << r->exploration.states << " states";
+      if (v < hi) err << "; " << name << "=" << v + 1 << ".." << hi << " not checked";
+      err << "\n";
+      break;
+    }
   }
   Json json = Json::object();
   json["spec"] = cmd.specs[0];
   json["constant"] = name;
   json["runs"] = std::move(runs);
+  json["interrupted"] = interrupted;
   std::vector<std::string> head = {name};
   head.insert(head.end(), props.begin(), props.end());
   head.push_back("states");
