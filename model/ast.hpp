@@ -93,6 +93,7 @@ struct Property {
   bool expect_hold = true;
   ExprPtr expect_if;                 // `expect hold|violation if C`: C constant; when false, the other one
   ExprPtr expr;                      // null only for an override that changes the expectation
+  SourceRange expr_range;            // the expression's whole text, outer parentheses included
   bool is_override = false;
 };
 

@@ -105,6 +105,7 @@ struct Property {
   bool expect_hold = true;
   Expr expr;  // Invariant: holds everywhere; Stuck: holds in every state without successors
   SourceRange range;
+  SourceRange expr_range;  // the expression as written (for showing it), outer parentheses included
 };
 
 struct Constant {

@@ -428,7 +428,9 @@ class Parser {
     if (accept_word("if")) p.expect_if = expr();  // a condition on constants (checked by the type checker)
     if (is_override && !at(Tok::Colon)) return p;  // only the expectation changes
     expect(Tok::Colon, "':'");
+    const SourceRange first = peek().range;
     p.expr = expr();
+    p.expr_range = join(first, t_[pos_ - 1].range);
     return p;
   }
 

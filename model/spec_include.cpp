@@ -126,7 +126,10 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
       old->expect_hold = p.expect_hold;
       old->expect_if = std::move(p.expect_if);
       old->range = p.range;
-      if (p.expr) old->expr = std::move(p.expr);
+      if (p.expr) {
+        old->expr = std::move(p.expr);
+        old->expr_range = p.expr_range;
+      }
       continue;
     }
     out.properties.push_back(std::move(p));

@@ -591,6 +591,7 @@ class Checker {
       out.name = p.name;
       out.expect_hold = p.expect_hold;
       out.range = p.range;
+      out.expr_range = p.expr_range;
       Ctx ctx;
       if (p.expect_if) {  // `expect violation if C`: violation when C holds, hold otherwise
         try {

@@ -9,9 +9,11 @@
 #include <iostream>
 #include <thread>
 
+#include "cli_help.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "progress_line.hpp"
 
 namespace {
 
@@ -83,6 +85,7 @@ struct RunFlags {
     l.max_states = max_states;
     l.memory_limit_mb = memory_mb;
     l.progress = !no_progress;
+    if (l.progress) l.on_progress = tcpmc::progress_callback(tcpmc::stderr_progress_line());
     l.threads = threads == 0 ? default_threads() : threads;
     return l;
   }
@@ -130,7 +133,8 @@ static int run(int argc, char** argv) {
   using namespace tcpmc;
   CLI::App app{"tcpmc: a model checker for the TCP connection lifecycle"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "tcpmc 0.1.0");
+  app.set_version_flag("--version", cli::version_text());
+  app.footer(cli::main_footer());
 
   CheckCommand check;
   RunFlags flags;
@@ -144,16 +148,24 @@ static int run(int argc, char** argv) {
   c->add_option("--json", check.json_path, "write results as JSON to FILE, or - for stdout");
   c->add_flag("-q,--quiet", check.quiet, "print only the summary table");
   c->add_flag("--coverage", check.coverage, "list rule counts and every reachable endpoint transition");
+  c->add_option("--property", check.options.properties, "check and report only this property (repeatable)");
+  auto* trace_opt = c->add_option("--trace", check.trace_property, "print only this property's counterexample again");
+  c->add_option("--svg", check.svg_path, "with --trace: also write the counterexample's SVG sequence chart to FILE")
+      ->needs(trace_opt);
+  c->footer(cli::check_footer());
 
   auto* rep = app.add_subcommand("report", "check specs and write their reports (markdown, JSON, SVG)");
   rep->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
   rep->add_option("--out", out_dir, "the reports directory (default: reports)");
   flags.add_to(rep);
+  rep->add_option("--property", check.options.properties, "check and report only this property (repeatable)");
+  rep->footer(cli::report_footer());
 
   auto* dif = app.add_subcommand("diff", "check two versions of a spec and print what the edit changed");
   dif->add_option("old", old_spec, "the spec before the edit")->required();
   dif->add_option("new", new_spec, "the spec after the edit")->required();
   flags.add_to(dif);
+  dif->footer(cli::diff_footer());
 
   auto* reg = app.add_subcommand("regress", "re-run every spec of the baseline and compare with it");
   reg->add_option("--baseline", baseline, "the reports directory to compare with (default: reports)");
@@ -161,13 +173,44 @@ static int run(int argc, char** argv) {
   reg->add_option("--specs", specs_dir, "every spec here must have a baseline (default: specs, if it exists)");
   reg->add_flag("--update", update, "rewrite the reports that changed");
   flags.add_limit_options(reg);  // no --max-states: the bounds are the baseline's
+  reg->footer(cli::regress_footer());
 
   auto* swp = app.add_subcommand("sweep", "check a spec once per value of a constant: -D NAME=LO..HI");
   swp->add_option("spec", check.specs, "the spec")->required();
   flags.add_to(swp);
   swp->add_option("--json", check.json_path, "write the sweep as JSON to FILE, or - for stdout");
+  swp->footer(cli::sweep_footer());
+
+  SimulateCommand sim;
+  auto* sm = app.add_subcommand("simulate", "random runs from the initial state, checking the properties on the way");
+  sm->add_option("spec", sim.spec, "the spec")->required();
+  sm->add_option("-D,--define", flags.defines, "override a spec constant: -D NAME=VALUE");
+  sm->add_option("--loss", flags.loss, "at most N segments lost in a run (default: the spec's)")->check(CLI::Range(0, 15));
+  sm->add_option("--dup", flags.dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
+  sm->add_flag("--reorder", flags.reorder, "segments may arrive in any order")
+      ->excludes(sm->add_flag("--no-reorder", flags.no_reorder, "segments arrive in the order sent"));
+  auto* seed_opt = sm->add_option("--seed", sim.seed, "seed of the random choices (default: random, printed)");
+  sm->add_option("--runs", sim.runs, "number of runs (default: 1000)")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  sm->add_option("--steps", sim.steps, "at most N transitions per run (default: 200)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
+  sm->add_option("--property", sim.options.properties, "check only this property (repeatable)");
+  sm->add_option("--json", sim.json_path, "write the results as JSON to FILE, or - for stdout");
+  sm->add_flag("--no-progress", flags.no_progress, "no progress line on stderr");
+  sm->footer(cli::simulate_footer());
 
   install_interrupt_handlers();
+  if (argc > 1 && argv[1][0] != '-') {  // a mistyped command: say which one was meant
+    std::vector<std::string> names;
+    const CLI::App& root = app;
+    for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::cerr << "tcpmc: error: " << with_suggestion("unknown command '" + std::string(argv[1]) + "'", argv[1], names)
+                << " (commands: ";
+      for (size_t i = 0; i < names.size(); ++i) std::cerr << (i ? ", " : "") << names[i];
+      std::cerr << "; see tcpmc --help)\n";
+      return exit_code::kUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -190,6 +233,11 @@ static int run(int argc, char** argv) {
         return exit_code::kUsage;
       }
       return run_sweep(check, name, lo, hi, std::cout, std::cerr);
+    }
+    if (sm->parsed()) {
+      if (!flags.apply(sim.options)) return exit_code::kUsage;
+      sim.seed_given = seed_opt->count() > 0;
+      return run_simulate(sim, std::cout, std::cerr);
     }
     if (!flags.apply(check.options)) return exit_code::kUsage;
     if (c->parsed()) return run_check(check, std::cout, std::cerr);

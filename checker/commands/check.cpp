@@ -12,13 +12,10 @@ namespace tcpmc {
 
 int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& err) {
   ExitStatus status;
-  // A --json target that may not be replaced is refused before any work is done.
-  if (!cmd.json_path.empty() && !is_stdout_name(cmd.json_path) && cmd.json_path != "/dev/stderr")
-    if (auto why = not_replaceable(cmd.json_path)) {
-      err << "tcpmc: error: refusing to write " << cmd.json_path << ": " << *why << " (only a regular file is replaced)\n";
-      return exit_code::kBadInput;
-    }
+  if (!output_target_ok(cmd.json_path, err)) return exit_code::kBadInput;
   std::ostream& out = is_stdout_name(cmd.json_path) ? err : out_stream;
+  if (!cmd.trace_property.empty()) return run_trace(cmd, out_stream, err);
+  if (int c = check_property_selection(cmd.specs, cmd.options, err)) return c;
   Diagnostics path_diags;
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
   if (path_diags.has_errors()) status.bad_input = true;
@@ -29,7 +26,6 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
   TextOptions topt;
   topt.coverage = cmd.coverage;
   for (const auto& path : specs) {
-    if (interrupt_requested()) break;
     Diagnostics diags;
     std::unique_ptr<SpecResult> r;
     try {
@@ -55,8 +51,15 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
     status.add(*r);
     auto rs = summary_rows(*r);
     rows.insert(rows.end(), rs.begin(), rs.end());
+    if (r->exploration.interrupted) {  // the summary so far; the specs after it are not checked
+      status.inconclusive = true;
+      const size_t left = specs.size() - static_cast<size_t>(&path - specs.data()) - 1;
+      err << "tcpmc: interrupted after " << r->exploration.states << " states of " << path
+          << ": its verdicts not yet established are inconclusive"
+          << (left ? "; " + std::to_string(left) + " more spec(s) not checked" : "") << "\n";
+      break;
+    }
   }
-  if (interrupt_requested()) err << "tcpmc: interrupted: the summary so far\n";
   out << format_summary(rows);
 
   if (!cmd.json_path.empty())

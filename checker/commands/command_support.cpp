@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "exit_codes.hpp"
+#include "file_output.hpp"
 
 namespace tcpmc {
 
@@ -32,6 +33,27 @@ int ExitStatus::code() const {
 }
 
 std::string count_errors(size_t n) { return std::to_string(n) + (n == 1 ? " error" : " errors"); }
+
+std::optional<LoadedSpec> load_reporting(const std::string& path, const ConstOverrides& defines, std::ostream& err,
+                                         ExitStatus& status) {
+  Diagnostics diags;
+  auto loaded = load_spec_file(path, defines, diags);
+  err << format_diagnostics(diags);
+  if (!loaded) {
+    err << path << ": " << count_errors(diags.error_count()) << "\n";
+    status.add_load_failure(diags);
+  }
+  return loaded;
+}
+
+bool output_target_ok(const std::string& path, std::ostream& err) {
+  if (path.empty() || is_stdout_name(path) || path == "/dev/stderr") return true;
+  if (auto why = not_replaceable(path)) {
+    err << "tcpmc: error: refusing to write " << path << ": " << *why << " (only a regular file is replaced)\n";
+    return false;
+  }
+  return true;
+}
 
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status) {

@@ -4,6 +4,7 @@
 #pragma once
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "exit_codes.hpp"
@@ -27,6 +28,15 @@ struct ExitStatus {
 // `status`).
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status);
+
+// Loads one spec without checking it, printing its diagnostics to err; nullopt if it cannot be
+// loaded (recorded in `status`).
+std::optional<LoadedSpec> load_reporting(const std::string& path, const ConstOverrides& defines, std::ostream& err,
+                                         ExitStatus& status);
+
+// A user-named output (`--json FILE`) that may not be replaced (file_output.hpp) is refused before
+// any work is done: prints why and returns false.
+bool output_target_ok(const std::string& path, std::ostream& err);
 
 // "1 error" / "3 errors".
 std::string count_errors(size_t n);

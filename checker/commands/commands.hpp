@@ -16,6 +16,8 @@ struct CheckCommand {
   std::string json_path;            // "" = none, "-" = stdout (human output then goes to err)
   bool quiet = false;               // only the summary table
   bool coverage = false;            // list reachable endpoint transitions and rule counts
+  std::string trace_property;       // `check --trace NAME`: show only this property's counterexample
+  std::string svg_path;             // with --trace: also write its SVG sequence chart here
 };
 
 int run_check(const CheckCommand& cmd, std::ostream& out, std::ostream& err);
@@ -39,6 +41,32 @@ int run_regress(const std::string& baseline_dir, const std::string& specs_dir, b
 // `tcpmc sweep SPEC -D NAME=LO..HI`: checks the spec once per value and prints a verdict table.
 int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out,
               std::ostream& err);
+
+// `tcpmc check SPEC --trace NAME [--svg FILE]`: checks only that property and prints its
+// counterexample again (table, chart, final values; the SVG chart to FILE), or says that it
+// holds. Exit codes as for check.
+int run_trace(const CheckCommand& cmd, std::ostream& out, std::ostream& err);
+
+// `--property NAME`: before any run, rejects names that some spec lacks ("did you mean"), as a
+// usage error. Returns 0 when every name is known (or none is given, or a spec does not load:
+// the run itself reports that), else exit_code::kUsage.
+int check_property_selection(const std::vector<std::string>& specs, const CheckOptions& opts, std::ostream& err);
+
+struct SimulateCommand {
+  std::string spec;
+  CheckOptions options;             // defines, faults, properties; limits.progress
+  uint64_t seed = 0;
+  bool seed_given = false;          // else a random seed, printed so that the run can be repeated
+  uint64_t runs = 1000;
+  uint64_t steps = 200;             // per run
+  std::string json_path;            // "" = none, "-" = stdout (human output then goes to err)
+};
+
+// `tcpmc simulate SPEC`: random runs (simulate/random_walk.hpp). Exit 10 when a property the spec
+// expects to hold is violated, 5 when one expected to be violated was not (a simulation cannot
+// establish it) or the run was interrupted, 2 on a bad spec or a model error, 6 when a witness
+// fails replay, else 0.
+int run_simulate(const SimulateCommand& cmd, std::ostream& out, std::ostream& err);
 
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);

@@ -17,6 +17,7 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
   std::vector<std::string> specs = expand_spec_paths(cmd.specs, path_diags);
   err << format_diagnostics(path_diags);
   if (path_diags.has_errors()) status.bad_input = true;
+  if (int c = check_property_selection(cmd.specs, cmd.options, err)) return c;
   // Each spec's report is the folder named after the spec: two specs of one name would overwrite
   // each other.
   std::map<std::string, std::string> by_name;
@@ -30,13 +31,16 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
   }
   std::vector<SummaryRow> rows;
   for (const auto& path : specs) {
-    if (interrupt_requested()) break;
     auto r = check_reporting(path, cmd.options, err, status);
     if (!r) continue;
     status.add(*r);
     auto rs = summary_rows(*r);
     rows.insert(rows.end(), rs.begin(), rs.end());
-    if (interrupt_requested()) break;  // an interrupted run is not a report
+    if (r->exploration.interrupted || interrupt_requested()) {  // an interrupted run is no report
+      err << "tcpmc: interrupted after " << r->exploration.states << " states of " << path
+          << ": no report written for it, nor for the specs after it\n";
+      break;
+    }
     if (auto e = write_spec_report(*r, out_dir)) {
       err << "tcpmc: error: " << *e << "\n";
       status.bad_input = true;
@@ -45,7 +49,6 @@ int run_report(const CheckCommand& cmd, const std::string& out_dir, std::ostream
     out << "wrote " << out_dir << "/" << report_name(path) << "/\n";
   }
   if (interrupt_requested()) {
-    err << "tcpmc: interrupted: the summary so far (no report written for the interrupted spec)\n";
     status.inconclusive = true;
   } else if (std::filesystem::is_directory(out_dir)) {
     std::vector<std::string> warnings;

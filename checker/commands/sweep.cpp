@@ -12,11 +12,7 @@ namespace tcpmc {
 
 int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int64_t hi, std::ostream& out_stream,
               std::ostream& err) {
-  if (!cmd.json_path.empty() && !is_stdout_name(cmd.json_path) && cmd.json_path != "/dev/stderr")
-    if (auto why = not_replaceable(cmd.json_path)) {
-      err << "tcpmc: error: refusing to write " << cmd.json_path << ": " << *why << " (only a regular file is replaced)\n";
-      return exit_code::kBadInput;
-    }
+  if (!output_target_ok(cmd.json_path, err)) return exit_code::kBadInput;
   std::ostream& out = is_stdout_name(cmd.json_path) ? err : out_stream;
   if (cmd.specs.size() != 1) {
     err << "tcpmc: error: sweep takes exactly one spec\n";
@@ -30,12 +26,12 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   std::vector<std::string> props;
   std::vector<std::vector<std::string>> table;
   ExitStatus status;
-  bool any_unexpected = false;
-  for (int64_t v = lo; v <= hi && !interrupt_requested(); ++v) {
+  bool any_unexpected = false, interrupted = false;
+  for (int64_t v = lo; v <= hi; ++v) {
     CheckOptions opts = cmd.options;
     opts.defines[name] = v;
-    if (cmd.options.limits.progress)
-      err << "tcpmc: sweep " << name << "=" << v << " (" << (v - lo + 1) << "/" << (hi - lo + 1) << ")\n";
+    opts.limits.progress_label = "sweep " + name + "=" + std::to_string(v) + " (" + std::to_string(v - lo + 1) + "/" +
+                                 std::to_string(hi - lo + 1) + ")";
     auto r = check_reporting(cmd.specs[0], opts, err, status);
     std::vector<std::string> row = {name + "=" + std::to_string(v)};
     if (!r) {  // the rows so far are kept; this value is marked and the sweep goes on
@@ -69,11 +65,20 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
     runs.push_back(std::move(run));
     row.push_back(std::to_string(r->exploration.states));
     table.push_back(row);
+    if (r->exploration.interrupted) {  // the table so far; the values after it are not checked
+      interrupted = status.inconclusive = true;
+      table.back().back() += " (interrupted)";
+      err << "tcpmc: interrupted at " << name << "=" << v << " after " << r->exploration.states << " states";
+      if (v < hi) err << "; " << name << "=" << v + 1 << ".." << hi << " not checked";
+      err << "\n";
+      break;
+    }
   }
   Json json = Json::object();
   json["spec"] = cmd.specs[0];
   json["constant"] = name;
   json["runs"] = std::move(runs);
+  json["interrupted"] = interrupted;
   std::vector<std::string> head = {name};
   head.insert(head.end(), props.begin(), props.end());
   head.push_back("states");
@@ -90,10 +95,7 @@ int run_sweep(const CheckCommand& cmd, const std::string& name, int64_t lo, int6
   out << line(head);
   for (const auto& row : table) out << line(row);
   if (any_unexpected) out << "* not the verdict the spec expects for that value\n";
-  if (interrupt_requested()) {
-    err << "tcpmc: interrupted: the rows so far\n";
-    status.inconclusive = true;
-  }
+  if (interrupt_requested()) status.inconclusive = true;
   if (!cmd.json_path.empty())
     if (auto e = write_output(cmd.json_path, json_text(json) + "\n", out_stream, err)) {
       err << "tcpmc: error: " << *e << "\n";

@@ -1,8 +1,8 @@
 // Engine: the one interface between the verifier and every engine (explicit, and the liveness and
 // symbolic engines to come). An engine is built over one CompiledSystem, checks every property of
-// its model under the given limits, and gives back per property a verdict with a witness run
+// its model (or those EngineLimits::selected names) under the given limits, and gives back per property a verdict with a witness run
 // (a Trace, already replayed through the model), plus the statistics of the run. An engine never
-// prints (except the progress line it is asked for) and never formats; the verifier owns the
+// prints (progress goes to EngineLimits::on_progress) and never formats; the verifier owns the
 // property table and the renderers turn an EngineResult into text, JSON, SVG or Markdown without
 // knowing which engine produced it.
 // Contract for every engine: the same system and limits give the same verdicts and the same
@@ -10,6 +10,7 @@
 // `replay_failed` (a bug in tcpmc), never shown.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,11 +20,29 @@
 
 namespace tcpmc {
 
+// What a running engine tells its caller about itself. The engine only reports; what is shown,
+// where and how often is the caller's business (render/progress_line.hpp).
+struct EngineProgress {
+  std::string label;  // EngineLimits::progress_label, or the model's name
+  uint64_t states = 0;
+  uint32_t depth = 0;
+  uint64_t queue = 0;  // discovered, not yet expanded (0 for engines without a queue)
+  uint64_t memory_bytes = 0;
+  double seconds = 0;  // since the run started
+  bool final = false;  // the run is over (sent once, only after an earlier report)
+};
+using ProgressCallback = std::function<void(const EngineProgress&)>;
+
 struct EngineLimits {
   uint64_t max_states = 0;       // 0 = no limit
   uint64_t memory_limit_mb = 0;  // 0 = no limit
-  bool progress = true;          // progress line on stderr for runs longer than a few seconds
+  bool progress = true;          // report progress through on_progress (if set)
+  ProgressCallback on_progress;  // called by the engine's own thread about every half second
+  std::string progress_label;    // what progress reports call the run ("" = the model's name)
   int threads = 1;               // workers expanding states; results are identical for every count
+  // Which of the model's properties to check, by index (empty = all). A property not selected is
+  // neither evaluated nor reported: its outcome stays Inconclusive with no witness.
+  std::vector<uint8_t> selected;
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };
@@ -61,6 +80,7 @@ struct EngineResult {
   uint32_t depth = 0;
   bool complete = false;
   std::string stop_reason;  // why an incomplete run stopped
+  bool interrupted = false; // stopped by interrupt_requested() (stop_reason "interrupted")
   double seconds = 0;
   uint64_t memory_bytes = 0;
   std::vector<PropertyOutcome> properties;  // indexed like the model's properties

@@ -7,7 +7,9 @@
 
 namespace tcpmc {
 
-// Installs the SIGINT and SIGTERM handlers (the executable calls this once).
+// Installs the SIGINT and SIGTERM handlers (the executable calls this once). For tests, the
+// environment variable TCPMC_TEST_SIGINT_AFTER_POLLS=N makes the N-th interrupt_requested() call
+// raise SIGINT in this process, so that the signal path is tested without timing.
 void install_interrupt_handlers();
 bool interrupt_requested();
 // For tests and for commands that want to stop as if interrupted.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 namespace tcpmc {
@@ -132,6 +131,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   const size_t ninst = sys_.instances().size();
   const size_t nprops = m.properties.size();
   const int threads = std::max(1, limits.threads);
+  const bool report_progress = limits.progress && limits.on_progress;
 
   EngineResult R;
   R.properties.assign(nprops, PropertyOutcome{});
@@ -141,7 +141,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   TransitionCounter ept;
   std::vector<int> invariants, stucks;
   for (size_t p = 0; p < nprops; ++p)
-    (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
+    if (limits.selected.empty() || (p < limits.selected.size() && limits.selected[p]))
+      (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
 
   {
     std::vector<int32_t> init(n);
@@ -214,6 +215,17 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   uint32_t depth = 0;
   bool stopped = false;
   uint64_t idx = 0;
+  auto progress = [&](bool final) {
+    EngineProgress p;
+    p.label = !limits.progress_label.empty() ? limits.progress_label : m.name.empty() ? m.path : m.name;
+    p.states = store_.size();
+    p.depth = depth;
+    p.queue = store_.size() - idx;
+    p.memory_bytes = store_.bytes();
+    p.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    p.final = final;
+    limits.on_progress(p);
+  };
   const uint64_t slice_size = 4096;
   while (idx < store_.size() && !stopped) {
     // A window of already-discovered states, split into one slice per thread.
@@ -290,6 +302,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
         if (interrupt_requested()) {
           stopped = true;
+          R.interrupted = true;
           R.stop_reason = "interrupted";
           break;
         }
@@ -306,15 +319,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       }
     }
     const auto now = clock::now();
-    if (limits.progress && now - start > std::chrono::seconds(3) && now - last_progress > std::chrono::seconds(2)) {
+    if (report_progress && now - last_progress > std::chrono::milliseconds(500)) {
       last_progress = now;
-      double secs = std::chrono::duration<double>(now - start).count();
-      std::fprintf(stderr, "[tcpmc] %s: %llu states, %.0f states/s, depth %u, queue %llu, %llu MiB\n",
-                   m.name.empty() ? m.path.c_str() : m.name.c_str(), static_cast<unsigned long long>(store_.size()),
-                   store_.size() / secs, depth, static_cast<unsigned long long>(store_.size() - idx),
-                   static_cast<unsigned long long>(store_.bytes() >> 20));
+      progress(false);
     }
   }
+  if (report_progress && last_progress != start) progress(true);
   R.complete = !stopped;
   R.states = store_.size();
   R.depth = depth;

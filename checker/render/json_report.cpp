@@ -26,6 +26,72 @@ static Json segment_json(const CompiledSystem& sys, const int32_t* seg, int send
   return j;
 }
 
+// A variable's value: booleans as true/false, enum members and endpoints by name, numbers
+// (sequence numbers included) as numbers.
+static Json value_json(const ir::Model& m, const ir::Type& t, int32_t v) {
+  switch (t.kind) {
+    case ir::Type::Kind::Bool: return Json(v != 0);
+    case ir::Type::Kind::Endpoint: return Json(v == 0 ? "A" : "B");
+    case ir::Type::Kind::Enum:
+      if (t.enum_id >= 0 && v >= 0 && v < static_cast<int32_t>(m.enums[t.enum_id].members.size()))
+        return Json(m.enums[t.enum_id].members[v]);
+      return Json(static_cast<int64_t>(v));
+    default: return Json(static_cast<int64_t>(v));
+  }
+}
+
+// One endpoint in a state: its TCP state, its other variables, its ghost variables and timers
+// ({"status": "stopped" | "running" | "expired", "ticks_left": N | null}).
+static Json endpoint_json(const CompiledSystem& sys, const std::vector<int32_t>& state, int ep) {
+  const ir::Model& m = sys.model();
+  const StateLayout& L = sys.layout();
+  Json vars = Json::object(), ghost = Json::object(), timers = Json::object();
+  for (size_t v = 0; v < m.endpoint_vars.size(); ++v) {
+    if (static_cast<int>(v) == m.state_var) continue;
+    const auto& var = m.endpoint_vars[v];
+    (var.ghost ? ghost : vars)[var.name] = value_json(m, var.type, state[L.ep_var(ep, static_cast<int>(v))]);
+  }
+  for (size_t t = 0; t < m.timers.size(); ++t) {
+    const int32_t x = state[L.timer(ep, static_cast<int>(t))];
+    Json tj = Json::object();
+    tj["status"] = x == kTimerStopped ? "stopped" : x == kTimerExpired ? "expired" : "running";
+    tj["ticks_left"] = x >= kTimerBias ? Json(static_cast<int64_t>(x - kTimerBias)) : Json(nullptr);
+    timers[m.timers[t].name] = std::move(tj);
+  }
+  Json j = Json::object();
+  j["state"] = state_name(sys, state, ep);
+  j["variables"] = std::move(vars);
+  j["ghost"] = std::move(ghost);
+  j["timers"] = std::move(timers);
+  return j;
+}
+
+// The global ghost variables in a state.
+static Json ghost_json(const CompiledSystem& sys, const std::vector<int32_t>& state) {
+  const ir::Model& m = sys.model();
+  Json j = Json::object();
+  for (size_t g = 0; g < m.global_vars.size(); ++g)
+    j[m.global_vars[g].name] = value_json(m, m.global_vars[g].type, state[sys.layout().global_var(static_cast<int>(g))]);
+  return j;
+}
+
+// The segments in flight in a state, per channel, oldest position first, each with its age.
+static Json in_flight_json(const CompiledSystem& sys, const std::vector<int32_t>& state) {
+  const StateLayout& L = sys.layout();
+  Json j = Json::object();
+  for (int sender = 0; sender < 2; ++sender) {
+    Json segs = Json::array();
+    for (int p = 0, count = state[L.chan_count(sender)]; p < count; ++p) {
+      const int32_t* seg = state.data() + L.seg_base(sender, p);
+      Json sj = segment_json(sys, seg, sender);
+      sj["age"] = static_cast<int64_t>(seg[L.seg_stride() - 1]);
+      segs.push_back(std::move(sj));
+    }
+    j[sender == 0 ? "A->B" : "B->A"] = std::move(segs);
+  }
+  return j;
+}
+
 static const char* label_kind(Label::Kind k) {
   switch (k) {
     case Label::Kind::Call: return "call";
@@ -48,8 +114,9 @@ Json trace_json(const CompiledSystem& sys, const Trace& t) {
     j["kind"] = label_kind(l.kind);
     std::string rn = rule_name(sys, l);
     j["rule"] = rn.empty() ? Json(nullptr) : Json(rn);
-    j["A"] = {{"state", state_name(sys, s.state, 0)}};
-    j["B"] = {{"state", state_name(sys, s.state, 1)}};
+    j["A"] = endpoint_json(sys, s.state, 0);
+    j["B"] = endpoint_json(sys, s.state, 1);
+    j["ghost"] = ghost_json(sys, s.state);
     bool has_seg = l.kind == Label::Kind::Recv || l.kind == Label::Kind::Unhandled || l.kind == Label::Kind::Loss ||
                    l.kind == Label::Kind::Dup;
     if (has_seg) {
@@ -62,11 +129,18 @@ Json trace_json(const CompiledSystem& sys, const Trace& t) {
     if (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout)
       for (int k = 0; k < l.nsent; ++k) sent.push_back(segment_json(sys, l.sent[k], l.ep, (l.overflow >> k) & 1u));
     j["sent"] = std::move(sent);
-    j["in_flight"] = {{"A->B", format_channel(sys, s.state, 0)}, {"B->A", format_channel(sys, s.state, 1)}};
+    j["in_flight"] = in_flight_json(sys, s.state);
+    j["in_flight_text"] = {{"A->B", format_channel(sys, s.state, 0)}, {"B->A", format_channel(sys, s.state, 1)}};
     steps.push_back(std::move(j));
   }
+  Json init = Json::object();
+  init["A"] = endpoint_json(sys, t.initial, 0);
+  init["B"] = endpoint_json(sys, t.initial, 1);
+  init["ghost"] = ghost_json(sys, t.initial);
+  init["in_flight"] = in_flight_json(sys, t.initial);
   Json out = Json::object();
   out["length"] = static_cast<uint64_t>(t.steps.size());
+  out["initial"] = std::move(init);
   out["steps"] = std::move(steps);
   return out;
 }
@@ -100,6 +174,7 @@ Json spec_json(const SpecResult& r, bool timing) {
     Json pj = Json::object();
     pj["name"] = p.name;
     pj["kind"] = p.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck";
+    pj["expression"] = p.expression;
     pj["expect"] = p.expect_hold ? "hold" : "violation";
     pj["verdict"] = verdict_name(p.verdict);
     pj["as_expected"] = p.as_expected();

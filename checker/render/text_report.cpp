@@ -37,6 +37,18 @@ std::vector<std::string> never_fired(const SpecResult& r) {
   return out;
 }
 
+std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
+                                  const Trace& t, const std::string& how) {
+  std::string out = "\n   counterexample for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
+  if (!expression.empty())
+    out += expression.find('\n') == std::string::npos ? "     property: " + expression + "\n"
+                                                      : "     property:\n" + indent(expression, "       ");
+  out += indent(format_trace_table(sys, t), "     ");
+  out += "\n" + indent(format_sequence_chart(sys, t), "     ");
+  out += "     final values: " + format_final_values(sys, t) + "\n\n";
+  return out;
+}
+
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   const ir::Model& m = r.spec->model;
   const EngineResult& x = r.exploration;
@@ -60,14 +72,8 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
     if (!p.as_expected() && p.verdict != Verdict::Inconclusive) line += "   <-- NOT AS EXPECTED";
     if (p.verdict == Verdict::Inconclusive) line += " (within the bounds explored)";
     out += line + "\n";
-    if (p.counterexample && opt.counterexamples) {
-      const Trace& t = *p.counterexample;
-      out += "\n   counterexample for " + p.name + ": " + std::to_string(t.steps.size()) +
-             " steps (shortest, replayed through the model)\n";
-      out += indent(format_trace_table(sys, t), "     ");
-      out += "\n" + indent(format_sequence_chart(sys, t), "     ");
-      out += "     final values: " + format_final_values(sys, t) + "\n\n";
-    }
+    if (p.counterexample && opt.counterexamples)
+      out += format_counterexample(sys, p.name, p.expression, *p.counterexample, "shortest, replayed through the model");
   }
   if (x.model_error) {
     out += "   " + describe_model_error(*x.model_error) + " in: " + describe_error_site(sys, *x.model_error) + "\n";

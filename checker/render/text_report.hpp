@@ -16,6 +16,12 @@ struct TextOptions {
 
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt);
 
+// One counterexample as the terminal shows it, indented under its heading line: the property's
+// expression, the capture-like table, the sequence chart and the final values. `how` says how it
+// was found ("shortest, replayed through the model").
+std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
+                                  const Trace& t, const std::string& how);
+
 struct SummaryRow {
   std::string spec, property, expected, verdict, states, time;
 };

@@ -1,5 +1,7 @@
 #include "verifier.hpp"
 
+#include <algorithm>
+
 #include "explicit_engine.hpp"
 
 namespace tcpmc {
@@ -34,16 +36,17 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   R->options = opts;
   R->spec = std::move(spec);
   const ir::Model& m = R->spec->model;
-  R->faults = m.default_faults;
-  if (opts.loss) R->faults.loss = *opts.loss;
-  if (opts.dup) R->faults.dup = *opts.dup;
-  if (opts.reorder) R->faults.reorder = *opts.reorder;
+  R->faults = run_faults(m, opts);
   R->system = std::make_unique<CompiledSystem>(m, R->faults);
   std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system);
-  R->exploration = engine->check(opts.limits);
+  EngineLimits limits = opts.limits;
+  limits.selected = select_properties(m, opts.properties);
+  R->exploration = engine->check(limits);
   for (size_t p = 0; p < m.properties.size(); ++p) {
+    if (!limits.selected.empty() && !limits.selected[p]) continue;
     PropertyReport pr;
     pr.name = m.properties[p].name;
+    pr.expression = property_expression(m.properties[p]);
     pr.kind = m.properties[p].kind;
     pr.expect_hold = m.properties[p].expect_hold;
     PropertyOutcome& o = R->exploration.properties[p];
@@ -55,6 +58,56 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   R->model_error_trace = std::move(R->exploration.model_error_trace);
   R->replay_failed = R->exploration.replay_failed;
   return R;
+}
+
+std::vector<std::string> unknown_properties(const ir::Model& m, const std::vector<std::string>& names) {
+  std::vector<std::string> known, out;
+  for (const auto& p : m.properties) known.push_back(p.name);
+  for (const auto& n : names)
+    if (std::find(known.begin(), known.end(), n) == known.end())
+      out.push_back(with_suggestion("the spec has no property '" + n + "'", n, known));
+  return out;
+}
+
+std::vector<uint8_t> select_properties(const ir::Model& m, const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  std::vector<uint8_t> sel(m.properties.size(), 0);
+  for (size_t p = 0; p < m.properties.size(); ++p)
+    sel[p] = std::find(names.begin(), names.end(), m.properties[p].name) != names.end();
+  return sel;
+}
+
+std::string property_expression(const ir::Property& p) {
+  const SourceRange& r = p.expr_range;
+  if (!r.valid() || r.end < r.begin || r.end > r.file->text().size()) return "";
+  // Lines as in the source, the first one indented as far as its column; then the indentation
+  // common to all lines removed, so that a multi-line expression keeps its layout.
+  std::vector<std::string> lines;
+  const std::string text = std::string(r.file->position(r.begin).col - 1, ' ') +
+                           r.file->text().substr(r.begin, r.end - r.begin);
+  for (size_t b = 0;;) {
+    size_t e = text.find('\n', b);
+    std::string line = text.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  size_t common = std::string::npos;
+  for (const auto& l : lines)
+    if (l.find_first_not_of(" \t") != std::string::npos) common = std::min(common, l.find_first_not_of(" \t"));
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i)
+    out += (i ? "\n" : "") + (lines[i].size() > common ? lines[i].substr(common) : std::string());
+  return out;
+}
+
+ir::FaultBudget run_faults(const ir::Model& m, const CheckOptions& opts) {
+  ir::FaultBudget f = m.default_faults;
+  if (opts.loss) f.loss = *opts.loss;
+  if (opts.dup) f.dup = *opts.dup;
+  if (opts.reorder) f.reorder = *opts.reorder;
+  return f;
 }
 
 std::string describe_model_error(const ModelError& e) {

@@ -27,10 +27,14 @@ struct CheckOptions {
   std::optional<int> loss, dup;
   std::optional<bool> reorder;
   EngineLimits limits;
+  // Only these properties are checked and reported, in the spec's order (empty = all). Names the
+  // spec lacks select nothing: the commands reject them first (unknown_properties).
+  std::vector<std::string> properties;
 };
 
 struct PropertyReport {
   std::string name;
+  std::string expression;  // as written in the spec (property_expression)
   ir::Property::Kind kind = ir::Property::Kind::Invariant;
   bool expect_hold = true;
   Verdict verdict = Verdict::Inconclusive;
@@ -56,6 +60,19 @@ struct SpecResult {
 // Returns nullptr when the spec cannot be loaded (diagnostics say why).
 std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const CheckOptions& opts, Diagnostics& diags);
 std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const CheckOptions& opts);
+
+// The selected property names the model lacks, each as a message with a "did you mean" when a
+// property's name is close ("the spec has no property 'x'; did you mean 'y'?").
+std::vector<std::string> unknown_properties(const ir::Model& m, const std::vector<std::string>& names);
+// Which of the model's properties `names` selects (EngineLimits::selected; empty = all).
+std::vector<uint8_t> select_properties(const ir::Model& m, const std::vector<std::string>& names);
+
+// A property's expression as written in the spec (comments and line breaks included), with the
+// indentation common to its lines removed.
+std::string property_expression(const ir::Property& p);
+
+// The run's fault budget: the command line's loss, dup and reorder over the spec's defaults.
+ir::FaultBudget run_faults(const ir::Model& m, const CheckOptions& opts);
 
 // Human-readable message for a model error ("value 4 is outside 0..3 ...").
 std::string describe_model_error(const ModelError& e);

@@ -401,15 +401,23 @@ TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
            std::string("\"complete\":true,"),
            std::string("\"faults\":{\"loss\":1,\"dup\":0,\"reorder\":false}"),
            std::string("\"constants\":{\"K\":7}"),
-           std::string("\"properties\":[{\"name\":\"both_open\",\"kind\":\"stuck\",\"expect\":\"violation\","
-                       "\"verdict\":\"violated\",\"as_expected\":true,\"counterexample\":{\"length\":2,\"steps\":[{"),
+           std::string("\"properties\":[{\"name\":\"both_open\",\"kind\":\"stuck\","
+                       "\"expression\":\"A.state == ESTABLISHED && B.state == ESTABLISHED\",\"expect\":\"violation\","
+                       "\"verdict\":\"violated\",\"as_expected\":true,\"counterexample\":{\"length\":2,\"initial\":{"),
            std::string("\"event\":\"A connect; sends A→B [S] seq=0\",\"kind\":\"call\",\"rule\":\"connect\","
-                       "\"A\":{\"state\":\"SYN_SENT\"},\"B\":{\"state\":\"CLOSED\"},\"segment\":null"),
+                       "\"A\":{\"state\":\"SYN_SENT\",\"variables\":{},\"ghost\":{},\"timers\":{}},"
+                       "\"B\":{\"state\":\"CLOSED\",\"variables\":{},\"ghost\":{},\"timers\":{}},\"ghost\":{},\"segment\":null"),
            std::string("\"event\":\"network loses A→B [S] seq=0\",\"kind\":\"loss\",\"rule\":null,"
-                       "\"A\":{\"state\":\"SYN_SENT\"},\"B\":{\"state\":\"CLOSED\"},\"segment\":{\"from\":\"A\","
-                       "\"to\":\"B\",\"flags\":\"[S]\",\"seq\":0,\"ack\":0,\"len\":0,\"text\":\"[S] seq=0\"}"),
-           std::string("{\"name\":\"agree\",\"kind\":\"invariant\",\"expect\":\"hold\",\"verdict\":\"holds\","
-                       "\"as_expected\":true,\"counterexample\":null}"),
+                       "\"A\":{\"state\":\"SYN_SENT\",\"variables\":{},\"ghost\":{},\"timers\":{}},"
+                       "\"B\":{\"state\":\"CLOSED\",\"variables\":{},\"ghost\":{},\"timers\":{}},\"ghost\":{},"
+                       "\"segment\":{\"from\":\"A\",\"to\":\"B\",\"flags\":\"[S]\",\"seq\":0,\"ack\":0,\"len\":0,"
+                       "\"text\":\"[S] seq=0\"}"),
+           std::string("\"in_flight\":{\"A->B\":[{\"from\":\"A\",\"to\":\"B\",\"flags\":\"[S]\",\"seq\":0,"
+                       "\"ack\":0,\"len\":0,\"text\":\"[S] seq=0\",\"age\":0}],\"B->A\":[]},"
+                       "\"in_flight_text\":{\"A->B\":\"{[S] seq=0 @0}\",\"B->A\":\"{}\"}"),
+           std::string("{\"name\":\"agree\",\"kind\":\"invariant\","
+                       "\"expression\":\"A.state == ESTABLISHED -> B.state in {SYN_RECEIVED, ESTABLISHED}\","
+                       "\"expect\":\"hold\",\"verdict\":\"holds\",\"as_expected\":true,\"counterexample\":null}"),
            std::string("\"coverage\":{\"rules\":[{\"name\":\"connect\",\"endpoint\":\"A\",\"kind\":\"call\",\"fired\":"),
            std::string("\"endpoint_transitions\":["),
            std::string("{\"endpoint\":\"A\",\"from\":\"CLOSED\",\"event\":\"call connect\",\"to\":\"SYN_SENT\",\"count\":"),

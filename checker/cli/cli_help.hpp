@@ -1,0 +1,74 @@
+// The text of `tcpmc --version` and of the help footers (an example and the exit codes per
+// command). Kept apart from main.cpp so that the argument wiring stays short; the man page
+// (tcpmc.1) says the same in more words.
+#pragma once
+#include <string>
+
+#ifndef TCPMC_GIT_DESCRIBE
+#define TCPMC_GIT_DESCRIBE "unknown"
+#endif
+#ifndef TCPMC_VERSION
+#define TCPMC_VERSION "0.0.0"
+#endif
+
+namespace tcpmc::cli {
+
+// "tcpmc 0.1.0 (git 1845876-dirty)": the commit is `git describe --always --dirty` at configure
+// time, "unknown" outside a git checkout.
+inline std::string version_text() { return std::string("tcpmc ") + TCPMC_VERSION + " (git " + TCPMC_GIT_DESCRIBE + ")"; }
+
+inline std::string exit_codes_text() {
+  return "Exit codes:\n"
+         "  0   every verdict as the specs expect\n"
+         "  10  some verdict differs from the spec's expect\n"
+         "  5   some property inconclusive (a limit stopped the search, or interrupted)\n"
+         "  1   usage error (unknown option, command, -D constant or property)\n"
+         "  2   bad spec, unreadable input, or a model error found while exploring\n"
+         "  6   internal error (a bug in tcpmc)\n"
+         "When several apply, the first in this order wins: 6, 2, 1, 10, 5.";
+}
+
+inline std::string main_footer() {
+  return "Example:\n  tcpmc check specs/            check every spec, exit 0 when all are as expected\n"
+         "Run 'tcpmc COMMAND --help' for a command's options; 'man tcpmc' for more.\n\n" +
+         exit_codes_text();
+}
+
+inline std::string check_footer() {
+  return "Examples:\n"
+         "  tcpmc check specs/rfc9293.tcp --loss 2 --json result.json\n"
+         "  tcpmc check specs/no_time_wait.tcp --trace no_rst_for_retransmitted_fin --svg cex.svg\n\n" +
+         exit_codes_text();
+}
+
+inline std::string report_footer() {
+  return "Example:\n  tcpmc report specs/ --out reports\n\n" + exit_codes_text();
+}
+
+inline std::string diff_footer() {
+  return "Example:\n  tcpmc diff specs/rfc9293.tcp edited.tcp\n\n"
+         "Exit codes: 0 nothing differs, 10 something does, 1 usage error, 2 bad spec, 6 internal error.";
+}
+
+inline std::string regress_footer() {
+  return "Example:\n  tcpmc regress --baseline reports --specs specs\n\n"
+         "Exit codes: 0 every spec agrees with its baseline, 10 some differ (printed), 1 usage error,\n"
+         "2 a baseline or spec cannot be read, 5 interrupted, 6 internal error.";
+}
+
+inline std::string sweep_footer() {
+  return "Example:\n  tcpmc sweep specs/rfc9293.tcp -D TIME_WAIT_TICKS=0..4\n\n" + exit_codes_text();
+}
+
+inline std::string simulate_footer() {
+  return "Example:\n  tcpmc simulate specs/no_time_wait.tcp --seed 1 --runs 1000 --steps 200\n\n"
+         "A simulation finds violations (real runs, not necessarily shortest) but cannot show that a\n"
+         "property holds: an unviolated property is 'not violated in N runs'.\n"
+         "Exit codes:\n"
+         "  0   no property expected to hold was violated, and each one expected to be violated was\n"
+         "  10  a property the spec expects to hold was violated\n"
+         "  5   a property expected to be violated was not (inconclusive), or interrupted\n"
+         "  1   usage error; 2 bad spec or model error; 6 internal error";
+}
+
+}  // namespace tcpmc::cli
