@@ -23,7 +23,8 @@ inline std::string exit_codes_text() {
          "  10  some verdict differs from the spec's expect\n"
          "  5   some property inconclusive (a limit stopped the search, or interrupted)\n"
          "  1   usage error (unknown option, command, -D constant or property)\n"
-         "  2   bad spec, unreadable input, or a model error found while exploring\n"
+         "  2   bad spec, unreadable input, a model error found while exploring, or output that\n"
+         "      cannot be written (full disk, failing stdout, a target that is not a regular file)\n"
          "  6   internal error (a bug in tcpmc)\n"
          "When several apply, the first in this order wins: 6, 2, 1, 10, 5.";
 }

@@ -59,7 +59,7 @@ struct RunFlags {
 
   void add_limit_options(CLI::App* c) {
     c->add_option("--memory-limit", memory_mb,
-                  "stop (inconclusive) when the state store exceeds MB megabytes; 0 = no limit (the default)")
+                  "stop (inconclusive) before the resident memory of the process exceeds MB megabytes; 0 = no limit (the default)")
         ->check(whole_number(1ull << 30));
     c->add_option("-j,--threads", threads,
                   "worker threads; 0 = one per core (the default, at most 8); results are identical for any count")
