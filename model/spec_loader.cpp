@@ -74,8 +74,16 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& diags
 
 // Parses `text` and resolves its includes recursively. `chain` holds the files being included,
 // for cycle detection.
+// How includes are found: on the file system (read_file, weakly_canonical paths for cycle
+// detection), or in memory through an IncludeReader (lexically normalized paths, no file access).
+struct IncludeSource {
+  bool from_files = true;
+  const IncludeReader* reader = nullptr;  // when !from_files; empty: includes are refused
+};
+
 std::optional<ast::Spec> parse_with_includes(const std::string& path, std::string text, LoadedSpec& keep,
-                                             Diagnostics& diags, std::vector<std::string>& chain) {
+                                             Diagnostics& diags, std::vector<std::string>& chain,
+                                             const IncludeSource& source) {
   if (text.find('\0') != std::string::npos) {
     diags.error_at_path(path, "not a spec: the file contains NUL bytes");
     return std::nullopt;
@@ -98,9 +106,15 @@ std::optional<ast::Spec> parse_with_includes(const std::string& path, std::strin
   const ast::Include& inc = spec.includes[0];
   namespace fs = std::filesystem;
   fs::path target = fs::path(path).parent_path() / inc.path;
-  std::error_code ec;
-  std::string canonical = fs::weakly_canonical(target, ec).string();
-  if (ec) canonical = target.string();
+  std::string canonical;
+  if (source.from_files) {
+    std::error_code ec;
+    canonical = fs::weakly_canonical(target, ec).string();
+    if (ec) canonical = target.string();
+  } else {
+    target = target.lexically_normal();
+    canonical = target.string();
+  }
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     diags.error(inc.range, "include cycle: '" + inc.path + "' includes this file again");
     return std::nullopt;
@@ -109,30 +123,52 @@ std::optional<ast::Spec> parse_with_includes(const std::string& path, std::strin
     diags.error(inc.range, "includes nested too deeply (at most " + std::to_string(kMaxIncludeDepth) + ")");
     return std::nullopt;
   }
-  auto base_text = read_file(target.string(), diags, inc.range);
+  std::optional<std::string> base_text;
+  if (source.from_files) {
+    base_text = read_file(target.string(), diags, inc.range);
+  } else if (source.reader && *source.reader) {
+    base_text = (*source.reader)(target.string(), inc.range, diags);
+  } else {
+    diags.error(inc.range, "cannot include '" + inc.path + "': this spec was loaded without access to other files");
+  }
   if (!base_text) return std::nullopt;
   chain.push_back(canonical);
-  auto base = parse_with_includes(target.string(), std::move(*base_text), keep, diags, chain);
+  auto base = parse_with_includes(target.string(), std::move(*base_text), keep, diags, chain, source);
   chain.pop_back();
   if (!base) return std::nullopt;
   return apply_edits(std::move(*base), std::move(spec), diags);
+}
+
+std::optional<LoadedSpec> load_with(const std::string& path, std::string text, const ConstOverrides& overrides,
+                                    Diagnostics& diags, const IncludeSource& source) {
+  size_t before = diags.error_count();
+  LoadedSpec out;
+  std::vector<std::string> chain;
+  if (source.from_files) {
+    std::error_code ec;
+    chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
+  } else {
+    chain.push_back(std::filesystem::path(path).lexically_normal().string());
+  }
+  auto spec = parse_with_includes(path, std::move(text), out, diags, chain, source);
+  if (!spec) return std::nullopt;
+  out.model = check_spec(*spec, overrides, diags);
+  if (diags.error_count() > before) return std::nullopt;
+  out.model.path = path;
+  return out;
 }
 
 }  // namespace
 
 std::optional<LoadedSpec> load_spec_text(const std::string& path, std::string text, const ConstOverrides& overrides,
                                          Diagnostics& diags) {
-  size_t before = diags.error_count();
-  LoadedSpec out;
-  std::vector<std::string> chain;
-  std::error_code ec;
-  chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
-  auto spec = parse_with_includes(path, std::move(text), out, diags, chain);
-  if (!spec) return std::nullopt;
-  out.model = check_spec(*spec, overrides, diags);
-  if (diags.error_count() > before) return std::nullopt;
-  out.model.path = path;
-  return out;
+  return load_with(path, std::move(text), overrides, diags, IncludeSource{});
+}
+
+std::optional<LoadedSpec> load_spec_text_in_memory(const std::string& path, std::string text,
+                                                   const ConstOverrides& overrides, Diagnostics& diags,
+                                                   const IncludeReader& read_include) {
+  return load_with(path, std::move(text), overrides, diags, IncludeSource{false, &read_include});
 }
 
 std::optional<LoadedSpec> load_spec_file(const std::string& path, const ConstOverrides& overrides, Diagnostics& diags) {

@@ -4,6 +4,7 @@
 // regular file (or a character device) of at most 16 MiB: a directory, FIFO, socket or block
 // device is refused without being read, and nothing blocks.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,5 +25,18 @@ struct LoadedSpec {
 std::optional<LoadedSpec> load_spec_file(const std::string& path, const ConstOverrides& overrides, Diagnostics& diags);
 std::optional<LoadedSpec> load_spec_text(const std::string& path, std::string text, const ConstOverrides& overrides,
                                          Diagnostics& diags);
+
+// Supplies the text of an included spec without the file system. `path` is the include's path
+// joined to the including spec's directory and lexically normalized ("dir/../base.tcp" is
+// "base.tcp"). Returns the text, or nullopt after reporting at `where` why there is none.
+using IncludeReader =
+    std::function<std::optional<std::string>(const std::string& path, SourceRange where, Diagnostics& diags)>;
+
+// Like load_spec_text, but never touches the file system (for the fuzzer, and for callers that
+// hold every spec in memory): `include` asks `read_include` for the text, and is an error when
+// no reader is given. Include cycles are found on the lexically normalized paths.
+std::optional<LoadedSpec> load_spec_text_in_memory(const std::string& path, std::string text,
+                                                   const ConstOverrides& overrides, Diagnostics& diags,
+                                                   const IncludeReader& read_include = {});
 
 }  // namespace tcpmc

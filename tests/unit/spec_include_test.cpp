@@ -821,5 +821,45 @@ TEST_F(SpecInclude, OverrideWithAConditionalExpectation) {
   EXPECT_TRUE(jt->expect_hold);
 }
 
+// load_spec_text_in_memory never touches the file system: without a reader an include is an
+// error at the include; with one, includes are served by it (paths joined to the including
+// spec's directory and normalized), and cycles are found on those paths.
+TEST(SpecIncludeInMemory, WithoutAReaderAnIncludeIsAnError) {
+  Diagnostics diags;
+  auto spec = load_spec_text_in_memory("mem.tcp", "include \"base.tcp\"\n", {}, diags);
+  EXPECT_FALSE(spec.has_value());
+  ASSERT_EQ(diags.error_count(), 1u) << format_diagnostics(diags);
+  EXPECT_EQ(diags.all()[0].message, "cannot include 'base.tcp': this spec was loaded without access to other files");
+  EXPECT_EQ(test::where(diags.all()[0]), "1:1");
+}
+
+TEST(SpecIncludeInMemory, AReaderServesIncludesAndCyclesAreFound) {
+  std::vector<std::string> asked;
+  IncludeReader reader = [&](const std::string& path, SourceRange where,
+                             Diagnostics& diags) -> std::optional<std::string> {
+    asked.push_back(path);
+    if (path == "specs/base.tcp") return kBase;
+    if (path == "specs/loop.tcp") return std::string("include \"../specs/./loop.tcp\"\n");
+    diags.error(where, "no such spec");
+    return std::nullopt;
+  };
+  Diagnostics diags;
+  auto spec = load_spec_text_in_memory("specs/derived.tcp", "include \"x/../base.tcp\"\nremove take_any\n", {},
+                                       diags, reader);
+  ASSERT_TRUE(spec.has_value()) << format_diagnostics(diags);
+  EXPECT_EQ(asked, std::vector<std::string>{"specs/base.tcp"});
+  EXPECT_EQ(spec->model.rules.size(), 3u);
+
+  Diagnostics cyc;
+  EXPECT_FALSE(load_spec_text_in_memory("specs/start.tcp", "include \"loop.tcp\"\n", {}, cyc, reader));
+  ASSERT_EQ(cyc.error_count(), 1u) << format_diagnostics(cyc);
+  EXPECT_EQ(cyc.all()[0].message, "include cycle: '../specs/./loop.tcp' includes this file again");
+
+  Diagnostics missing;
+  EXPECT_FALSE(load_spec_text_in_memory("specs/derived.tcp", "include \"nope.tcp\"\n", {}, missing, reader));
+  ASSERT_EQ(missing.error_count(), 1u) << format_diagnostics(missing);
+  EXPECT_EQ(missing.all()[0].message, "no such spec");
+}
+
 }  // namespace
 }  // namespace tcpmc
