@@ -57,5 +57,14 @@ TEST(FuzzRegressions, EverySavedCrashInputIsHandledCleanly) {
   }
 }
 
+// An else-if chain 2400 deep overflowed the parser's stack: now one located error.
+TEST(FuzzRegressions, DeepElseIfChainIsOneLocatedError) {
+  const fs::path p = fs::path(TCPMC_SOURCE_DIR) / "tests/fuzz/crashes/stack_overflow_else_if_chain.tcp";
+  Diagnostics diags;
+  EXPECT_FALSE(load_spec_text_in_memory("fuzz.tcp", read(p), {}, diags));
+  ASSERT_EQ(diags.error_count(), 1u) << format_diagnostics(diags);
+  EXPECT_NE(diags.all()[0].message.find("nesting too deep (limit 200)"), std::string::npos) << diags.all()[0].message;
+}
+
 }  // namespace
 }  // namespace tcpmc
