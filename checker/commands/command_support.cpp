@@ -57,14 +57,9 @@ bool output_target_ok(const std::string& path, std::ostream& err) {
 
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status) {
-  Diagnostics diags;
-  auto r = check_spec_file(path, opts, diags);
-  err << format_diagnostics(diags);
-  if (!r) {
-    err << path << ": " << count_errors(diags.error_count()) << "\n";
-    status.add_load_failure(diags);
-  }
-  return r;
+  auto loaded = load_reporting(path, opts.defines, err, status);
+  if (!loaded) return nullptr;
+  return check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded)), opts);
 }
 
 }  // namespace tcpmc

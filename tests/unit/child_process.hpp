@@ -3,7 +3,8 @@
 // tcpmc unchanged), the working directory, the standard output file and a file-size limit can be
 // chosen, and the result carries the exit code, both output streams and the peak resident set
 // size. A child can also be interrupted once its standard error shows a given text (event-driven:
-// the test blocks on the pipe; nothing sleeps).
+// the test blocks on the pipe; nothing sleeps). run_shell is the shell-based runner, for tests that
+// need a shell's features.
 #pragma once
 #include <fcntl.h>
 #include <signal.h>
@@ -93,6 +94,25 @@ inline ChildResult run_tcpmc(const std::vector<std::string>& args, const ChildOp
     r.out = slurp(out_tmpl);
     unlink(out_tmpl);
   }
+  return r;
+}
+
+// Runs a command line through /bin/sh (for tests that want the shell's own features: variable
+// assignments, redirections), capturing its standard output and exit code.
+struct ShellResult {
+  int code = -1;  // exit code, or 128 + signal
+  std::string out;
+};
+
+inline ShellResult run_shell(const std::string& cmd) {
+  ShellResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   return r;
 }
 

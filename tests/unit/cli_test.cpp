@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "child_process.hpp"
 #include "test_util.hpp"
 
 namespace tcpmc {
@@ -23,25 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together unless the command redirects
-};
+using Result = test::ShellResult;  // stdout and stderr together unless the command redirects
+using test::run_shell;
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-// Runs a shell command, capturing its output and exit code.
-Result run_shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  return r;
-}
 
 // Runs `tcpmc ARGS` (ARGS already quoted as needed) in `dir`, capturing output.
 Result tcpmc(const std::string& args, const std::string& dir = "", bool merge_stderr = true) {

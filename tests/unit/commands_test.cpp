@@ -22,6 +22,7 @@
 #include "interrupt.hpp"
 #include "progress_line.hpp"
 #include "random_walk.hpp"
+#include "child_process.hpp"
 #include "test_util.hpp"
 
 namespace tcpmc {
@@ -412,21 +413,8 @@ TEST_F(Commands, InterruptedSimulationExitsFive) {
 
 // ---- the executable ----
 
-struct Shell {
-  int code = -1;
-  std::string out;
-};
-Shell sh(const std::string& cmd) {
-  Shell r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  return r;
-}
+using Shell = test::ShellResult;
+Shell sh(const std::string& cmd) { return test::run_shell(cmd + " 2>&1"); }
 const std::string kTcpmc = std::string("'") + TCPMC_BINARY + "'";
 
 // A real SIGINT, raised by the child itself at its 3rd poll of the interrupt flag (no timing).
