@@ -149,7 +149,9 @@ std::vector<SummaryRow> summary_rows(const SpecResult& r) {
     if (p.counterexample)
       verdict += " (" + std::string(p.is_witness() ? "witness " : "") + std::to_string(p.counterexample->steps.size()) +
                  " steps)";
-    if (!p.missing_edges.empty()) verdict += " (" + std::to_string(p.missing_edges.size()) + " edges missing)";
+    if (!p.missing_edges.empty())
+      verdict += " (" + std::to_string(p.missing_edges.size()) + (p.missing_edges.size() == 1 ? " edge" : " edges") +
+                 " missing)";
     if (!p.as_expected() && p.verdict != Verdict::Inconclusive) verdict += " UNEXPECTED";
     rows.push_back({r.path, p.name, p.expect_hold ? "hold" : "violation", verdict, std::to_string(r.exploration.states),
                     fmt_seconds(r.exploration.seconds)});
