@@ -86,7 +86,8 @@ struct Rule {
 };
 
 struct Property {
-  enum class Kind { Invariant, Stuck };
+  // Coverage: `expect figure5 covered` (named figure5_coverage, no expression)
+  enum class Kind { Invariant, Stuck, Reachable, Coverage };
   Kind kind = Kind::Invariant;
   std::string name;
   SourceRange range, name_range;

@@ -99,11 +99,15 @@ struct Rule {
 };
 
 struct Property {
-  enum class Kind { Invariant, Stuck };
+  // Invariant: EXPR holds in every reachable state. Stuck: in every state without successors.
+  // Reachable: in some reachable state (its witness is a shortest run to the first such state).
+  // Coverage: every edge of RFC 9293 Figure 5 is reached (`expect figure5 covered`, named
+  // figure5_coverage); judged from the run's coverage, not per state: its expr is `true`.
+  enum class Kind { Invariant, Stuck, Reachable, Coverage };
   Kind kind = Kind::Invariant;
   std::string name;
   bool expect_hold = true;
-  Expr expr;  // Invariant: holds everywhere; Stuck: holds in every state without successors
+  Expr expr;
   SourceRange range;
   SourceRange expr_range;  // the expression as written (for showing it), outer parentheses included
 };
@@ -150,5 +154,9 @@ struct Model {
 };
 
 const char* rule_kind_name(Rule::Kind k);  // "call", "recv", "timeout"
+const char* property_kind_name(Property::Kind k);  // "invariant", "stuck", "reachable", "coverage"
+
+// The name of the pseudo-property that `expect figure5 covered` declares.
+inline constexpr const char* kFigure5CoverageName = "figure5_coverage";
 
 }  // namespace tcpmc::ir

@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <set>
 
+#include "ir.hpp"
+
 namespace tcpmc {
 namespace {
 
 using namespace ast;
 
 const std::set<std::string> kTopKeywords = {"include", "override", "remove", "spec", "const", "enum", "endpoint", "ghost", "segment", "network",
-                                            "faults", "call", "recv", "timeout", "invariant", "stuck"};
+                                            "faults", "call", "recv", "timeout", "invariant", "stuck",
+                                            "reachable", "expect"};
 
 struct SyntaxError {};
 
@@ -102,7 +105,7 @@ class Parser {
     const Token& tok = peek();
     if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
       fail("a declaration (spec, include, const, enum, endpoint, ghost, segment, network, faults, call, recv, "
-           "timeout, invariant, stuck, override, remove)");
+           "timeout, invariant, stuck, reachable, expect, override, remove)");
     std::string w = tok.text;
     if (w == "include") {
       SourceRange r = take().range;
@@ -120,10 +123,10 @@ class Parser {
       } else if (at_word("call") || at_word("recv") || at_word("timeout")) {
         spec.rules.push_back(rule());
         spec.rules.back().is_override = true;
-      } else if (at_word("invariant") || at_word("stuck")) {
+      } else if (at_word("invariant") || at_word("stuck") || at_word("reachable") || at_word("coverage")) {
         spec.properties.push_back(property(true));
       } else {
-        fail("const, call, recv, timeout, invariant or stuck after 'override'");
+        fail("const, call, recv, timeout, invariant, stuck, reachable or coverage after 'override'");
       }
     } else if (w == "spec") {
       take();
@@ -181,6 +184,18 @@ class Parser {
       settings(w == "network" ? spec.network : spec.faults);
     } else if (w == "call" || w == "recv" || w == "timeout") {
       spec.rules.push_back(rule());
+    } else if (w == "expect") {
+      // `expect figure5 covered`: the pseudo-property figure5_coverage, expected to hold
+      Property p;
+      p.kind = Property::Kind::Coverage;
+      const SourceRange first = take().range;
+      expect_word("figure5");
+      Token last = peek();
+      expect_word("covered");
+      p.name = ir::kFigure5CoverageName;
+      p.range = p.name_range = join(first, last.range);
+      p.expect_hold = true;
+      spec.properties.push_back(std::move(p));
     } else {
       spec.properties.push_back(property());
     }
@@ -412,7 +427,10 @@ class Parser {
     Property p;
     p.is_override = is_override;
     Token kw = take();
-    p.kind = kw.text == "invariant" ? Property::Kind::Invariant : Property::Kind::Stuck;
+    p.kind = kw.text == "invariant"   ? Property::Kind::Invariant
+             : kw.text == "stuck"     ? Property::Kind::Stuck
+             : kw.text == "reachable" ? Property::Kind::Reachable
+                                      : Property::Kind::Coverage;  // only after `override`
     Token name = expect_ident("a property name");
     p.name = name.text;
     p.name_range = name.range;
@@ -426,6 +444,13 @@ class Parser {
       fail("'hold' or 'violation'");
     }
     if (accept_word("if")) p.expect_if = expr();  // a condition on constants (checked by the type checker)
+    if (p.kind == Property::Kind::Coverage) {
+      if (at(Tok::Colon)) {
+        diags_.error(peek().range, "a coverage property has no expression: it is judged from the edges reached");
+        throw SyntaxError{};
+      }
+      return p;
+    }
     if (is_override && !at(Tok::Colon)) return p;  // only the expectation changes
     expect(Tok::Colon, "':'");
     const SourceRange first = peek().range;

@@ -120,7 +120,7 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
         continue;
       }
       if (old->kind != p.kind) {
-        diags.error(p.name_range, "'override' must keep the property's kind (invariant or stuck)");
+        diags.error(p.name_range, "'override' must keep the property's kind (invariant, stuck, reachable or coverage)");
         continue;
       }
       old->expect_hold = p.expect_hold;

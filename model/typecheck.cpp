@@ -14,6 +14,16 @@ const char* ir::rule_kind_name(ir::Rule::Kind k) {
   return "rule";
 }
 
+const char* ir::property_kind_name(ir::Property::Kind k) {
+  switch (k) {
+    case ir::Property::Kind::Invariant: return "invariant";
+    case ir::Property::Kind::Stuck: return "stuck";
+    case ir::Property::Kind::Reachable: return "reachable";
+    case ir::Property::Kind::Coverage: return "coverage";
+  }
+  return "property";
+}
+
 namespace {
 
 using ir::Expr;
@@ -22,7 +32,7 @@ using Op = ir::Expr::Op;
 
 const std::set<std::string> kReserved = {
     "spec", "const", "enum", "endpoint", "ghost", "segment", "network", "faults", "call", "recv", "timeout",
-    "invariant", "stuck", "on", "in", "when", "if", "then", "else", "goto", "send", "timer", "stop", "expect",
+    "invariant", "stuck", "reachable", "on", "in", "when", "if", "then", "else", "goto", "send", "timer", "stop", "expect",
     "true", "false", "self", "peer", "A", "B", "seq", "bool", "expired", "running", "flags",
     "include", "override", "remove", "before"};
 
@@ -587,7 +597,12 @@ class Checker {
         d.notes.push_back({it->second, "previously declared here"});
       }
       ir::Property out;
-      out.kind = p.kind == ast::Property::Kind::Invariant ? ir::Property::Kind::Invariant : ir::Property::Kind::Stuck;
+      switch (p.kind) {
+        case ast::Property::Kind::Invariant: out.kind = ir::Property::Kind::Invariant; break;
+        case ast::Property::Kind::Stuck: out.kind = ir::Property::Kind::Stuck; break;
+        case ast::Property::Kind::Reachable: out.kind = ir::Property::Kind::Reachable; break;
+        case ast::Property::Kind::Coverage: out.kind = ir::Property::Kind::Coverage; break;
+      }
       out.name = p.name;
       out.expect_hold = p.expect_hold;
       out.range = p.range;
@@ -606,6 +621,14 @@ class Checker {
           }
         } catch (Abort&) {
         }
+      }
+      if (out.kind == ir::Property::Kind::Coverage) {  // judged from the run's coverage: its code is `true`
+        out.expr.op = Op::Const;
+        out.expr.type = Type::boolean();
+        out.expr.value = 1;
+        out.expr.range = p.range;
+        m_.properties.push_back(std::move(out));
+        continue;
       }
       try {
         out.expr = expr(*p.expr, ctx);

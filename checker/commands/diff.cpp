@@ -29,7 +29,7 @@ int run_diff(const CheckCommand& cmd, const std::string& old_spec, const std::st
     if (!p.counterexample) continue;
     auto old_len = sa.cex_length.find(p.name);
     if (old_len != sa.cex_length.end() && old_len->second == p.counterexample->steps.size()) continue;
-    out << "\n  new counterexample for " << p.name << " (" << p.counterexample->steps.size() << " steps):\n";
+    out << "\n  new " << p.run_name() << " for " << p.name << " (" << p.counterexample->steps.size() << " steps):\n";
     std::string table = format_trace_table(*b->system, *p.counterexample);
     size_t pos = 0;
     while (pos < table.size()) {

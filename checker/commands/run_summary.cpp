@@ -54,6 +54,8 @@ std::optional<RunSummary> summary_from_json(const std::string& text, std::string
       s.verdicts[name] = p.at("verdict").get<std::string>();
       s.expect[name] = p.at("expect").get<std::string>();
       if (!p.at("counterexample").is_null()) s.cex_length[name] = p.at("counterexample").at("length").get<uint64_t>();
+      if (p.contains("witness") && !p.at("witness").is_null())
+        s.cex_length[name] = p.at("witness").at("length").get<uint64_t>();
     }
     for (const auto& t : j.at("coverage").at("endpoint_transitions"))
       s.endpoint_transitions.insert(endpoint_transition_text(t.at("endpoint"), t.at("from"), t.at("event"), t.at("to")));

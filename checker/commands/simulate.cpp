@@ -67,10 +67,31 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
   std::string traces;
   for (size_t p = 0; p < m.properties.size(); ++p) {
     const SimulatedProperty& sp = R.properties[p];
+    if (m.properties[p].kind == ir::Property::Kind::Coverage &&
+        (so.selected.empty() || (p < so.selected.size() && so.selected[p]))) {
+      out << "   " << m.properties[p].name << std::string(w + 2 - m.properties[p].name.size(), ' ')
+          << "not judged by random simulation (tcpmc check judges it)\n";
+      continue;
+    }
     if (!sp.checked) continue;
     const ir::Property& ip = m.properties[p];
+    const bool reach = ip.kind == ir::Property::Kind::Reachable;
     std::string verdict;
-    if (sp.violated) {
+    if (reach) {  // found in a run: it holds (a witness); never found: not a verdict
+      if (sp.violated) {
+        verdict = "reached in " + std::to_string(sp.violating_runs) + " of " + std::to_string(R.runs) + " runs";
+        if (!ip.expect_hold) {
+          verdict += "   <-- NOT AS EXPECTED";
+          unexpected = true;
+        }
+      } else {
+        verdict = "not reached in " + std::to_string(R.runs) + " runs";
+        if (ip.expect_hold) {
+          verdict += " (inconclusive: the expected witness was not found)";
+          inconclusive = true;
+        }
+      }
+    } else if (sp.violated) {
       verdict = "violated in " + std::to_string(sp.violating_runs) + " of " + std::to_string(R.runs) + " runs";
       if (ip.expect_hold) {
         verdict += "   <-- NOT AS EXPECTED";
@@ -89,16 +110,23 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
     if (sp.witness)
       traces += format_counterexample(sys, ip.name, expression, *sp.witness,
                                       "found by random simulation in run " + std::to_string(sp.found_in_run) +
-                                          ", seed " + seed + "; NOT necessarily shortest; replayed through the model");
+                                          ", seed " + seed + "; NOT necessarily shortest; replayed through the model",
+                                      reach ? "witness" : "counterexample");
     Json pj = Json::object();
     pj["name"] = ip.name;
-    pj["kind"] = ip.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck";
+    pj["kind"] = ir::property_kind_name(ip.kind);
     pj["expression"] = expression;
     pj["expect"] = ip.expect_hold ? "hold" : "violation";
-    pj["verdict"] = sp.violated ? "violated" : "not_violated";
-    pj["violating_runs"] = sp.violating_runs;
+    if (reach) {
+      pj["verdict"] = sp.violated ? "reached" : "not_reached";
+      pj["reaching_runs"] = sp.violating_runs;
+    } else {
+      pj["verdict"] = sp.violated ? "violated" : "not_violated";
+      pj["violating_runs"] = sp.violating_runs;
+    }
     pj["found_in_run"] = sp.violated ? Json(sp.found_in_run) : Json(nullptr);
-    pj["counterexample"] = sp.witness ? trace_json(sys, *sp.witness) : Json(nullptr);
+    pj["counterexample"] = sp.witness && !reach ? trace_json(sys, *sp.witness) : Json(nullptr);
+    pj["witness"] = sp.witness && reach ? trace_json(sys, *sp.witness) : Json(nullptr);
     props.push_back(std::move(pj));
   }
   out << traces;

@@ -39,21 +39,30 @@ int run_trace(const CheckCommand& cmd, std::ostream& out, std::ostream& err) {
   if (p.verdict != Verdict::Inconclusive && !p.as_expected()) out << "   <-- NOT AS EXPECTED";
   out << "\n";
   int code = exit_code::kAllAsExpected;
-  if (p.verdict == Verdict::Holds) {
+  if (p.counterexample) {
+    out << format_counterexample(*r->system, p.name, p.expression, *p.counterexample,
+                                 "shortest, replayed through the model", p.run_name());
+  } else if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Violated) {
+    out << "   no state among all " << x.states << " reachable states satisfies " << p.name << ": there is no witness\n";
+    out << "     property: " << p.expression << "\n";
+  } else if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Inconclusive) {
+    out << "   " << p.name << " was not reached in the " << x.states << " states explored before the run stopped ("
+        << x.stop_reason << "): inconclusive\n";
+  } else if (p.kind == ir::Property::Kind::Coverage) {
+    out << "   " << p.expression << ": " << (p.missing_edges.empty() ? "yes" : "no") << "\n";
+    for (const auto& e : p.missing_edges) out << "     not reached: " << e << "\n";
+  } else if (p.verdict == Verdict::Holds) {
     out << "   " << p.name << " holds in all " << x.states << " reachable states: there is no counterexample\n";
     out << "     property: " << p.expression << "\n";
   } else if (p.verdict == Verdict::Inconclusive) {
     out << "   " << p.name << " was not violated in the " << x.states << " states explored before the run stopped ("
         << x.stop_reason << "): inconclusive\n";
-  } else if (p.counterexample) {
-    out << format_counterexample(*r->system, p.name, p.expression, *p.counterexample,
-                                 "shortest, replayed through the model");
   }
   if (!cmd.svg_path.empty()) {
     if (!p.counterexample) {
-      out << "   no SVG written: " << p.name << " has no counterexample\n";
+      out << "   no SVG written: " << p.name << " has no " << p.run_name() << "\n";
     } else {
-      const std::string title = (m.name.empty() ? path : m.name) + ": " + p.name + " violated";
+      const std::string title = (m.name.empty() ? path : m.name) + ": " + p.name + (p.is_witness() ? " reached" : " violated");
       if (auto e = write_file_atomically(cmd.svg_path, trace_to_svg(*r->system, *p.counterexample, title))) {
         err << "error: " << *e << "\n";
         code = exit_code::kBadInput;

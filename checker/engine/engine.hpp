@@ -51,7 +51,9 @@ const char* verdict_name(Verdict v);
 struct PropertyOutcome {
   Verdict verdict = Verdict::Inconclusive;
   uint32_t depth = 0;            // length of the witness run
-  std::optional<Trace> witness;  // for a violated property: the shortest run to a violation
+  // For a violated invariant or stuck property: the shortest run to a violation. For a reachable
+  // property that holds: the shortest run to a state satisfying it.
+  std::optional<Trace> witness;
 };
 
 // A reachable change of one endpoint's TCP state by one rule.

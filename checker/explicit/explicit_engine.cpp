@@ -25,7 +25,8 @@ struct SliceOutput {
   std::vector<uint64_t> hashes;  // per successor, computed by the worker
   std::vector<Succ> succs;
   std::vector<uint32_t> succ_end;       // per state: end offset into succs
-  std::vector<uint8_t> violated;        // per state x property
+  std::vector<uint8_t> violated;        // per state x property: an invariant or stuck property
+                                        // violated, or a reachable property satisfied, here
   std::vector<uint8_t> has_error;       // per state
   std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
   std::vector<uint8_t> frozen;          // per state: an expired timer no timeout takes
@@ -95,7 +96,8 @@ class TransitionCounter {
 }  // namespace
 
 struct ExplicitEngine::Witnesses {
-  std::vector<uint32_t> property;  // per property: the first violating state found, or kNoParent
+  std::vector<uint32_t> property;  // per property: the first violating (for a reachable property:
+                                   // satisfying) state found, or kNoParent
   uint32_t model_error = StateStore::kNoParent;  // the state whose successor failed
 };
 
@@ -105,7 +107,7 @@ EngineResult ExplicitEngine::check(const EngineLimits& limits) {
   Witnesses w;
   EngineResult R = explore(limits, w);
   for (size_t p = 0; p < R.properties.size(); ++p) {
-    if (R.properties[p].verdict != Verdict::Violated) continue;
+    if (w.property[p] == StateStore::kNoParent) continue;
     R.properties[p].witness = trace_to(w.property[p]);
     if (!R.properties[p].witness) R.replay_failed = true;
   }
@@ -139,10 +141,21 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   R.coverage.fired.assign(ninst, 0);
   R.coverage.overflow.assign(ninst, 0);
   TransitionCounter ept;
-  std::vector<int> invariants, stucks;
-  for (size_t p = 0; p < nprops; ++p)
-    if (limits.selected.empty() || (p < limits.selected.size() && limits.selected[p]))
-      (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
+  std::vector<int> invariants, stucks, reachables;
+  for (size_t p = 0; p < nprops; ++p) {
+    if (!limits.selected.empty() && !(p < limits.selected.size() && limits.selected[p])) continue;
+    switch (m.properties[p].kind) {
+      case ir::Property::Kind::Invariant: invariants.push_back(static_cast<int>(p)); break;
+      case ir::Property::Kind::Stuck: stucks.push_back(static_cast<int>(p)); break;
+      case ir::Property::Kind::Reachable: reachables.push_back(static_cast<int>(p)); break;
+      case ir::Property::Kind::Coverage: break;  // judged from the coverage by the verifier
+    }
+  }
+  // The reachable properties not yet satisfied by a merged state: only these are evaluated. The
+  // list changes only between windows (never while workers read it), so a worker may still find
+  // a property satisfied that an earlier slice of the same window satisfied too; the merge keeps
+  // the first in state order, which makes the witness the same for every thread count.
+  std::vector<int> open_reachables = reachables;
 
   {
     std::vector<int32_t> init(n);
@@ -182,6 +195,18 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         perr.property = -1;
       };
       for (int p : invariants) judge(p);
+      for (int p : open_reachables) {
+        if (!sys_.property_holds(p, cur.data(), &perr)) {
+          if (perr.property < 0) continue;
+          if (!sc.has_error) {
+            sc.has_error = true;
+            sc.error = perr;
+          }
+          perr.property = -1;
+          continue;
+        }
+        out.violated[vbase + p] = 1;  // satisfied here
+      }
       size_t before = out.succs.size();
       sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
         SliceOutput::Succ s{-1, lab.ep, 0, 0, static_cast<uint8_t>(__builtin_popcount(lab.overflow))};
@@ -268,8 +293,9 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const uint32_t self = static_cast<uint32_t>(i);
         for (size_t p = 0; p < nprops; ++p) {
           PropertyOutcome& o = R.properties[p];
-          if (out.violated[k * nprops + p] && o.verdict != Verdict::Violated) {
-            o.verdict = Verdict::Violated;
+          if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
+            // the first such state in BFS order: a shortest witness
+            o.verdict = m.properties[p].kind == ir::Property::Kind::Reachable ? Verdict::Holds : Verdict::Violated;
             W.property[p] = self;
             o.depth = depth;
           }
@@ -318,6 +344,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
       }
     }
+    if (!open_reachables.empty())
+      std::erase_if(open_reachables, [&](int p) { return W.property[p] != StateStore::kNoParent; });
     const auto now = clock::now();
     if (report_progress && now - last_progress > std::chrono::milliseconds(500)) {
       last_progress = now;
@@ -328,8 +356,17 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   R.complete = !stopped;
   R.states = store_.size();
   R.depth = depth;
-  for (auto& o : R.properties)
-    if (o.verdict != Verdict::Violated) o.verdict = R.complete ? Verdict::Holds : Verdict::Inconclusive;
+  // A property with no witness state: an invariant or stuck property holds when the search is
+  // complete; a reachable property is then violated (no reachable state satisfies it).
+  // Coverage properties are the verifier's, and unselected ones stay Inconclusive.
+  for (size_t p = 0; p < nprops; ++p) {
+    if (W.property[p] != StateStore::kNoParent) continue;
+    if (m.properties[p].kind == ir::Property::Kind::Coverage ||
+        (!limits.selected.empty() && !(p < limits.selected.size() && limits.selected[p])))
+      continue;
+    const bool reach = m.properties[p].kind == ir::Property::Kind::Reachable;
+    R.properties[p].verdict = !R.complete ? Verdict::Inconclusive : reach ? Verdict::Violated : Verdict::Holds;
+  }
   for (const auto& [key, count] : ept.entries()) {
     const uint64_t i = key / (static_cast<uint64_t>(nstates) * nstates);
     const int f = static_cast<int>(key / nstates % nstates), t = static_cast<int>(key % nstates);

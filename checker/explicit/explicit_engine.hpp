@@ -2,7 +2,9 @@
 //
 // Checks every invariant in every reachable state and every stuck property in every state
 // without successors; the first violation found for a property is at minimal depth (BFS), and
-// exploration order is fixed, so the counterexample is the same on every run. Exploration goes on
+// exploration order is fixed, so the counterexample is the same on every run. A reachable
+// property is evaluated in every state until one satisfies it (it then holds, and that state's
+// run is its witness, shortest likewise); a complete search without one violates it. Exploration goes on
 // after violations, to give complete state counts and coverage, unless a limit stops it
 // (max states, memory), in which case the result is incomplete and unviolated properties are
 // inconclusive. Counterexamples are rebuilt by replaying through the model (trace.hpp).

@@ -173,12 +173,15 @@ Json spec_json(const SpecResult& r, bool timing) {
   for (const auto& p : r.properties) {
     Json pj = Json::object();
     pj["name"] = p.name;
-    pj["kind"] = p.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck";
+    pj["kind"] = ir::property_kind_name(p.kind);
     pj["expression"] = p.expression;
     pj["expect"] = p.expect_hold ? "hold" : "violation";
     pj["verdict"] = verdict_name(p.verdict);
     pj["as_expected"] = p.as_expected();
-    pj["counterexample"] = p.counterexample ? trace_json(sys, *p.counterexample) : Json(nullptr);
+    const bool run = p.counterexample.has_value();
+    pj["counterexample"] = run && !p.is_witness() ? trace_json(sys, *p.counterexample) : Json(nullptr);
+    pj["witness"] = run && p.is_witness() ? trace_json(sys, *p.counterexample) : Json(nullptr);
+    if (p.kind == ir::Property::Kind::Coverage) pj["missing_edges"] = p.missing_edges;
     props.push_back(std::move(pj));
   }
   j["properties"] = std::move(props);

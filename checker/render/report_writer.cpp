@@ -96,12 +96,19 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   if (!m.description.empty()) md << m.description << "\n\n";
   md << "Spec: `" << r.path << "`  \n";
   md << "Run: `tcpmc check " << r.path << " " << options_text(r) << "`\n\n";
-  md << "| property | kind | expected | verdict | counterexample |\n|---|---|---|---|---|\n";
+  md << "| property | kind | expected | verdict | counterexample or witness |\n|---|---|---|---|---|\n";
   for (const auto& p : r.properties) {
-    md << "| " << p.name << " | " << (p.kind == ir::Property::Kind::Invariant ? "invariant" : "stuck") << " | "
-       << (p.expect_hold ? "hold" : "violation") << " | " << verdict_name(p.verdict)
-       << (p.as_expected() || p.verdict == Verdict::Inconclusive ? "" : " **(not as expected)**") << " | "
-       << (p.counterexample ? std::to_string(p.counterexample->steps.size()) + " steps" : "-") << " |\n";
+    std::string run = p.counterexample ? std::string(p.is_witness() ? "witness, " : "") +
+                                             std::to_string(p.counterexample->steps.size()) + " steps"
+                                       : "-";
+    if (!p.missing_edges.empty()) {
+      run = "not reached:";
+      for (const auto& e : p.missing_edges) run += " " + e.substr(0, e.find(" ("));
+    }
+    md << "| " << p.name << " | " << ir::property_kind_name(p.kind) << " | " << (p.expect_hold ? "hold" : "violation")
+       << " | " << verdict_name(p.verdict)
+       << (p.as_expected() || p.verdict == Verdict::Inconclusive ? "" : " **(not as expected)**") << " | " << run
+       << " |\n";
   }
   md << "\n## Bounds and exploration\n\n";
   md << "- faults: loss " << r.faults.loss << ", duplication " << r.faults.dup << ", "
@@ -121,15 +128,17 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   for (const auto& p : r.properties) {
     if (!p.counterexample) continue;
     const Trace& t = *p.counterexample;
-    const std::string svg_name = "cex-" + p.name + ".svg";
-    const SequenceChartOptions chart{p.name, p.kind == ir::Property::Kind::Stuck};
+    const std::string svg_name = (p.is_witness() ? "witness-" : "cex-") + p.name + ".svg";
+    const SequenceChartOptions chart{p.name, p.kind == ir::Property::Kind::Stuck, p.is_witness()};
     if (auto e = write_text(tmp_dir / svg_name,
-                            trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name + " violated", chart)))
+                            trace_to_svg(sys, t, (m.name.empty() ? name : m.name) + ": " + p.name +
+                                                     (p.is_witness() ? " reached" : " violated"), chart)))
       return e;
-    md << "\n## Counterexample: " << p.name << " (" << t.steps.size() << " steps)\n\n";
+    md << "\n## " << (p.is_witness() ? "Witness" : "Counterexample") << ": " << p.name << " (" << t.steps.size()
+       << " steps)\n\n";
     md << "```\n" << format_trace_table(sys, t) << "```\n\n";
     md << "Final values: `" << format_final_values(sys, t) << "`\n\n";
-    md << "![sequence chart of the counterexample](" << svg_name << ")\n";
+    md << "![sequence chart of the " << p.run_name() << "](" << svg_name << ")\n";
   }
   md << "\n## Endpoint states reached\n\n";
   if (have_svg)

@@ -277,7 +277,7 @@ Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptio
     if (violation) {
       ch.back += "<rect x=\"0\" y=\"" + num(y - row / 2) + "\" width=\"" + num(kWidth) + "\" height=\"" + num(row) +
                  "\" class=\"violband\"/>\n";
-      text(16, y + 15, "violation", "start", "violtag");
+      text(16, y + 15, opt.witness ? "reached" : "violation", "start", "violtag");
     }
     switch (l.kind) {
       case Label::Kind::Recv:
@@ -371,9 +371,10 @@ Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptio
   if (!opt.violated.empty()) {
     bottom += 16;
     text(16, bottom,
-         "violation at step " + last_step + ": " +
-             (opt.stuck ? "no move is left and `" + opt.violated + "` is false in this end state"
-                        : "`" + opt.violated + "` is false in the state it reaches"),
+         opt.witness ? "reached at step " + last_step + ": `" + opt.violated + "` is true in the state it reaches"
+                     : "violation at step " + last_step + ": " +
+                           (opt.stuck ? "no move is left and `" + opt.violated + "` is false in this end state"
+                                      : "`" + opt.violated + "` is false in the state it reaches"),
          "start", "violnote");
   }
   ch.height = bottom + 16;

@@ -36,6 +36,8 @@ inline constexpr double kSvgLabelHeight = 14;       // a label's text box, desce
 struct SequenceChartOptions {
   std::string violated;  // the trace is a counterexample to this property ("" = a plain trace)
   bool stuck = false;    // the property is a `stuck` one: the last state is a dead end that fails it
+  bool witness = false;  // the trace is a reachable property's witness: `violated` names the
+                         // property, and the last state satisfies it (marked "reached")
 };
 
 std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::string& title,

@@ -38,8 +38,8 @@ std::vector<std::string> never_fired(const SpecResult& r) {
 }
 
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
-                                  const Trace& t, const std::string& how) {
-  std::string out = "\n   counterexample for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
+                                  const Trace& t, const std::string& how, const std::string& run) {
+  std::string out = "\n   " + run + " for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
   if (!expression.empty())
     out += expression.find('\n') == std::string::npos ? "     property: " + expression + "\n"
                                                       : "     property:\n" + indent(expression, "       ");
@@ -71,15 +71,24 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
                        (p.expect_hold ? "expect hold       " : "expect violation  ") + verdict_name(p.verdict);
     if (!p.as_expected() && p.verdict != Verdict::Inconclusive) line += "   <-- NOT AS EXPECTED";
     if (p.verdict == Verdict::Inconclusive) line += " (within the bounds explored)";
+    if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Violated)
+      line += " (no reachable state satisfies it)";
+    if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Inconclusive)
+      line.replace(line.find(" (within"), std::string::npos, " (not reached within the bounds explored)");
     out += line + "\n";
+    if (!p.missing_edges.empty()) {
+      out += "     Figure 5 edges not reached (" + std::to_string(p.missing_edges.size()) + "):\n";
+      for (const auto& e : p.missing_edges) out += "       " + e + "\n";
+    }
     if (p.counterexample && opt.counterexamples)
-      out += format_counterexample(sys, p.name, p.expression, *p.counterexample, "shortest, replayed through the model");
+      out += format_counterexample(sys, p.name, p.expression, *p.counterexample, "shortest, replayed through the model",
+                                   p.run_name());
   }
   if (x.model_error) {
     out += "   " + describe_model_error(*x.model_error) + " in: " + describe_error_site(sys, *x.model_error) + "\n";
     if (r.model_error_trace) out += indent(format_trace_table(sys, *r.model_error_trace), "     ");
   }
-  if (r.replay_failed) out += "   internal error: a counterexample did not replay through the model\n";
+  if (r.replay_failed) out += "   internal error: a counterexample or witness did not replay through the model\n";
   for (const auto& nf : never_fired(r)) out += "   warning: rule '" + nf + "' never fired (by either endpoint)\n";
   uint64_t overflow = 0;
   for (auto b : x.coverage.overflow) overflow += b;
@@ -137,7 +146,12 @@ std::vector<SummaryRow> summary_rows(const SpecResult& r) {
   std::vector<SummaryRow> rows;
   for (const auto& p : r.properties) {
     std::string verdict = verdict_name(p.verdict);
-    if (p.counterexample) verdict += " (" + std::to_string(p.counterexample->steps.size()) + " steps)";
+    if (p.counterexample)
+      verdict += " (" + std::string(p.is_witness() ? "witness " : "") + std::to_string(p.counterexample->steps.size()) +
+                 " steps)";
+    if (!p.missing_edges.empty())
+      verdict += " (" + std::to_string(p.missing_edges.size()) + (p.missing_edges.size() == 1 ? " edge" : " edges") +
+                 " missing)";
     if (!p.as_expected() && p.verdict != Verdict::Inconclusive) verdict += " UNEXPECTED";
     rows.push_back({r.path, p.name, p.expect_hold ? "hold" : "violation", verdict, std::to_string(r.exploration.states),
                     fmt_seconds(r.exploration.seconds)});

@@ -18,9 +18,10 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt);
 
 // One counterexample as the terminal shows it, indented under its heading line: the property's
 // expression, the capture-like table, the sequence chart and the final values. `how` says how it
-// was found ("shortest, replayed through the model").
+// was found ("shortest, replayed through the model"); `run` what the run is ("counterexample", or
+// "witness" for a reachable property).
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
-                                  const Trace& t, const std::string& how);
+                                  const Trace& t, const std::string& how, const std::string& run = "counterexample");
 
 struct SummaryRow {
   std::string spec, property, expected, verdict, states, time;

@@ -37,11 +37,18 @@ SimulationResult simulate(const CompiledSystem& sys, const SimulationOptions& op
 
   SimulationResult R;
   R.properties.resize(nprops);
+  // Invariants and reachable properties are judged in every visited state (a reachable one is
+  // "violated" here when its predicate holds: a run reached it); stuck ones at dead ends.
+  // Coverage properties are not judged by simulation.
   std::vector<int> invariants, stucks;
+  std::vector<uint8_t> reach(nprops, 0);
   for (size_t p = 0; p < nprops; ++p) {
     R.properties[p].checked = opts.selected.empty() || (p < opts.selected.size() && opts.selected[p]);
+    const auto kind = m.properties[p].kind;
+    reach[p] = kind == ir::Property::Kind::Reachable;
+    if (kind == ir::Property::Kind::Coverage) R.properties[p].checked = false;
     if (R.properties[p].checked)
-      (m.properties[p].kind == ir::Property::Kind::Invariant ? invariants : stucks).push_back(static_cast<int>(p));
+      (kind == ir::Property::Kind::Stuck ? stucks : invariants).push_back(static_cast<int>(p));
   }
 
   std::mt19937_64 rng(opts.seed);
@@ -61,7 +68,7 @@ SimulationResult simulate(const CompiledSystem& sys, const SimulationOptions& op
     p.runs_done = R.runs;
     p.runs = opts.runs;
     p.steps = R.steps;
-    for (const auto& sp : R.properties) p.violated += sp.violated;
+    for (size_t q = 0; q < nprops; ++q) p.violated += R.properties[q].violated && !reach[q];
     p.seconds = std::chrono::duration<double>(clock::now() - start).count();
     p.final = final;
     opts.on_progress(p);
@@ -84,7 +91,7 @@ SimulationResult simulate(const CompiledSystem& sys, const SimulationOptions& op
       for (int p : which) {
         if (violated_here[p]) continue;
         ModelError err;
-        if (sys.property_holds(p, cur.data(), &err)) continue;
+        if (sys.property_holds(p, cur.data(), &err) != static_cast<bool>(reach[p])) continue;
         if (err.property >= 0) {
           R.model_error = err;
           R.model_error_trace = trace_prefix(visited, labels, k);
@@ -161,7 +168,8 @@ SimulationResult simulate(const CompiledSystem& sys, const SimulationOptions& op
   for (size_t p = 0; p < nprops; ++p) {
     SimulatedProperty& sp = R.properties[p];
     if (!sp.witness) continue;
-    if (!validate_trace(sys, *sp.witness) || sys.property_holds(static_cast<int>(p), sp.witness->final_state().data())) {
+    if (!validate_trace(sys, *sp.witness) ||
+        sys.property_holds(static_cast<int>(p), sp.witness->final_state().data()) != static_cast<bool>(reach[p])) {
       sp.witness.reset();
       R.replay_failed = true;
     }

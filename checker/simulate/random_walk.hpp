@@ -8,7 +8,9 @@
 // What it can and cannot say: a violation found is a real run of the model (the witness is
 // rebuilt from the visited states and checked with validate_trace before it is returned), but not
 // necessarily a shortest one; a property never violated is only "not violated in N runs", never
-// "holds".
+// "holds". A reachable property is judged the other way round: `violated` (with its witness,
+// the shortest run found) means some run reached a state satisfying it, so it holds; never
+// reached is only "not reached in N runs", never "violated".
 //
 // Determinism: the only randomness is one std::mt19937_64 seeded with `seed` (its output is fixed
 // by the C++ standard), drawing one number per step (index = draw mod the number of successors;
@@ -48,8 +50,8 @@ struct SimulationOptions {
 };
 
 struct SimulatedProperty {
-  bool checked = true;
-  bool violated = false;
+  bool checked = true;   // false for a property not selected, and for coverage properties
+  bool violated = false; // for a reachable property: reached
   uint64_t found_in_run = 0;    // 1-based run whose witness is kept (the shortest found; first on ties)
   uint64_t violating_runs = 0;  // runs in which the property was violated
   std::optional<Trace> witness;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "explicit_engine.hpp"
+#include "figure5_coverage.hpp"
 
 namespace tcpmc {
 
@@ -14,6 +15,24 @@ const char* engine_kind_name(EngineKind k) {
 }
 
 namespace {
+
+// `expect figure5 covered`: holds when every edge of Figure 5 was reached (monotone, so an
+// incomplete run that reached them all holds too), violated when a complete run missed one,
+// inconclusive when an incomplete run did. A spec whose states are not Figure 5's violates it.
+void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr) {
+  const auto fig5 = figure5_coverage(m, x.coverage);
+  pr.expression = "every edge of RFC 9293 Figure 5 is reached";
+  if (fig5.empty()) {
+    for (const auto& e : figure5_edges())
+      pr.missing_edges.push_back(std::string(e.from) + " -> " + e.to + " (" + e.label + ")");
+    pr.verdict = Verdict::Violated;
+    return;
+  }
+  for (const auto& f : fig5)
+    if (f.reached_by.empty())
+      pr.missing_edges.push_back(std::string(f.edge->from) + " -> " + f.edge->to + " (" + f.edge->label + ")");
+  pr.verdict = pr.missing_edges.empty() ? Verdict::Holds : x.complete ? Verdict::Violated : Verdict::Inconclusive;
+}
 
 std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys) {
   switch (kind) {
@@ -53,6 +72,7 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
     pr.verdict = o.verdict;
     pr.depth = o.depth;
     pr.counterexample = std::move(o.witness);
+    if (pr.kind == ir::Property::Kind::Coverage) judge_figure5(m, R->exploration, pr);
     R->properties.push_back(std::move(pr));
   }
   R->model_error_trace = std::move(R->exploration.model_error_trace);

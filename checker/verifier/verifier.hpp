@@ -39,7 +39,15 @@ struct PropertyReport {
   bool expect_hold = true;
   Verdict verdict = Verdict::Inconclusive;
   uint32_t depth = 0;
+  // The run shown with the verdict: for an invariant or stuck property that is violated, the
+  // shortest counterexample; for a reachable property that holds, the shortest witness
+  // (is_witness()). Renderers label it accordingly.
   std::optional<Trace> counterexample;
+  // Coverage (figure5_coverage): the Figure 5 edges not reached, as "FROM -> TO (label)"; all 19
+  // when the spec's state enum lacks a Figure 5 state.
+  std::vector<std::string> missing_edges;
+  bool is_witness() const { return kind == ir::Property::Kind::Reachable; }
+  const char* run_name() const { return is_witness() ? "witness" : "counterexample"; }
   bool as_expected() const {
     return (expect_hold && verdict == Verdict::Holds) || (!expect_hold && verdict == Verdict::Violated);
   }

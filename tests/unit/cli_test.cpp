@@ -403,7 +403,7 @@ TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
                        "\"in_flight_text\":{\"A->B\":\"{[S] seq=0 @0}\",\"B->A\":\"{}\"}"),
            std::string("{\"name\":\"agree\",\"kind\":\"invariant\","
                        "\"expression\":\"A.state == ESTABLISHED -> B.state in {SYN_RECEIVED, ESTABLISHED}\","
-                       "\"expect\":\"hold\",\"verdict\":\"holds\",\"as_expected\":true,\"counterexample\":null}"),
+                       "\"expect\":\"hold\",\"verdict\":\"holds\",\"as_expected\":true,\"counterexample\":null,\"witness\":null}"),
            std::string("\"coverage\":{\"rules\":[{\"name\":\"connect\",\"endpoint\":\"A\",\"kind\":\"call\",\"fired\":"),
            std::string("\"endpoint_transitions\":["),
            std::string("{\"endpoint\":\"A\",\"from\":\"CLOSED\",\"event\":\"call connect\",\"to\":\"SYN_SENT\",\"count\":"),
