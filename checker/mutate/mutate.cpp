@@ -116,7 +116,26 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
-std::string text_of(const SourceRange& r) { return one_line(raw_text(r)); }
+// Skips blanks and comments from `i`.
+size_t skip_blank(const std::string& t, size_t i);
+
+// An expression's range leaves out the parentheses around its last operand: take in the closing
+// ones that balance the text.
+SourceRange balanced(SourceRange r) {
+  if (!r.valid() || r.end > r.file->text().size()) return r;
+  const std::string& t = r.file->text();
+  int open = 0;
+  for (uint32_t i = r.begin; i < r.end; ++i) open += t[i] == '(' ? 1 : t[i] == ')' ? -1 : 0;
+  while (open > 0) {
+    size_t j = skip_blank(t, r.end);
+    if (j >= t.size() || t[j] != ')') break;
+    r.end = static_cast<uint32_t>(j + 1);
+    --open;
+  }
+  return r;
+}
+
+std::string text_of(const SourceRange& r) { return one_line(raw_text(balanced(r))); }
 
 // The end of an expression's source (its own range, or the furthest of its operands').
 uint32_t expr_end(const Expr& e) {
@@ -415,7 +434,7 @@ class Enumerator {
       const int64_t mask = m_.seq_bits > 0 ? (int64_t{1} << m_.seq_bits) - 1 : 1;
       for (int d : {+1, -1}) {
         int64_t v = seq ? ((e.value + d) & mask) : e.value + d;
-        std::string repl = literal && v >= 0 ? std::to_string(v) : t + (d > 0 ? " + 1" : " - 1");
+        std::string repl = literal ? std::to_string(v) : t + (d > 0 ? " + 1" : " - 1");
         std::vector<int> p = path;
         add(Operator::PlusMinusOne, e.range, t, repl, in_guard, [r, root, p, v, seq](ir::Model& m) {
           Expr& x = expr_at(m.rules[r], root, p);
