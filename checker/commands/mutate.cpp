@@ -50,15 +50,12 @@ std::string summary_text(const Summary& s) {
          "; score " + fixed(100.0 * s.score(), 1) + "% (killed / not equivalent, not invalid)";
 }
 
-Json mutation_json(const MutationRun& run, const MutateCommand& cmd) {
+Json mutation_json(const MutationRun& run, const MutateCommand& cmd, const std::vector<std::string>& op_names) {
   const SpecResult& o = *run.original;
   Json j;
   j["spec"] = cmd.spec;
   Json ops = Json::array();
-  if (cmd.operators.empty())
-    for (const auto& n : operator_names()) ops.push_back(n);
-  else
-    for (const auto& n : cmd.operators) ops.push_back(n);
+  for (const auto& n : op_names.empty() ? operator_names() : op_names) ops.push_back(n);
   j["operators"] = ops;
   j["faults"] = {{"loss", o.faults.loss}, {"dup", o.faults.dup}, {"reorder", o.faults.reorder}};
   j["original"] = {{"states", o.exploration.states},
@@ -206,7 +203,7 @@ int run_mutate(const MutateCommand& cmd, std::ostream& out_stream, std::ostream&
   out << "time: " << fixed(run.seconds, 1) << " s with " << std::max(1, cmd.jobs) << " job(s)\n";
 
   if (!cmd.json_path.empty())
-    if (auto e = write_output(cmd.json_path, json_text(mutation_json(run, cmd), 2) + "\n", out_stream, err)) {
+    if (auto e = write_output(cmd.json_path, json_text(mutation_json(run, cmd, names), 2) + "\n", out_stream, err)) {
       err << "tcpmc: error: " << *e << "\n";
       status.bad_input = true;
     }

@@ -179,6 +179,7 @@ TEST_F(MutateCommandTest, JsonTableAndMarkdown) {
   for (const char* k : {"id", "operator", "rule", "location", "original", "replacement", "description", "result", "ran",
                         "killed_by", "counterexample_length", "states", "transitions", "detail"})
     EXPECT_TRUE(m.contains(k)) << k;
+  EXPECT_EQ(j["operators"], nlohmann::json::parse(R"(["drop-send", "goto"])"));
   EXPECT_EQ(j["summary"]["total"], 5);
   EXPECT_EQ(j["summary"]["killed"], 1);
   EXPECT_DOUBLE_EQ(j["summary"]["score"].get<double>(), 1.0 / 3);
