@@ -72,4 +72,16 @@ inline std::string simulate_footer() {
          "  1   usage error; 2 bad spec or model error; 6 internal error";
 }
 
+inline std::string mutate_footer() {
+  return "Examples:\n"
+         "  tcpmc mutate specs/rfc9293.tcp -j2 --loss 0 --dup 0 --no-reorder\n"
+         "  tcpmc mutate specs/rfc9293.tcp --operators drop-send,flag --json mutants.json --out mutation\n\n"
+         "Each mutant changes one site of one rule (ghost statements and properties are never changed)\n"
+         "and is checked with the spec's options: killed (a verdict changed), survived, probably\n"
+         "equivalent (same states, transitions and verdicts; or a change to a rule that never fires),\n"
+         "invalid (a model error) or inconclusive (a limit). Score: killed / (not equivalent, not invalid).\n"
+         "Exit codes: 0 done (the score is information), 1 usage error (unknown operator or property),\n"
+         "2 bad spec or a model error in the original, 5 interrupted (summary so far), 6 internal error.";
+}
+
 }  // namespace tcpmc::cli

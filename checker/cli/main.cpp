@@ -198,6 +198,19 @@ static int run(int argc, char** argv) {
   sm->add_flag("--no-progress", flags.no_progress, "no progress line on stderr");
   sm->footer(cli::simulate_footer());
 
+  MutateCommand mut;
+  auto* mt = app.add_subcommand("mutate", "mutation testing: are the spec's properties strong enough to notice small changes to its rules?");
+  mt->add_option("spec", mut.spec, "the spec")->required();
+  flags.add_to(mt);  // -j: mutants checked at once
+  mt->add_option("--property", mut.options.properties, "check and compare only this property (repeatable)");
+  mt->add_option("--operators", mut.operators,
+                 "only these operators, comma-separated (drop-stmt, drop-send, drop-conjunct, negate-conjunct, "
+                 "comparison, plus-minus-one, goto, flag, swap-recv, drop-timer)");
+  mt->add_option("--json", mut.json_path, "write the mutants and their results as JSON to FILE, or - for stdout");
+  mt->add_option("--out", mut.out_dir, "write DIR/<spec>-mutants.md, every survivor as a one-line diff");
+  mt->add_flag("-q,--quiet", mut.quiet, "list only the survivors and the summary");
+  mt->footer(cli::mutate_footer());
+
   install_interrupt_handlers();
   if (argc > 1 && argv[1][0] != '-') {  // a mistyped command: say which one was meant
     std::vector<std::string> names;
@@ -238,6 +251,11 @@ static int run(int argc, char** argv) {
       if (!flags.apply(sim.options)) return exit_code::kUsage;
       sim.seed_given = seed_opt->count() > 0;
       return run_simulate(sim, std::cout, std::cerr);
+    }
+    if (mt->parsed()) {
+      if (!flags.apply(mut.options)) return exit_code::kUsage;
+      mut.jobs = mut.options.limits.threads;
+      return run_mutate(mut, std::cout, std::cerr);
     }
     if (!flags.apply(check.options)) return exit_code::kUsage;
     if (c->parsed()) return run_check(check, std::cout, std::cerr);

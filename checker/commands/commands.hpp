@@ -68,6 +68,21 @@ struct SimulateCommand {
 // fails replay, else 0.
 int run_simulate(const SimulateCommand& cmd, std::ostream& out, std::ostream& err);
 
+struct MutateCommand {
+  std::string spec;
+  CheckOptions options;             // the spec's run options (defines, faults, limits, properties)
+  int jobs = 1;                     // mutants checked at once (each with a one-thread engine)
+  std::vector<std::string> operators;  // operator names (comma lists allowed); empty = all
+  std::string json_path;            // "" = none, "-" = stdout (human output then goes to err)
+  std::string out_dir;              // "" = none; else DIR/<spec>-mutants.md
+  bool quiet = false;               // only the survivors and the summary
+};
+
+// `tcpmc mutate SPEC`: mutation testing (mutate/mutate.hpp). Prints one row per mutant and the
+// score. Exit 0 when done (the score is information), 1 usage (an unknown operator or property),
+// 2 bad spec (or a model error in the original), 5 interrupted (the summary so far is printed).
+int run_mutate(const MutateCommand& cmd, std::ostream& out, std::ostream& err);
+
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);
 
