@@ -329,7 +329,8 @@ TEST(StateDiagram, Rfc9293SpecReachesNoEdgeTheRfcForbids) {
   const std::string rst = edge_line(dot, "ESTABLISHED -> CLOSED", "recv rst");
   EXPECT_NE(rst.find("style=dashed"), std::string::npos) << rst;
   EXPECT_NE(rst.find("call abort (AB)"), std::string::npos) << rst;
-  EXPECT_NE(rst.find("(§3.10.5, §3.10.7.4)"), std::string::npos) << rst;
+  EXPECT_NE(rst.find("timeout give_up (AB)"), std::string::npos) << rst;  // R2 reached (§3.8.3)
+  EXPECT_NE(rst.find("(§3.10.5, §3.10.7.4, §3.10.8)"), std::string::npos) << rst;
   EXPECT_NE(edge_line(dot, "SYN_RECEIVED -> LISTEN", "recv rst").find("style=dashed"), std::string::npos);
   // SYN_SENT -> CLOSED is Figure 5's CLOSE; its RST is §3.10.7.3, drawn apart.
   EXPECT_EQ(edge_line(dot, "SYN_SENT -> CLOSED", "call close"), "  SYN_SENT -> CLOSED [label=\"call close (AB)\\n\"];");
