@@ -41,6 +41,16 @@ struct Expr {
   bool reads_ghost = false;  // derived: the expression reads a ghost variable or ghost segment field
 };
 
+// A constant expression of type `t` (folding and mutation make them).
+inline Expr constant_expr(int64_t v, Type t, SourceRange r) {
+  Expr e;
+  e.op = Expr::Op::Const;
+  e.value = v;
+  e.type = t;
+  e.range = r;
+  return e;
+}
+
 struct Stmt {
   enum class Kind { AssignEp, AssignGlobal, Send, TimerStart, TimerStop, If };
   Kind kind = Kind::AssignEp;

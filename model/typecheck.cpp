@@ -682,14 +682,7 @@ class Checker {
     }
   }
 
-  static Expr const_of(int64_t v, Type t, SourceRange r) {
-    Expr e;
-    e.op = Op::Const;
-    e.value = v;
-    e.type = t;
-    e.range = r;
-    return e;
-  }
+  static Expr const_of(int64_t v, Type t, SourceRange r) { return ir::constant_expr(v, t, r); }
   static Expr const_bool(bool b, SourceRange r) { return const_of(b, Type::boolean(), r); }
   static Expr ep_var(int idx, ir::Who who, SourceRange r) {
     Expr e;

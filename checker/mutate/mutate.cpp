@@ -244,15 +244,6 @@ Expr& expr_at(ir::Rule& rule, const ExprRoot& root, const std::vector<int>& args
   return *e;
 }
 
-Expr make_const(int64_t v, ir::Type t, SourceRange r) {
-  Expr e;
-  e.op = Op::Const;
-  e.value = v;
-  e.type = t;
-  e.range = r;
-  return e;
-}
-
 // A timer's largest duration bounds its slot in the state layout: recomputed after a mutation.
 void recompute_timer_bounds(ir::Model& m) {
   for (auto& t : m.timers) t.max_duration = 0;
@@ -382,7 +373,7 @@ class Enumerator {
       std::string t = text_of(c->range);
       add(Operator::DropConjunct, c->range, t, "dropped", true, [r, p](ir::Model& m) {
         Expr& x = expr_at(m.rules[r], {}, p);
-        x = make_const(1, ir::Type::boolean(), x.range);
+        x = ir::constant_expr(1, ir::Type::boolean(), x.range);
       });
       add(Operator::NegateConjunct, c->range, t, "!(" + t + ")", true, [r, p](ir::Model& m) {
         Expr& x = expr_at(m.rules[r], {}, p);
@@ -460,7 +451,7 @@ class Enumerator {
                 w.op = d > 0 ? Op::Add : Op::Sub;
                 w.type = ir::Type::integer(x.type.lo - 1, x.type.hi + 1);
               }
-              Expr one = make_const(1, ir::Type::integer(1, 1), x.range);
+              Expr one = ir::constant_expr(1, ir::Type::integer(1, 1), x.range);
               w.args.push_back(std::move(x));
               w.args.push_back(std::move(one));
               x = std::move(w);
@@ -588,7 +579,7 @@ class Enumerator {
         if (pos >= 0) {
           x.fields.erase(x.fields.begin() + pos);
         } else {
-          x.fields.emplace_back(static_cast<int>(f), make_const(1, ir::Type::boolean(), x.range));
+          x.fields.emplace_back(static_cast<int>(f), ir::constant_expr(1, ir::Type::boolean(), x.range));
         }
       });
     }
