@@ -133,6 +133,11 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
       out += "     " + std::string(ri.ep == 0 ? "A " : "B ") + ir::rule_kind_name(ri.kind) + " " + m.rules[ri.rule].name +
              ": " + std::to_string(x.coverage.fired[i]) + "\n";
     }
+    if (!m.monitors.empty()) {
+      out += "   monitors:";
+      for (const auto& mo : m.monitors) out += " " + mo.name + " (on " + ir::monitor_event_name(mo.event) + ")";
+      out += "\n";
+    }
     out += "   reachable endpoint transitions:\n";
     const auto& members = m.state_enum().members;
     for (const auto& t : x.coverage.endpoint_transitions)
