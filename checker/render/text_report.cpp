@@ -135,7 +135,8 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
     }
     if (!m.monitors.empty()) {
       out += "   monitors:";
-      for (const auto& mo : m.monitors) out += " " + mo.name + " (on " + ir::monitor_event_name(mo.event) + ")";
+      for (size_t i = 0; i < m.monitors.size(); ++i)
+        out += std::string(i ? ", " : " ") + m.monitors[i].name + " (on " + ir::monitor_event_name(m.monitors[i].event) + ")";
       out += "\n";
     }
     out += "   reachable endpoint transitions:\n";
