@@ -48,6 +48,8 @@ struct Stmt {
   SourceRange range;
   std::string name;          // Assign target, Goto state, timer name
   SourceRange name_range;
+  std::string base;          // Assign to `BASE.name` (as in `self.x := ...`); empty for a plain name
+  SourceRange base_range;
   ExprPtr value;             // Assign value, TimerStart duration, If condition
   std::vector<std::pair<std::string, SourceRange>> flags;  // Send
   std::vector<FieldInit> fields;                           // Send
@@ -98,12 +100,28 @@ struct Property {
   bool is_override = false;
 };
 
+// `monitor NAME on EVENT [in STATES] [when COND] { BODY }`: an observer run after every
+// transition matching EVENT (see LANGUAGE.md, Monitors).
+struct Monitor {
+  enum class Event { Any, Call, Recv, Timeout, Send };
+  Event event = Event::Any;
+  std::string name;
+  SourceRange range, name_range;
+  SourceRange event_range;           // the event as written, e.g. `recv(s)`
+  std::string seg_name;              // Recv/Send: the segment's name (`s` in `recv(s)`)
+  SourceRange seg_range;
+  std::vector<std::pair<std::string, SourceRange>> states;  // `in S1, S2`: self's state before
+  ExprPtr guard;                     // `when COND` (after the transition); may be null
+  std::vector<StmtPtr> body;
+  bool is_override = false;          // `override monitor ...`: replaces the included monitor, in its place
+};
+
 struct Include {
   std::string path;  // as written, relative to the including file
   SourceRange range;
 };
 
-struct Removal {  // `remove NAME`: drops an included rule or property
+struct Removal {  // `remove NAME`: drops an included rule, property or monitor
   std::string name;
   SourceRange range;
 };
@@ -139,6 +157,7 @@ struct Spec {
   std::vector<Setting> network, faults;
   std::vector<Rule> rules;
   std::vector<Property> properties;
+  std::vector<Monitor> monitors;
   std::vector<Include> includes;
   std::vector<Removal> removals;
   SourceRange name_range;

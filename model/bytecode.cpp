@@ -28,6 +28,7 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
     switch (I.op) {
       case Opc::Const: stack[sp++] = I.a; break;
       case Opc::Load: stack[sp++] = st[I.a]; break;
+      case Opc::LoadOld: stack[sp++] = ctx.old_state[I.a]; break;
       case Opc::LoadSeg: stack[sp++] = ctx.seg[I.a]; break;
       case Opc::LoadParam: stack[sp++] = ctx.params[I.a]; break;
       case Opc::Not: stack[sp - 1] = !stack[sp - 1]; break;

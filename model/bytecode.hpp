@@ -17,6 +17,7 @@ namespace tcpmc {
 enum class Opc : uint8_t {
   Const,      // push a
   Load,       // push state[a]
+  LoadOld,    // push old_state[a] (a monitor's old(): the state before the transition)
   LoadSeg,    // push seg[a]
   LoadParam,  // push params[a]
   Not, Neg, Add, Sub, Mul, Div, Mod,
@@ -54,6 +55,7 @@ constexpr int kStackSize = 256;
 
 struct ExecContext {
   int32_t* state = nullptr;
+  const int32_t* old_state = nullptr;  // for LoadOld: the state the transition started from
   const int32_t* seg = nullptr;
   const int32_t* params = nullptr;
   int32_t result = 0;

@@ -9,30 +9,43 @@ namespace {
 using Op = ir::Expr::Op;
 
 // Compiles IR expressions and statements into bytecode for one endpoint's instance of a rule
-// (or, with ep = -1, for a property, where only A./B. references occur).
+// (or, with ep = -1, for a property, where only A./B. references occur). A monitor is compiled
+// per rule instance: `rule` (the firing rule) folds RuleIs to a constant.
 class Compiler {
  public:
-  Compiler(const ir::Model& m, const StateLayout& l, int ep, Code& out) : m_(m), l_(l), ep_(ep), c_(out) {
+  Compiler(const ir::Model& m, const StateLayout& l, int ep, Code& out, int rule = -1)
+      : m_(m), l_(l), ep_(ep), rule_(rule), c_(out) {
     mask_ = m.seq_bits > 0 ? (1 << m.seq_bits) - 1 : 1;
   }
 
   void expr(const ir::Expr& e) {
     switch (e.op) {
       case Op::Const: emit(Opc::Const, e.range, static_cast<int32_t>(e.value)); return;
-      case Op::EpVar: emit(Opc::Load, e.range, l_.ep_var(who(e), e.index)); return;
-      case Op::GlobalVar: emit(Opc::Load, e.range, l_.global_var(e.index)); return;
+      case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); return;
+      case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); return;
       case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); return;
       case Op::Param: emit(Opc::LoadParam, e.range, e.index); return;
       case Op::SelfId: emit(Opc::Const, e.range, ep_); return;
       case Op::TimerExpired:
-        emit(Opc::Load, e.range, l_.timer(who(e), e.index));
+        emit(load(), e.range, l_.timer(who(e), e.index));
         emit(Opc::Const, e.range, kTimerExpired);
         emit(Opc::Eq, e.range);
         return;
       case Op::TimerRunning:
         emit(Opc::Const, e.range, kTimerBias);
-        emit(Opc::Load, e.range, l_.timer(who(e), e.index));
+        emit(load(), e.range, l_.timer(who(e), e.index));
         emit(Opc::Le, e.range);
+        return;
+      case Op::Old: {
+        const bool outer = old_;
+        old_ = true;
+        expr(e.args[0]);
+        old_ = outer;
+        return;
+      }
+      case Op::RuleIs:
+        if (rule_ < 0) throw std::logic_error("compile: 'rule' outside a monitor");
+        emit(Opc::Const, e.range, e.index == rule_ ? 1 : 0);
         return;
       case Op::Not: expr(e.args[0]); emit(Opc::Not, e.range); return;
       case Op::Neg: expr(e.args[0]); emit(Opc::Neg, e.range); return;
@@ -144,20 +157,31 @@ class Compiler {
     }
   }
 
+  // A monitor: if GUARD { BODY }.
+  void monitor(const ir::Monitor& mo) {
+    expr(mo.guard);
+    int jf = emit(Opc::JumpIfFalse, mo.range);
+    stmts(mo.body);
+    c_.instrs[jf].a = here();
+  }
+
   void finish() { emit(Opc::Halt, {}); }
 
  private:
   const ir::Model& m_;
   const StateLayout& l_;
   int ep_;
+  int rule_;          // the firing rule (monitors), or -1
+  bool old_ = false;  // inside old(): loads read the state before the transition
   Code& c_;
   int32_t mask_;
 
+  Opc load() const { return old_ ? Opc::LoadOld : Opc::Load; }
   int who(const ir::Expr& e) const {
     if (e.who == ir::Who::A) return 0;
     if (e.who == ir::Who::B) return 1;
     if (ep_ < 0) throw std::logic_error("compile: self reference outside a rule");
-    return ep_;
+    return e.who == ir::Who::Peer ? 1 - ep_ : ep_;
   }
   int here() const { return static_cast<int>(c_.instrs.size()); }
   int emit(Opc op, SourceRange r, int32_t a = 0, int32_t b = 0, int32_t c = 0) {
@@ -172,6 +196,32 @@ int expr_depth(const ir::Expr& e) {
   for (const auto& a : e.args) d = std::max(d, expr_depth(a));
   return d + 1;
 }
+
+// The value of e when it depends only on which rule fired (RuleIs and constants), or -1.
+int rule_only_value(const ir::Expr& e, int rule) {
+  switch (e.op) {
+    case Op::Const: return e.value != 0;
+    case Op::RuleIs: return e.index == rule;
+    case Op::Old: return rule_only_value(e.args[0], rule);
+    case Op::Not: {
+      int v = rule_only_value(e.args[0], rule);
+      return v < 0 ? -1 : !v;
+    }
+    case Op::And:
+    case Op::Or:
+    case Op::Implies: {
+      int a = rule_only_value(e.args[0], rule), b = rule_only_value(e.args[1], rule);
+      if (e.op == Op::Implies) a = a < 0 ? -1 : !a;
+      if (e.op == Op::And) return a == 0 || b == 0 ? 0 : a < 0 || b < 0 ? -1 : 1;
+      return a == 1 || b == 1 ? 1 : a < 0 || b < 0 ? -1 : 0;
+    }
+    default: return -1;
+  }
+}
+
+// Whether a monitor's guard is false whenever `rule` fires (its `rule == ...` tests exclude it):
+// then the monitor costs that rule's instances nothing.
+bool never_for_rule(const ir::Expr& guard, int rule) { return rule_only_value(guard, rule) == 0; }
 
 }  // namespace
 
@@ -191,6 +241,14 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
       Compiler b(model, layout_, ep, ri.body);
       b.stmts(rule.body);
       b.finish();
+      for (const auto& mo : model.monitors) {
+        if (!mo.observes(rule.kind) || never_for_rule(mo.guard, static_cast<int>(r))) continue;
+        const bool per_segment = mo.event == ir::Monitor::Event::Send;
+        if (per_segment || ri.monitors.empty() || ri.monitors.back().per_segment) ri.monitors.push_back({{}, per_segment});
+        Compiler mc(model, layout_, ep, ri.monitors.back().code, static_cast<int>(r));
+        mc.monitor(mo);
+      }
+      for (auto& chunk : ri.monitors) Compiler(model, layout_, ep, chunk.code).finish();
       if (rule.kind == ir::Rule::Kind::Timeout) ri.timer_slot = layout_.timer(ep, rule.timer);
       for (const auto& p : rule.params)
         ri.param_ranges.emplace_back(static_cast<int32_t>(p.type.lo), static_cast<int32_t>(p.type.hi));
@@ -250,6 +308,18 @@ bool CompiledSystem::property_holds(int p, const int32_t* state, ModelError* err
   return st == ExecStatus::Ok && ctx.result != 0;
 }
 
+// Records the first model error of a state's successors: code failed with status st at
+// sc.ctx.error_pc. The label is filled in by successors() (inst -2 says it has not been yet).
+void CompiledSystem::record_error(Scratch& sc, const Code& code, ExecStatus st) const {
+  if (sc.has_error) return;
+  sc.has_error = true;
+  sc.error = ModelError{};
+  sc.error.label.inst = -2;
+  sc.error.status = st;
+  sc.error.where = code.ranges[sc.ctx.error_pc];
+  sc.error.value = sc.ctx.error_value;
+}
+
 bool CompiledSystem::eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg,
                                 const int32_t* params, Scratch& sc) const {
   ExecContext& ctx = sc.ctx;
@@ -258,23 +328,17 @@ bool CompiledSystem::eval_guard(const RuleInstance& ri, const int32_t* state, co
   ctx.params = params;
   ExecStatus st = run_code(ri.guard, ctx);
   if (st != ExecStatus::Ok) {
-    if (!sc.has_error) {
-      sc.has_error = true;
-      sc.error = ModelError{};
-      sc.error.label.inst = -2;
-      sc.error.status = st;
-      sc.error.where = ri.guard.ranges[ctx.error_pc];
-      sc.error.value = ctx.error_value;
-    }
+    record_error(sc, ri.guard, st);
     return false;
   }
   return ctx.result != 0;
 }
 
-bool CompiledSystem::exec_body(const RuleInstance& ri, int32_t* next, const int32_t* seg, const int32_t* params,
-                               Scratch& sc) const {
+bool CompiledSystem::exec_body(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg,
+                               const int32_t* params, Scratch& sc) const {
   ExecContext& ctx = sc.ctx;
   ctx.state = next;
+  ctx.old_state = old;
   ctx.seg = seg;
   ctx.params = params;
   ctx.nsent = 0;
@@ -290,21 +354,37 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, int32_t* next, const int3
       }
       losses += dropped;
     }
+    if (!ri.monitors.empty() && !run_monitors(ri, old, next, seg, sc)) return false;
     sc.label.nsent = ctx.nsent;
     sc.label.overflow = ctx.overflow;
     for (int i = 0; i < ctx.nsent; ++i)
       std::memcpy(sc.label.sent[i], ctx.sent[i], sizeof(int32_t) * layout_.seg_stride());
     return true;
   }
-  if (!sc.has_error) {
-    sc.has_error = true;
-    sc.error = ModelError{};
-    sc.error.label.inst = -2;
-    sc.error.status = st;
-    sc.error.where = ri.body.ranges[ctx.error_pc];
-    sc.error.value = ctx.error_value;
-  }
+  record_error(sc, ri.body, st);
   return false;
+}
+
+// After the body: the instance's monitors, in declaration order; a send monitor once per segment
+// sent (ctx.sent, left as the body filled it: monitor code sends nothing). A model error is
+// recorded like the body's.
+bool CompiledSystem::run_monitors(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg,
+                                  Scratch& sc) const {
+  ExecContext& ctx = sc.ctx;
+  ctx.state = next;
+  ctx.old_state = old;
+  const int nsent = ctx.nsent;
+  for (const MonitorChunk& chunk : ri.monitors) {
+    for (int i = 0; i < (chunk.per_segment ? nsent : 1); ++i) {
+      ctx.seg = chunk.per_segment ? ctx.sent[i] : seg;
+      const ExecStatus st = run_code(chunk.code, ctx);
+      if (st == ExecStatus::Ok) continue;
+      record_error(sc, chunk.code, st);
+      return false;
+    }
+  }
+  ctx.seg = seg;
+  return true;
 }
 
 bool CompiledSystem::same_segment(const int32_t* s, int chan, int p, int q) const {

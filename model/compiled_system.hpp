@@ -26,11 +26,20 @@ namespace tcpmc {
 
 constexpr int kMaxParams = 4;
 
+// Monitor code compiled for one rule instance: consecutive non-send monitors share one chunk,
+// run once; each send monitor is a chunk of its own, run once per segment the firing sent (with
+// that segment as ExecContext::seg), so that monitors run in declaration order.
+struct MonitorChunk {
+  Code code;
+  bool per_segment = false;
+};
+
 struct RuleInstance {
   int rule = -1;   // index into model.rules
   int ep = 0;      // 0 = A, 1 = B
   ir::Rule::Kind kind = ir::Rule::Kind::Call;
   Code guard, body;
+  std::vector<MonitorChunk> monitors;  // the monitors observing this instance; empty: none runs
   int timer_slot = -1;  // Timeout
   std::vector<std::pair<int32_t, int32_t>> param_ranges;
 };
@@ -109,7 +118,10 @@ class CompiledSystem {
 
   bool eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg, const int32_t* params,
                   Scratch& sc) const;
-  bool exec_body(const RuleInstance& ri, int32_t* next, const int32_t* seg, const int32_t* params, Scratch& sc) const;
+  bool exec_body(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg, const int32_t* params,
+                 Scratch& sc) const;
+  void record_error(Scratch& sc, const Code& code, ExecStatus st) const;
+  bool run_monitors(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg, Scratch& sc) const;
   void canonicalize(int32_t* s) const;
   void remove_segment(int32_t* s, int chan, int pos) const;
   bool insert_copy(int32_t* s, int chan, int pos) const;
@@ -137,7 +149,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     for (;;) {
       if (eval_guard(ri, s, nullptr, sc.params, sc)) {
         std::memcpy(next, s, sizeof(int32_t) * n);
-        if (exec_body(ri, next, nullptr, sc.params, sc)) {
+        if (exec_body(ri, s, next, nullptr, sc.params, sc)) {
           L.kind = Label::Kind::Call;
           L.ep = static_cast<uint8_t>(ri.ep);
           L.inst = ii;
@@ -194,7 +206,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
       L.ep = static_cast<uint8_t>(ep);
       L.pos = pos;
       if (matched >= 0) {
-        if (!exec_body(instances_[matched], next, L.seg, nullptr, sc)) {
+        if (!exec_body(instances_[matched], s, next, L.seg, nullptr, sc)) {
           if (sc.has_error && sc.error.label.inst == -2) {
             sc.error.label.kind = Label::Kind::Recv;
             sc.error.label.ep = static_cast<uint8_t>(ep);
@@ -235,7 +247,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
     if (const int k = ri.timer_slot - layout_.timer(0, 0); k < 64) timers_taken |= uint64_t{1} << k;
     std::memcpy(next, s, sizeof(int32_t) * n);
     next[ri.timer_slot] = kTimerStopped;
-    if (!exec_body(ri, next, nullptr, nullptr, sc)) {
+    if (!exec_body(ri, s, next, nullptr, nullptr, sc)) {  // old() reads s, where the timer has expired
       if (sc.has_error && sc.error.label.inst == -2) {
         sc.error.label.kind = Label::Kind::Timeout;
         sc.error.label.ep = static_cast<uint8_t>(ri.ep);

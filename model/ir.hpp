@@ -21,8 +21,9 @@ struct Type {
   static Type endpoint() { return {Kind::Endpoint, 0, 1, -1}; }
 };
 
-// Which endpoint's variable an expression reads. In rules only Self is allowed; properties use A/B.
-enum class Who { Self, A, B };
+// Which endpoint's variable an expression reads. In rules only Self is allowed; properties use A/B;
+// monitors any of them (Peer: the endpoint other than self, resolved per rule instance like Self).
+enum class Who { Self, A, B, Peer };
 
 struct Expr {
   enum class Op {
@@ -30,6 +31,10 @@ struct Expr {
     Not, Neg, Add, Sub, Mul, Div, Mod,
     SeqAdd, SeqSub, SeqDist, SeqLt, SeqLe,  // modulo 2^seq_bits, RFC 9293 comparisons
     Lt, Le, Eq, Ne, And, Or, Implies, Ite,
+    // Monitors only. Old: args[0] evaluated in the state before the transition (never nested).
+    // RuleIs: true when the firing rule is model.rules[index] (`rule == NAME`; `rule in {..}` is
+    // a disjunction of them); Bool.
+    Old, RuleIs,
   };
   Op op = Op::Const;
   Type type;
@@ -108,6 +113,31 @@ struct Rule {
   SourceRange range;
 };
 
+// `monitor NAME on EVENT [in STATES] [when COND] { BODY }`: run after every firing of a rule
+// instance that matches `event` (Send: once per segment the firing sent, that segment being the
+// SegField operand), for that instance's endpoint (Self; Peer is the other one). The guard is
+// evaluated after the transition: `Old(in-STATES) && COND`. The body assigns only ghost
+// variables (AssignEp of a ghost endpoint variable of self, AssignGlobal) under `If`s.
+struct Monitor {
+  enum class Event { Any, Call, Recv, Timeout, Send };
+  std::string name;
+  Event event = Event::Any;
+  Expr guard;  // Bool
+  std::vector<Stmt> body;
+  SourceRange range;
+
+  // Whether it observes the firing of a rule of kind k (Send: of any kind, per segment sent).
+  bool observes(Rule::Kind k) const {
+    switch (event) {
+      case Event::Any: case Event::Send: return true;
+      case Event::Call: return k == Rule::Kind::Call;
+      case Event::Recv: return k == Rule::Kind::Recv;
+      case Event::Timeout: return k == Rule::Kind::Timeout;
+    }
+    return false;
+  }
+};
+
 struct Property {
   // Invariant: EXPR holds in every reachable state. Stuck: in every state without successors.
   // Reachable: in some reachable state (its witness is a shortest run to the first such state).
@@ -154,6 +184,7 @@ struct Model {
   FaultBudget default_faults;
   std::vector<Rule> rules;
   std::vector<Property> properties;
+  std::vector<Monitor> monitors;  // in declaration order (the order they run in)
 
   const Enum& state_enum() const { return enums[endpoint_vars[state_var].type.enum_id]; }
   int seg_field(const std::string& n) const {
@@ -165,6 +196,7 @@ struct Model {
 
 const char* rule_kind_name(Rule::Kind k);  // "call", "recv", "timeout"
 const char* property_kind_name(Property::Kind k);  // "invariant", "stuck", "reachable", "coverage"
+const char* monitor_event_name(Monitor::Event e);  // "any", "call", "recv", "timeout", "send"
 
 // The name of the pseudo-property that `expect figure5 covered` declares.
 inline constexpr const char* kFigure5CoverageName = "figure5_coverage";

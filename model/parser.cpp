@@ -12,7 +12,7 @@ using namespace ast;
 
 const std::set<std::string> kTopKeywords = {"include", "override", "remove", "spec", "const", "enum", "endpoint", "ghost", "segment", "network",
                                             "faults", "call", "recv", "timeout", "invariant", "stuck",
-                                            "reachable", "expect"};
+                                            "reachable", "expect", "monitor"};
 
 struct SyntaxError {};
 
@@ -105,7 +105,7 @@ class Parser {
     const Token& tok = peek();
     if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
       fail("a declaration (spec, include, const, enum, endpoint, ghost, segment, network, faults, call, recv, "
-           "timeout, invariant, stuck, reachable, expect, override, remove)");
+           "timeout, invariant, stuck, reachable, expect, monitor, override, remove)");
     std::string w = tok.text;
     if (w == "include") {
       SourceRange r = take().range;
@@ -113,7 +113,7 @@ class Parser {
       spec.includes.push_back({path.text, join(r, path.range)});
     } else if (w == "remove") {
       take();
-      Token name = expect_ident("the name of an included rule or property");
+      Token name = expect_ident("the name of an included rule, property or monitor");
       spec.removals.push_back({name.text, name.range});
     } else if (w == "override") {
       take();
@@ -125,8 +125,11 @@ class Parser {
         spec.rules.back().is_override = true;
       } else if (at_word("invariant") || at_word("stuck") || at_word("reachable") || at_word("coverage")) {
         spec.properties.push_back(property(true));
+      } else if (at_word("monitor")) {
+        spec.monitors.push_back(monitor());
+        spec.monitors.back().is_override = true;
       } else {
-        fail("const, call, recv, timeout, invariant, stuck, reachable or coverage after 'override'");
+        fail("const, call, recv, timeout, invariant, stuck, reachable, coverage or monitor after 'override'");
       }
     } else if (w == "spec") {
       take();
@@ -184,6 +187,8 @@ class Parser {
       settings(w == "network" ? spec.network : spec.faults);
     } else if (w == "call" || w == "recv" || w == "timeout") {
       spec.rules.push_back(rule());
+    } else if (w == "monitor") {
+      spec.monitors.push_back(monitor());
     } else if (w == "expect") {
       // `expect figure5 covered`: the pseudo-property figure5_coverage, expected to hold
       Property p;
@@ -330,6 +335,44 @@ class Parser {
     return r;
   }
 
+  // monitor NAME on any|call|timeout|recv(s)|send(o) [in STATES] [when COND] { BODY }
+  Monitor monitor() {
+    Monitor mo;
+    Token kw = take();
+    Token name = expect_ident("a monitor name");
+    mo.name = name.text;
+    mo.name_range = name.range;
+    mo.range = join(kw.range, name.range);
+    expect_word("on");
+    static const std::vector<std::string> events = {"any", "call", "recv", "timeout", "send"};
+    Token ev = expect_ident("an event (any, call, recv(s), timeout or send(o))");
+    mo.event_range = ev.range;
+    if (ev.text == "any") {
+      mo.event = Monitor::Event::Any;
+    } else if (ev.text == "call") {
+      mo.event = Monitor::Event::Call;
+    } else if (ev.text == "timeout") {
+      mo.event = Monitor::Event::Timeout;
+    } else if (ev.text == "recv" || ev.text == "send") {
+      mo.event = ev.text == "recv" ? Monitor::Event::Recv : Monitor::Event::Send;
+      const std::string example = ev.text == "recv" ? "recv(s)" : "send(o)";
+      expect(Tok::LParen, "'(' and the segment's name, as in '" + example + "'");
+      Token sn = expect_ident("the segment's name, as in '" + example + "'");
+      mo.seg_name = sn.text;
+      mo.seg_range = sn.range;
+      Token close = expect(Tok::RParen, "')'");
+      mo.event_range = join(ev.range, close.range);
+    } else {
+      diags_.error(ev.range, with_suggestion("unknown event '" + ev.text + "' (any, call, recv(s), timeout or send(o))",
+                                             ev.text, events));
+      throw SyntaxError{};
+    }
+    if (accept_word("in")) mo.states = name_list();
+    if (accept_word("when")) mo.guard = expr();
+    mo.body = block();
+    return mo;
+  }
+
   std::vector<StmtPtr> block() {
     expect(Tok::LBrace, "'{'");
     std::vector<StmtPtr> out;
@@ -408,6 +451,18 @@ class Parser {
       }
     } else if (at(Tok::Ident) && peek(1).kind == Tok::Assign) {
       s->kind = Stmt::Kind::Assign;
+      Token n = take();
+      s->name = n.text;
+      s->name_range = n.range;
+      take();
+      s->value = expr();
+    } else if (at(Tok::Ident) && peek(1).kind == Tok::Dot && peek(2).kind == Tok::Ident &&
+               peek(3).kind == Tok::Assign) {  // `self.x := ...`
+      s->kind = Stmt::Kind::Assign;
+      Token b = take();
+      s->base = b.text;
+      s->base_range = b.range;
+      take();
       Token n = take();
       s->name = n.text;
       s->name_range = n.range;

@@ -72,9 +72,16 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
       out.properties.erase(pit);
       continue;
     }
+    auto mit = std::find_if(out.monitors.begin(), out.monitors.end(),
+                            [&](const ast::Monitor& x) { return x.name == r.name; });
+    if (mit != out.monitors.end()) {
+      out.monitors.erase(mit);
+      continue;
+    }
     std::vector<std::string> cands = names_of(out.rules);
     for (auto& p : out.properties) cands.push_back(p.name);
-    diags.error(r.range, with_suggestion("'remove " + r.name + "': the included spec has no rule or property '" +
+    for (auto& m : out.monitors) cands.push_back(m.name);
+    diags.error(r.range, with_suggestion("'remove " + r.name + "': the included spec has no rule, property or monitor '" +
                                              r.name + "'", r.name, cands));
   }
 
@@ -134,6 +141,20 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
     }
     out.properties.push_back(std::move(p));
   }
+
+  for (auto& m : derived.monitors) {
+    if (m.is_override) {
+      ast::Monitor* old = find_named(out.monitors, m.name);
+      if (!old) {
+        diags.error(m.name_range, with_suggestion("'override': the included spec has no monitor '" + m.name + "'",
+                                                  m.name, names_of(out.monitors)));
+        continue;
+      }
+      *old = std::move(m);  // in its place: monitors run in declaration order
+      continue;
+    }
+    out.monitors.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -145,6 +166,8 @@ void check_no_edits_without_include(const ast::Spec& spec, Diagnostics& diags) {
     if (r.is_override) diags.error(r.name_range, why);
   for (const auto& p : spec.properties)
     if (p.is_override) diags.error(p.name_range, why);
+  for (const auto& m : spec.monitors)
+    if (m.is_override) diags.error(m.name_range, why);
   for (const auto& r : spec.removals) diags.error(r.range, why);
   for (const auto& r : spec.rules)
     if (!r.before.empty())

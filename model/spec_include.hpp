@@ -5,7 +5,8 @@
 //     constant or rule in place (a recv rule keeps its position in the first-match order);
 //   - `override invariant|stuck NAME expect hold|violation [: EXPR]` changes a property's
 //     expectation (and, with an expression, the property itself);
-//   - `remove NAME` drops an included rule or property;
+//   - `override monitor NAME on ...` replaces the included monitor in place;
+//   - `remove NAME` drops an included rule, property or monitor;
 //   - `spec NAME "..."`, network and fault settings given again take precedence.
 // Misuses (override of something missing, include cycles) become diagnostics.
 #pragma once

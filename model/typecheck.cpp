@@ -14,6 +14,17 @@ const char* ir::rule_kind_name(ir::Rule::Kind k) {
   return "rule";
 }
 
+const char* ir::monitor_event_name(ir::Monitor::Event e) {
+  switch (e) {
+    case ir::Monitor::Event::Any: return "any";
+    case ir::Monitor::Event::Call: return "call";
+    case ir::Monitor::Event::Recv: return "recv";
+    case ir::Monitor::Event::Timeout: return "timeout";
+    case ir::Monitor::Event::Send: return "send";
+  }
+  return "event";
+}
+
 const char* ir::property_kind_name(ir::Property::Kind k) {
   switch (k) {
     case ir::Property::Kind::Invariant: return "invariant";
@@ -66,6 +77,7 @@ class Checker {
     network_and_faults();
     rules();
     properties();
+    monitors();
     return std::move(m_);
   }
 
@@ -88,6 +100,8 @@ class Checker {
     const std::vector<ir::Param>* params = nullptr;
     bool const_only = false;
     std::vector<ir::Access>* reads = nullptr;
+    bool in_monitor = false;  // a monitor's condition or body (in_rule is set too: plain names are self's)
+    bool in_old = false;      // inside old(...)
   };
 
   void declare(const std::string& name, SourceRange r, const char* what) {
@@ -100,6 +114,15 @@ class Checker {
       auto& d = diags_.error(r, "'" + name + "' is already declared");
       d.notes.push_back({it->second, "previously declared here"});
     }
+  }
+
+  // Records a rule's, property's or monitor's name in `seen`, or reports it declared twice.
+  void declare_once(std::map<std::string, SourceRange>& seen, const std::string& name, SourceRange r,
+                    const std::string& what) {
+    auto [it, fresh] = seen.emplace(name, r);
+    if (fresh) return;
+    auto& d = diags_.error(r, what + "'" + name + "' is already declared");
+    d.notes.push_back({it->second, "previously declared here"});
   }
 
   std::vector<std::string> all_names() const {
@@ -342,6 +365,19 @@ class Checker {
     return v;
   }
 
+  // `in S1, S2, ...`: self's state is one of them (false when none is a state), as a balanced
+  // disjunction, so that a long state list stays shallow for the recursive passes.
+  Expr in_states(const std::vector<std::pair<std::string, SourceRange>>& states, SourceRange whole) {
+    std::vector<Expr> eqs;
+    for (const auto& [sn, sr] : states) {
+      int v = state_member(sn, sr);
+      if (v < 0) continue;
+      eqs.push_back(bin(Op::Eq, Type::boolean(), ep_var(m_.state_var, ir::Who::Self, sr),
+                        const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr));
+    }
+    return eqs.empty() ? const_bool(false, whole) : any_of(eqs, 0, eqs.size(), whole);
+  }
+
   static void add_access(std::vector<ir::Access>* v, ir::Access a) {
     if (v && std::find(v->begin(), v->end(), a) == v->end()) v->push_back(a);
   }
@@ -349,11 +385,7 @@ class Checker {
   void rules() {
     std::map<std::string, SourceRange> seen;
     for (const auto& r : spec_.rules) {
-      auto [it, fresh] = seen.emplace(r.name, r.name_range);
-      if (!fresh) {
-        auto& d = diags_.error(r.name_range, "rule '" + r.name + "' is already declared");
-        d.notes.push_back({it->second, "previously declared here"});
-      }
+      declare_once(seen, r.name, r.name_range, "rule ");
       ir::Rule out;
       out.name = r.name;
       out.range = r.range;
@@ -410,17 +442,8 @@ class Checker {
       // Guard: the `in` list and the `when` expression.
       Expr guard = const_bool(true, r.range);
       if (!r.states.empty() && m_.state_var >= 0) {
-        std::vector<Expr> eqs;
-        for (const auto& [sn, sr] : r.states) {
-          int v = state_member(sn, sr);
-          if (v < 0) continue;
-          Expr st = ep_var(m_.state_var, ir::Who::Self, sr);
-          add_access(ctx.reads, {ir::Access::Kind::EpVar, m_.state_var});
-          eqs.push_back(
-              bin(Op::Eq, Type::boolean(), std::move(st), const_of(v, m_.endpoint_vars[m_.state_var].type, sr), sr));
-        }
-        // A balanced disjunction: a long state list stays shallow for the recursive passes.
-        guard = eqs.empty() ? const_bool(false, r.range) : any_of(eqs, 0, eqs.size(), r.range);
+        guard = in_states(r.states, r.range);
+        add_access(ctx.reads, {ir::Access::Kind::EpVar, m_.state_var});
       }
       if (r.guard) {
         try {
@@ -452,9 +475,26 @@ class Checker {
     diags_.error(r, "this statement changes protocol state under a condition that reads ghost state");
   }
 
+  // A monitor's body only assigns ghost variables, under `if`s.
+  void monitor_statement_allowed(const ast::Stmt& s) {
+    const char* what = nullptr;
+    switch (s.kind) {
+      case ast::Stmt::Kind::Goto: what = "'goto'"; break;
+      case ast::Stmt::Kind::Send: what = "'send'"; break;
+      case ast::Stmt::Kind::TimerStart: what = "'timer'"; break;
+      case ast::Stmt::Kind::TimerStop: what = "'stop'"; break;
+      case ast::Stmt::Kind::Assign:
+      case ast::Stmt::Kind::If: return;
+    }
+    diags_.error(s.range, std::string("a monitor cannot use ") + what +
+                              ": its body only assigns ghost variables (and may use 'if')");
+    throw Abort{};
+  }
+
   ir::Stmt stmt(const ast::Stmt& s, Ctx& ctx, ir::Rule& rule, bool ghost_only) {
     ir::Stmt out;
     out.range = s.range;
+    if (ctx.in_monitor) monitor_statement_allowed(s);
     switch (s.kind) {
       case ast::Stmt::Kind::Goto: {
         out.kind = ir::Stmt::Kind::AssignEp;
@@ -467,9 +507,24 @@ class Checker {
         return out;
       }
       case ast::Stmt::Kind::Assign: {
+        if (!s.base.empty() && s.base != "self") {
+          diags_.error(s.base_range, "only self's variables and global ghost variables can be assigned; write '" +
+                                         s.name + " := ...' or 'self." + s.name + " := ...'");
+          throw Abort{};
+        }
         Expr v = expr(*s.value, ctx);
         int ep = find_var(m_.endpoint_vars, s.name);
-        int gl = find_var(m_.global_vars, s.name);
+        int gl = s.base.empty() ? find_var(m_.global_vars, s.name) : -1;
+        if (!s.base.empty() && ep < 0) {
+          std::vector<std::string> cands;
+          for (auto& x : m_.endpoint_vars) cands.push_back(x.name);
+          diags_.error(s.name_range, with_suggestion("an endpoint has no variable '" + s.name + "'", s.name, cands));
+          throw Abort{};
+        }
+        if (ctx.in_monitor && ((ep >= 0 && !m_.endpoint_vars[ep].ghost) || (gl >= 0 && !m_.global_vars[gl].ghost))) {
+          diags_.error(s.name_range, "a monitor can only assign ghost variables; '" + s.name + "' is a protocol variable");
+          throw Abort{};
+        }
         const ir::Var* target = nullptr;
         if (ep >= 0) {
           out.kind = ir::Stmt::Kind::AssignEp;
@@ -591,11 +646,7 @@ class Checker {
   void properties() {
     std::map<std::string, SourceRange> seen;
     for (const auto& p : spec_.properties) {
-      auto [it, fresh] = seen.emplace(p.name, p.name_range);
-      if (!fresh) {
-        auto& d = diags_.error(p.name_range, "property '" + p.name + "' is already declared");
-        d.notes.push_back({it->second, "previously declared here"});
-      }
+      declare_once(seen, p.name, p.name_range, "property ");
       ir::Property out;
       switch (p.kind) {
         case ast::Property::Kind::Invariant: out.kind = ir::Property::Kind::Invariant; break;
@@ -638,6 +689,89 @@ class Checker {
       m_.properties.push_back(std::move(out));
     }
   }
+
+  // ---- monitors ----
+  void monitors() {
+    // A monitor's name shares the namespace of rules and properties.
+    std::map<std::string, SourceRange> seen;
+    for (const auto& r : spec_.rules) seen.emplace(r.name, r.name_range);
+    for (const auto& p : spec_.properties) seen.emplace(p.name, p.name_range);
+    for (const auto& mo : spec_.monitors) {
+      declare_once(seen, mo.name, mo.name_range, "");
+      ir::Monitor out;
+      out.name = mo.name;
+      out.range = mo.range;
+      switch (mo.event) {
+        case ast::Monitor::Event::Any: out.event = ir::Monitor::Event::Any; break;
+        case ast::Monitor::Event::Call: out.event = ir::Monitor::Event::Call; break;
+        case ast::Monitor::Event::Recv: out.event = ir::Monitor::Event::Recv; break;
+        case ast::Monitor::Event::Timeout: out.event = ir::Monitor::Event::Timeout; break;
+        case ast::Monitor::Event::Send: out.event = ir::Monitor::Event::Send; break;
+      }
+      Ctx ctx;
+      ctx.in_rule = true;
+      ctx.in_monitor = true;
+      ctx.seg_name = mo.seg_name;
+      // Guard: old(the `in` list) && the `when` expression.
+      Expr guard = const_bool(true, mo.range);
+      if (!mo.states.empty() && m_.state_var >= 0) {
+        guard = in_states(mo.states, mo.range);
+        if (guard.op != Op::Const) {
+          Expr old;
+          old.op = Op::Old;
+          old.type = Type::boolean();
+          old.range = mo.range;
+          old.args.push_back(std::move(guard));
+          guard = std::move(old);
+        }
+      }
+      if (mo.guard) {
+        try {
+          Expr g = expr(*mo.guard, ctx);
+          require_bool(g, "a monitor's condition");
+          guard = mo.states.empty() ? std::move(g)
+                                    : bin(Op::And, Type::boolean(), std::move(guard), std::move(g), mo.guard->range);
+        } catch (Abort&) {
+        }
+      }
+      out.guard = std::move(guard);
+      ir::Rule accesses;  // a monitor's writes are not a rule's
+      out.body = body(mo.body, ctx, accesses, false);
+      m_.monitors.push_back(std::move(out));
+    }
+  }
+
+  // `rule == NAME` (negated: `rule != NAME`) in a monitor: the firing rule is NAME.
+  Expr rule_is(const ast::Expr& name, bool negate, SourceRange range) {
+    if (name.kind != ast::Expr::Kind::Name) {
+      diags_.error(name.range, "'rule' is compared with a rule's name, as in 'rule == NAME'");
+      throw Abort{};
+    }
+    int idx = -1;
+    std::vector<std::string> cands;
+    for (size_t i = 0; i < m_.rules.size(); ++i) {
+      if (m_.rules[i].name == name.name) idx = static_cast<int>(i);
+      cands.push_back(m_.rules[i].name);
+    }
+    if (idx < 0) {
+      diags_.error(name.range, with_suggestion("unknown rule '" + name.name + "'", name.name, cands));
+      throw Abort{};
+    }
+    Expr x;
+    x.op = Op::RuleIs;
+    x.index = idx;
+    x.type = Type::boolean();
+    x.range = range;
+    if (!negate) return x;
+    Expr n;
+    n.op = Op::Not;
+    n.type = Type::boolean();
+    n.range = range;
+    n.args.push_back(std::move(x));
+    return n;
+  }
+
+  static bool is_rule_word(const ast::Expr& e) { return e.kind == ast::Expr::Kind::Name && e.name == "rule"; }
 
   // ---- expressions ----
   static std::string type_name(const Type& t) {
@@ -801,6 +935,10 @@ class Checker {
       return x;
     }
     int ep = find_var(m_.endpoint_vars, n);
+    if (ctx.in_monitor && n == "rule" && ep < 0 && find_var(m_.global_vars, n) < 0) {
+      diags_.error(e.range, "'rule' (the firing rule) is only compared: rule == NAME, rule != NAME or rule in {NAME, ...}");
+      throw Abort{};
+    }
     if (ep >= 0) {
       if (ctx.const_only) not_constant(e);
       if (!ctx.in_rule) {
@@ -870,12 +1008,14 @@ class Checker {
       return x;
     }
     if (b == "A" || b == "B" || b == "self" || b == "peer") {
-      if (b == "peer") {
+      if (ctx.in_monitor) {
+        // a monitor reads either endpoint: self, peer, A, B
+      } else if (b == "peer") {
         diags_.error(e.range, ctx.in_rule ? "a rule cannot read the peer's variables (only what arrives in segments)"
                                           : "'peer' exists only inside a rule; write A." + e.name + " or B." + e.name);
         throw Abort{};
       }
-      if (ctx.in_rule && b != "self") {
+      if (ctx.in_rule && !ctx.in_monitor && b != "self") {
         diags_.error(e.range, "a rule reads its own endpoint's variables by name; '" + b + "." + e.name +
                                   "' is for properties");
         throw Abort{};
@@ -891,13 +1031,16 @@ class Checker {
         diags_.error(e.name_range, with_suggestion("an endpoint has no variable '" + e.name + "'", e.name, cands));
         throw Abort{};
       }
-      Expr x = ep_var(ep, b == "A" ? ir::Who::A : b == "B" ? ir::Who::B : ir::Who::Self, e.range);
+      Expr x = ep_var(ep, b == "A" ? ir::Who::A : b == "B" ? ir::Who::B : b == "peer" ? ir::Who::Peer : ir::Who::Self,
+                      e.range);
       x.type = m_.endpoint_vars[ep].type;
       x.reads_ghost = m_.endpoint_vars[ep].ghost;
       add_access(ctx.reads, {ir::Access::Kind::EpVar, ep});
       return x;
     }
-    if (ctx.seg_name.empty() && ctx.in_rule && ctx.rule && ctx.rule->kind != ast::Rule::Kind::Recv)
+    if (ctx.seg_name.empty() && ctx.in_monitor)
+      diags_.error(base.range, "'" + b + "' is not a segment: only a recv(s) or send(o) monitor names one");
+    else if (ctx.seg_name.empty() && ctx.in_rule && ctx.rule && ctx.rule->kind != ast::Rule::Kind::Recv)
       diags_.error(base.range, "'" + b + "' is not a segment: only a recv rule has one");
     else
       diags_.error(base.range, "'" + b + "' has no fields" +
@@ -932,6 +1075,12 @@ class Checker {
       }
       case ast::Expr::Kind::Binary: return binary(e, ctx);
       case ast::Expr::Kind::InSet: {
+        if (ctx.in_monitor && is_rule_word(*e.args[0])) {  // rule in {NAME, ...}
+          std::vector<Expr> tests;
+          for (size_t i = 1; i < e.args.size(); ++i) tests.push_back(rule_is(*e.args[i], false, e.range));
+          if (tests.empty()) return const_bool(false, e.range);
+          return any_of(tests, 0, tests.size(), e.range);
+        }
         Expr x = expr(*e.args[0], ctx);
         std::vector<Expr> eqs;
         for (size_t i = 1; i < e.args.size(); ++i) {
@@ -966,8 +1115,13 @@ class Checker {
         return out;
       }
       case ast::Expr::Kind::Call: {
+        if (e.name == "old" && ctx.in_monitor) return old_expr(e, ctx);
         if (e.name != "expired" && e.name != "running") {
-          diags_.error(e.name_range, with_suggestion("unknown function '" + e.name + "'", e.name, {"expired", "running"}));
+          std::vector<std::string> fns = {"expired", "running"};
+          if (ctx.in_monitor) fns.push_back("old");
+          diags_.error(e.name_range, with_suggestion("unknown function '" + e.name + "'" +
+                                                         (e.name == "old" ? " (old() exists only in a monitor)" : ""),
+                                                     e.name, fns));
           throw Abort{};
         }
         if (ctx.const_only) not_constant(e);
@@ -1008,6 +1162,29 @@ class Checker {
     throw Abort{};
   }
 
+  // old(EXPR) in a monitor: EXPR in the state before the transition.
+  Expr old_expr(const ast::Expr& e, Ctx& ctx) {
+    if (ctx.in_old) {
+      diags_.error(e.range, "old() cannot be nested: everything inside old() already reads the state before");
+      throw Abort{};
+    }
+    if (e.args.size() != 1) {
+      diags_.error(e.range, "old() takes one expression");
+      throw Abort{};
+    }
+    Ctx inner = ctx;
+    inner.in_old = true;
+    Expr x = expr(*e.args[0], inner);
+    if (x.op == Op::Const) return x;
+    Expr out;
+    out.op = Op::Old;
+    out.type = x.type;
+    out.range = e.range;
+    out.reads_ghost = x.reads_ghost;
+    out.args.push_back(std::move(x));
+    return out;
+  }
+
   // eqs[b] || ... || eqs[e-1] as a balanced tree (evaluated left to right, as a chain would be),
   // so that a long set adds only log2(size) to the height of the IR.
   Expr any_of(std::vector<Expr>& eqs, size_t b, size_t e, SourceRange range) {
@@ -1031,6 +1208,10 @@ class Checker {
 
   Expr binary(const ast::Expr& e, Ctx& ctx) {
     const std::string& op = e.name;
+    if (ctx.in_monitor && (op == "==" || op == "!=")) {  // rule == NAME, NAME == rule
+      if (is_rule_word(*e.args[0])) return rule_is(*e.args[1], op == "!=", e.range);
+      if (is_rule_word(*e.args[1])) return rule_is(*e.args[0], op == "!=", e.range);
+    }
     Expr l = expr(*e.args[0], ctx);
     Expr r = expr(*e.args[1], ctx);
     Type seq_t{Type::Kind::Seq, 0, m_.seq_bits > 0 ? (int64_t{1} << m_.seq_bits) - 1 : 1, -1};

@@ -588,7 +588,25 @@ class Enumerator {
   void swap_recv(int a, int b) {
     std::string na = rule_name(a), nb = rule_name(b);
     add(Operator::SwapRecv, m_.rules[a].range, na + "` before `" + nb, nb + "` before `" + na, true,
-        [a, b](ir::Model& m) { std::swap(m.rules[a], m.rules[b]); });
+        [a, b](ir::Model& m) {
+          std::swap(m.rules[a], m.rules[b]);
+          // A monitor's `rule == NAME` names the rule by its index: keep it naming the same rule.
+          std::function<void(Expr&)> follow = [&](Expr& e) {
+            if (e.op == Op::RuleIs) e.index = e.index == a ? b : e.index == b ? a : e.index;
+            for (auto& x : e.args) follow(x);
+          };
+          std::function<void(std::vector<Stmt>&)> walk = [&](std::vector<Stmt>& body) {
+            for (auto& st : body) {
+              follow(st.value);
+              walk(st.then_body);
+              walk(st.else_body);
+            }
+          };
+          for (auto& mo : m.monitors) {
+            follow(mo.guard);
+            walk(mo.body);
+          }
+        });
   }
 };
 

@@ -17,7 +17,8 @@
 //   swap-recv        swap two adjacent `recv` rules (first-match order)
 //   drop-timer       drop one `stop T` or `timer T := N`
 // Ghost-only statements (assignments to ghost variables, an `if` whose branches change only ghost
-// state), ghost segment fields and properties are never mutated.
+// state), ghost segment fields, properties and monitors (properties' bookkeeping) are never
+// mutated; a swap-recv keeps a monitor's `rule == NAME` naming the same rule.
 //
 // Per mutant the outcome is killed (a property's verdict differs from the original run's: the
 // first property that held and is violated, with its counterexample length, else the first that

@@ -185,6 +185,11 @@ Json spec_json(const SpecResult& r, bool timing) {
     props.push_back(std::move(pj));
   }
   j["properties"] = std::move(props);
+  if (!m.monitors.empty()) {  // only when there are some, so that other specs' reports stay as they were
+    Json mons = Json::array();
+    for (const auto& mo : m.monitors) mons.push_back({{"name", mo.name}, {"event", ir::monitor_event_name(mo.event)}});
+    j["monitors"] = std::move(mons);
+  }
   if (x.model_error) {
     Json e = Json::object();
     e["message"] = describe_model_error(*x.model_error);

@@ -133,6 +133,12 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
       out += "     " + std::string(ri.ep == 0 ? "A " : "B ") + ir::rule_kind_name(ri.kind) + " " + m.rules[ri.rule].name +
              ": " + std::to_string(x.coverage.fired[i]) + "\n";
     }
+    if (!m.monitors.empty()) {
+      out += "   monitors:";
+      for (size_t i = 0; i < m.monitors.size(); ++i)
+        out += std::string(i ? ", " : " ") + m.monitors[i].name + " (on " + ir::monitor_event_name(m.monitors[i].event) + ")";
+      out += "\n";
+    }
     out += "   reachable endpoint transitions:\n";
     const auto& members = m.state_enum().members;
     for (const auto& t : x.coverage.endpoint_transitions)

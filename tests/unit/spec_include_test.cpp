@@ -549,15 +549,15 @@ TEST_F(SpecInclude, BeforeAnUnknownRule) {
 
 TEST_F(SpecInclude, RemoveOfSomethingMissing) {
   auto rule = derive("include \"base.tcp\"\nremove take_sym\n");
-  expect_one_error(*rule, "'remove take_sym': the included spec has no rule or property 'take_sym'; did you mean 'take_syn'?",
+  expect_one_error(*rule, "'remove take_sym': the included spec has no rule, property or monitor 'take_sym'; did you mean 'take_syn'?",
                    "DIR/derived.tcp:2:8", "take_sym");
   auto prop = derive("include \"base.tcp\"\nremove all_countd\n");
   expect_one_error(*prop,
-                   "'remove all_countd': the included spec has no rule or property 'all_countd'; did you mean "
+                   "'remove all_countd': the included spec has no rule, property or monitor 'all_countd'; did you mean "
                    "'all_counted'?",
                    "DIR/derived.tcp:2:8", "all_countd");
   auto twice = derive("include \"base.tcp\"\nremove open\nremove open\n");
-  expect_one_error(*twice, "'remove open': the included spec has no rule or property 'open'", "DIR/derived.tcp:3:8",
+  expect_one_error(*twice, "'remove open': the included spec has no rule, property or monitor 'open'", "DIR/derived.tcp:3:8",
                    "open");
 }
 
@@ -781,10 +781,10 @@ TEST_F(SpecInclude, TypeErrorInTheIncludedFileNamesThatFile) {
 
 TEST_F(SpecInclude, SyntaxErrorsInTheEditDeclarations) {
   auto l = derive("include \"base.tcp\"\noverride enum S { X }\n");
-  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable or coverage after 'override', found 'enum'",
+  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable, coverage or monitor after 'override', found 'enum'",
                    "DIR/derived.tcp:2:10", "enum");
   auto r = derive("include \"base.tcp\"\nremove 3\n");
-  expect_one_error(*r, "expected the name of an included rule or property, found number 3", "DIR/derived.tcp:2:8",
+  expect_one_error(*r, "expected the name of an included rule, property or monitor, found number 3", "DIR/derived.tcp:2:8",
                    "3");
   auto i = derive("include base.tcp\n");
   EXPECT_FALSE(i->spec.has_value());
