@@ -1,5 +1,6 @@
 #include "bytecode.hpp"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 
@@ -105,6 +106,12 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
         const int nf = I.c;
         sp -= nf;
         const bool full = count >= I.b;
+        // Every segment sent must be recorded: the caller charges a full channel's drop to the
+        // loss budget from ctx.overflow, and traces and send monitors read ctx.sent. A firing
+        // never sends more than kMaxSends segments (the type checker refuses such a rule and the
+        // CompiledSystem constructor rejects such a model), so the test below is only a guard
+        // against writing past the arrays.
+        assert(ctx.nsent < kMaxSends);
         if (ctx.nsent < kMaxSends) {
           int32_t* rec = ctx.sent[ctx.nsent];
           for (int f = 0; f < nf; ++f) rec[f] = static_cast<int32_t>(stack[sp + f]);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "limits.hpp"
 #include "source.hpp"
 #include "state_layout.hpp"
 
@@ -30,7 +31,8 @@ enum class Opc : uint8_t {
   Store,            // pop into state[a], range-checked against b..c
   StoreSeq,         // pop into state[a] & b
   Send,             // pop c field values (first field deepest) into channel whose count slot is a, capacity b;
-                    // into a full channel the segment is dropped (recorded in ExecContext::overflow)
+                    // into a full channel the segment is dropped (recorded in ExecContext::overflow);
+                    // at most kMaxSends per run
   TimerSet,         // state[a] = b
   Check,            // top must lie in a..b (model error otherwise); keeps it
   Mask,             // top &= b
@@ -50,7 +52,6 @@ struct Code {
 
 enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero, Overflow };
 
-constexpr int kMaxSends = 4;
 constexpr int kStackSize = 256;
 
 struct ExecContext {
@@ -59,10 +60,12 @@ struct ExecContext {
   const int32_t* seg = nullptr;
   const int32_t* params = nullptr;
   int32_t result = 0;
-  // Filled by Send: the segments this step put on the wire (fields then age 0).
+  // Filled by Send: the segments this step put on the wire (fields then age 0); all of them, as
+  // the type checker bounds the sends per firing by kMaxSends (limits.hpp).
   int nsent = 0;
   int32_t sent[kMaxSends][kMaxSegFields + 1];
   uint8_t overflow = 0;  // bit i: sent[i] found its channel full and was dropped
+  static_assert(kMaxSends <= 8, "overflow has one bit per segment sent");
   // On a model error: the failing instruction and the offending value.
   int error_pc = -1;
   int64_t error_value = 0;

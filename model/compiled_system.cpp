@@ -238,6 +238,11 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
       Compiler g(model, layout_, ep, ri.guard);
       g.expr(rule.guard);
       g.finish();
+      // The interpreter records at most kMaxSends segments per firing; the type checker refuses
+      // a rule that could send more, so only a model built around it gets here with one.
+      if (ir::count_sends(rule.body, kMaxSends).beyond)
+        throw std::logic_error("rule '" + rule.name + "' may send more than " + std::to_string(kMaxSends) +
+                               " segments in one firing");
       Compiler b(model, layout_, ep, ri.body);
       b.stmts(rule.body);
       b.finish();

@@ -194,6 +194,16 @@ struct Model {
   }
 };
 
+// The sends of one execution of a rule body on its path with the most of them (statements in
+// sequence add up; an If takes the larger of its branches, the `then` branch on a tie, whether
+// or not its condition can hold): how many (`most`), and the Send on that path that is the
+// (limit+1)-th, or nullptr when `most` <= limit. Defined in typecheck.cpp.
+struct SendCount {
+  int most = 0;
+  const Stmt* beyond = nullptr;
+};
+SendCount count_sends(const std::vector<Stmt>& body, int limit);
+
 const char* rule_kind_name(Rule::Kind k);  // "call", "recv", "timeout"
 const char* property_kind_name(Property::Kind k);  // "invariant", "stuck", "reachable", "coverage"
 const char* monitor_event_name(Monitor::Event e);  // "any", "call", "recv", "timeout", "send"

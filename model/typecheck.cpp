@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "limits.hpp"
+
 namespace tcpmc {
 
 const char* ir::rule_kind_name(ir::Rule::Kind k) {
@@ -12,6 +14,27 @@ const char* ir::rule_kind_name(ir::Rule::Kind k) {
     case ir::Rule::Kind::Timeout: return "timeout";
   }
   return "rule";
+}
+
+namespace {
+void add_sends(const std::vector<ir::Stmt>& body, int limit, ir::SendCount& c) {
+  for (const auto& s : body) {
+    if (s.kind == ir::Stmt::Kind::Send) {
+      if (++c.most == limit + 1) c.beyond = &s;
+    } else if (s.kind == ir::Stmt::Kind::If) {
+      ir::SendCount t = c, e = c;  // each branch continues the path so far
+      add_sends(s.then_body, limit, t);
+      add_sends(s.else_body, limit, e);
+      c = e.most > t.most ? e : t;
+    }
+  }
+}
+}  // namespace
+
+ir::SendCount ir::count_sends(const std::vector<ir::Stmt>& body, int limit) {
+  SendCount c;
+  add_sends(body, limit, c);
+  return c;
 }
 
 const char* ir::monitor_event_name(ir::Monitor::Event e) {
@@ -456,6 +479,13 @@ class Checker {
       }
       out.guard = std::move(guard);
       out.body = body(r.body, ctx, out, false);
+      // A firing records every segment it sends in fixed arrays (traces, send monitors and the
+      // loss accounting of a full channel read them): bound the sends on any path.
+      ir::SendCount sends = ir::count_sends(out.body, kMaxSends);
+      if (sends.beyond)
+        diags_.error(sends.beyond->range, "rule '" + r.name + "' may send " + std::to_string(sends.most) +
+                                              " segments in one firing; at most " + std::to_string(kMaxSends) +
+                                              " are allowed");
       m_.rules.push_back(std::move(out));
     }
   }

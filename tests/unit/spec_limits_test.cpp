@@ -1,6 +1,6 @@
 // Limits of the spec front end and of the model: input that is too deep, too noisy, not text, not
-// a regular file, arithmetically out of range, or absurdly large comes back as located
-// diagnostics (or, at run time, as a model error), never as a crash, a hang or a flood of output.
+// a regular file, arithmetically out of range, absurdly large, or sending more segments in one
+// rule firing than a firing records (kMaxSends) comes back as located diagnostics (or, at run time, as a model error), never as a crash, a hang or a flood of output.
 // The tests whose failure mode on a broken front end is a crash or a hang run in a child process
 // (EXPECT_EXIT) with an alarm, so that they fail instead of taking the test binary down.
 #include <gtest/gtest.h>
@@ -473,6 +473,143 @@ TEST(SpecLimits, AbsurdVariableRangeIsALocatedError) {
   EXPECT_EQ(l->diags.all()[0].message,
             "range -999999999..999999999 is too wide for explicit-state checking (at most 65536 values)");
   EXPECT_EQ(where(l->diags.all()[0]), "4:6");
+}
+
+// ---- 8. sends per firing ----
+// A firing records every segment it sends in fixed arrays of kMaxSends (4) entries (the trace
+// label, send monitors and the loss accounting of a full channel read them), so the type checker
+// refuses a rule that may send more: statements in sequence add up, an `if` counts its larger
+// branch, and the error points at the first send beyond the limit on that path.
+
+const std::string kSendHead =
+    "const SEQ_BITS = 3\n"
+    "enum S { C, D }\n"
+    "endpoint {\n"
+    "  state: S = C\n"
+    "  x: 0..3\n"
+    "  ghost segs: 0..7\n"
+    "}\n"
+    "segment {\n"
+    "  flags SYN\n"
+    "  seq: seq\n"
+    "}\n";
+
+std::string sends(int from, int n) {
+  std::string s;
+  for (int i = from; i < from + n; ++i) s += "  send SYN (seq = " + std::to_string(i) + ")\n";
+  return s;
+}
+
+TEST(SpecLimits, FourSendsInOneFiringAreAllRecorded) {
+  static_assert(kMaxSends == 4, "the texts below are written for a limit of 4");
+  const std::string spec = kSendHead + "call burst in C when self == A {\n" + sends(1, 4) + "  goto D\n}\n" +
+                           "monitor each on send(o) { segs := segs + 1 }\n"
+                           "reachable all_seen expect hold: A.segs == 4\n";
+  const std::string all4 = "A burst; sends A→B [S] seq=1; sends A→B [S] seq=2; sends A→B [S] seq=3; sends A→B [S] seq=4";
+  {
+    // Room for all four: the label lists them and the send monitor counts them.
+    auto r = test::check_text(spec + "network { capacity = 4, msl = 0 }\n", test::faults(0, 0, false));
+    ASSERT_TRUE(r);
+    const auto& w = test::prop(*r, "all_seen");
+    ASSERT_EQ(w.verdict, Verdict::Holds);
+    ASSERT_EQ(w.counterexample->steps.size(), 1u);
+    EXPECT_EQ(describe_event(*r->system, w.counterexample->steps[0].label), all4);
+  }
+  {
+    // Capacity 3: the fourth is lost to the full channel, shown, observed and charged to the budget.
+    auto r = test::check_text(spec + "network { capacity = 3, msl = 0 }\n", test::faults(1, 0, false));
+    ASSERT_TRUE(r);
+    const auto& w = test::prop(*r, "all_seen");
+    ASSERT_EQ(w.verdict, Verdict::Holds);
+    ASSERT_EQ(w.counterexample->steps.size(), 1u);
+    EXPECT_EQ(describe_event(*r->system, w.counterexample->steps[0].label), all4 + " (lost: network full)");
+    EXPECT_EQ(w.counterexample->steps[0].state[r->system->layout().loss_slot()], 1);
+    // Without a loss budget the firing is blocked instead.
+    auto blocked = test::check_text(spec + "network { capacity = 3, msl = 0 }\n", test::faults(0, 0, false));
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(test::prop(*blocked, "all_seen").verdict, Verdict::Violated);
+    EXPECT_GT(blocked->exploration.coverage.capacity_blocked, 0u);
+  }
+}
+
+TEST(SpecLimits, FiveSendsInSequenceAreRefusedAtTheFifth) {
+  const std::string text = kSendHead + "call burst in C {\n" + sends(1, 5) + "}\n";
+  EXPECT_TRUE(one_error(text, "rule 'burst' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(text, "send", 4)));
+  auto d = test::diagnose(text);
+  ASSERT_EQ(d->diags.all().size(), 1u);
+  EXPECT_EQ(covered(d->diags.all()[0]), "send");
+  EXPECT_EQ(d->formatted(),
+            "test.tcp:17:3: error: rule 'burst' may send 5 segments in one firing; at most 4 are allowed\n"
+            " 17 |   send SYN (seq = 5)\n"
+            "    |   ^~~~\n");
+  // Every kind of rule is bounded; the message counts the whole path, the error is at its fifth send.
+  const std::string seven = "const SEQ_BITS = 3\nenum S { C, D }\nendpoint {\n  state: S = C\n  timer rexmt\n}\n"
+                            "segment {\n  flags SYN\n  seq: seq\n}\n"
+                            "recv r(s) {\n" + sends(1, 7) + "}\n";
+  EXPECT_TRUE(one_error(seven, "rule 'r' may send 7 segments in one firing; at most 4 are allowed",
+                        pos_in(seven, "send", 4)));
+  const std::string timeout = "const SEQ_BITS = 3\nenum S { C, D }\nendpoint {\n  state: S = C\n  timer rexmt\n}\n"
+                              "segment {\n  flags SYN\n  seq: seq\n}\n"
+                              "timeout t on rexmt {\n" + sends(1, 5) + "}\n";
+  EXPECT_TRUE(one_error(timeout, "rule 't' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(timeout, "send", 4)));
+}
+
+TEST(SpecLimits, SendsInABranchCountOnTheirPath) {
+  // Three, then an `if` with two in its `then` branch (and none in the implicit `else`): 5.
+  const std::string then2 = kSendHead + "call r in C {\n" + sends(1, 3) + "  if x == 0 {\n" + sends(4, 2) + "  }\n}\n";
+  EXPECT_TRUE(one_error(then2, "rule 'r' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(then2, "send", 4)));
+  // The longer branch counts, here the `else` one, and the error is on that path.
+  const std::string else2 =
+      kSendHead + "call r in C {\n" + sends(1, 3) + "  if x == 0 {\n" + sends(4, 1) + "  } else {\n" + sends(5, 2) + "  }\n}\n";
+  EXPECT_TRUE(one_error(else2, "rule 'r' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(else2, "send", 5)));
+  // Nested: the limit is crossed inside the inner `if`, after the outer branch's first send.
+  const std::string nested = kSendHead + "call r in C {\n" + sends(1, 2) + "  if x == 0 {\n" + sends(3, 1) +
+                             "    if x == 1 {\n" + sends(4, 2) + "    }\n  }\n}\n";
+  EXPECT_TRUE(one_error(nested, "rule 'r' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(nested, "send", 4)));
+  // A send after the `if` is the fifth on the path through the longer branch.
+  const std::string after = kSendHead + "call r in C {\n" + sends(1, 2) + "  if x == 0 {\n" + sends(3, 2) +
+                            "  }\n" + sends(5, 1) + "}\n";
+  EXPECT_TRUE(one_error(after, "rule 'r' may send 5 segments in one firing; at most 4 are allowed",
+                        pos_in(after, "send", 4)));
+}
+
+TEST(SpecLimits, BranchesCountTheirMaximumNotTheirSum) {
+  // Two, then two in either branch: four on every path (six statements in all).
+  const std::string text = kSendHead + "call r in C when self == A {\n" + sends(1, 2) + "  if x == 0 {\n" +
+                           sends(3, 2) + "  } else {\n" + sends(5, 2) + "  }\n  goto D\n}\n" +
+                           "network { capacity = 4, msl = 0 }\n";
+  auto l = test::load(text);
+  ASSERT_TRUE(l->ok()) << test::all_messages(l->diags);
+  CompiledSystem sys(l->spec->model, {0, 0, false});
+  std::vector<std::string> events;
+  test::walk(sys, [&](const std::vector<int32_t>&, const std::vector<test::Succ>& succs) {
+    for (const auto& s : succs)
+      if (s.kind == Label::Kind::Call) events.push_back(describe_event(sys, s.label));
+  });
+  ASSERT_EQ(events.size(), 1u);  // x is 0 in the initial state
+  EXPECT_EQ(events[0], "A r; sends A→B [S] seq=1; sends A→B [S] seq=2; sends A→B [S] seq=3; sends A→B [S] seq=4");
+}
+
+// The engine does not rely on the type checker alone: a model built around it with more sends
+// than a firing records is refused when compiled, never run with sends silently dropped.
+TEST(SpecLimits, CompilingARuleWithTooManySendsIsRefused) {
+  auto l = test::load(kSendHead + "call r in C {\n" + sends(1, 4) + "}\n");
+  ASSERT_TRUE(l->ok()) << test::all_messages(l->diags);
+  ir::Model m = l->spec->model;
+  EXPECT_NO_THROW(CompiledSystem(m, {0, 0, false}));
+  ir::Stmt extra = m.rules.at(0).body.at(0);
+  ir::Stmt branch;
+  branch.kind = ir::Stmt::Kind::If;
+  branch.value = m.rules[0].guard;
+  branch.else_body.push_back(extra);
+  m.rules[0].body.push_back(branch);
+  EXPECT_EQ(ir::count_sends(m.rules[0].body, kMaxSends).most, 5);
+  EXPECT_THROW(CompiledSystem(m, {0, 0, false}), std::logic_error);
 }
 
 // The packed layout copes with any slot width up to 64 bits without undefined shifts.
