@@ -190,7 +190,7 @@ TEST(Reachable, SameWitnessForEveryThreadCountAndSelection) {
     EXPECT_EQ(p.depth, q.depth);
     EXPECT_EQ(format_trace_table(*one->system, *p.counterexample), format_trace_table(*two->system, *q.counterexample));
   }
-  EXPECT_EQ(reachables, 3);
+  EXPECT_EQ(reachables, 4);
   ASSERT_EQ(sel->properties.size(), 1u);
   ASSERT_TRUE(sel->properties[0].counterexample);
   EXPECT_EQ(format_trace_table(*sel->system, *sel->properties[0].counterexample),
@@ -220,15 +220,18 @@ class Figure5Expectation : public test::TempDirTest {
   void SetUp() override {
     TempDirTest::SetUp();
     write("rfc9293.tcp", read(std::string(TCPMC_SOURCE_DIR) + "/specs/rfc9293.tcp"));
+    // The stale handshake that rfc9293.tcp expects to see needs reordering, which these small
+    // runs leave out: base.tcp is rfc9293.tcp without that one expectation.
+    write("base.tcp", "include \"rfc9293.tcp\"\nremove handshake_with_current_incarnation\n");
   }
 };
 
 // Without `write_in_listen`, nothing takes LISTEN -> SYN_SENT ("SEND / snd SYN"): the run fails
 // with exit 10 and names the edge; every other property is unaffected.
 TEST_F(Figure5Expectation, ALostEdgeFailsTheRun) {
-  Out base = check(path("rfc9293.tcp"));
+  Out base = check(path("base.tcp"));
   EXPECT_EQ(base.code, exit_code::kAllAsExpected) << base.out << base.err;
-  const std::string lost = write("lost.tcp", "include \"rfc9293.tcp\"\nremove write_in_listen\n");
+  const std::string lost = write("lost.tcp", "include \"base.tcp\"\nremove write_in_listen\n");
   Out r = check(lost, true);
   EXPECT_EQ(r.code, exit_code::kUnexpectedVerdict) << r.out << r.err;
   EXPECT_NE(r.out.find("expect hold       violated   <-- NOT AS EXPECTED\n"
@@ -252,12 +255,12 @@ TEST_F(Figure5Expectation, ALostEdgeFailsTheRun) {
   EXPECT_EQ(unexpected, 1);
 
   // A variant meant to lose the edge says so, and passes.
-  const std::string meant = write("meant.tcp", "include \"rfc9293.tcp\"\nremove write_in_listen\n"
+  const std::string meant = write("meant.tcp", "include \"base.tcp\"\nremove write_in_listen\n"
                                                "override coverage figure5_coverage expect violation\n");
   Out m = check(meant);
   EXPECT_EQ(m.code, exit_code::kAllAsExpected) << m.out << m.err;
   // Or drops the expectation.
-  const std::string dropped = write("dropped.tcp", "include \"rfc9293.tcp\"\nremove write_in_listen\n"
+  const std::string dropped = write("dropped.tcp", "include \"base.tcp\"\nremove write_in_listen\n"
                                                    "remove figure5_coverage\n");
   Out d = check(dropped);
   EXPECT_EQ(d.code, exit_code::kAllAsExpected) << d.out << d.err;

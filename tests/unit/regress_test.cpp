@@ -1,5 +1,5 @@
 // tcpmc diff and tcpmc regress on an edited copy of rfc9293.tcp: each reports exactly what the edit
-// changed. Runs at small bounds (loss 1, no duplication, no reordering: 337487 states) to stay quick.
+// changed. Runs at small bounds (loss 1, no duplication, no reordering: 605297 states) to stay quick.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -28,8 +28,8 @@ const char* kNoReAck =
 
 // What dropping the re-ACK changes at small_bounds().
 const std::string kReAckDiff =
-    "  states: 337487 -> 336965 (-522)\n"
-    "  transitions: 909321 -> 903788 (-5533)\n"
+    "  states: 605297 -> 597725 (-7572)\n"
+    "  transitions: 1779049 -> 1749471 (-29578)\n"
     "  endpoint transitions:\n"
     "    + A: CLOSING --timeout give_up--> CLOSED\n"
     "    + A: LAST_ACK --timeout give_up--> CLOSED\n"
@@ -46,6 +46,12 @@ class Regress : public test::TempDirTest {
     ss << in.rdbuf();
     original = ss.str();
     ASSERT_NE(original.find(kReAck), std::string::npos) << "rfc9293.tcp's TIME_WAIT re-ACK rule changed";
+    // The stale handshake that rfc9293.tcp expects needs reordering, which small_bounds() leaves
+    // out: there the property holds, and so it is expected to.
+    const std::string stale = "invariant handshake_with_current_incarnation expect violation";
+    const size_t at = original.find(stale);
+    ASSERT_NE(at, std::string::npos);
+    original.replace(at, stale.size(), "invariant handshake_with_current_incarnation expect hold");
   }
   std::string without_re_ack() const {
     std::string s = original;
@@ -78,9 +84,13 @@ TEST_F(Regress, DiffListsTheEndpointTransitionsARemovedRuleTook) {
   const std::string new_spec = write("no_tw_rule.tcp", "include \"rfc9293.tcp\"\nremove time_wait_fin\n");
   std::ostringstream out, err;
   EXPECT_EQ(run_diff(small_bounds(), old_spec, new_spec, out, err), exit_code::kUnexpectedVerdict) << err.str();
-  // The acceptability check then answers the retransmitted FIN with the same ACK: same states.
+  // The acceptability check then answers a retransmitted FIN with the same ACK, but only once
+  // until the TCB makes progress (ACK_LIMIT), where time_wait_fin answers every one.
   EXPECT_EQ(out.str(), "--- " + old_spec + "\n+++ " + new_spec +
                            "\n"
+                           "  states: 605297 -> 600011 (-5286)\n"
+                           "  transitions: 1779049 -> 1756182 (-22867)\n"
+                           "  depth: 47 -> 44\n"
                            "  endpoint transitions:\n"
                            "    - A: TIME_WAIT --recv time_wait_fin--> TIME_WAIT\n"
                            "    - B: TIME_WAIT --recv time_wait_fin--> TIME_WAIT\n");
@@ -90,7 +100,7 @@ TEST_F(Regress, DiffOfASpecWithItselfIsNoChange) {
   const std::string spec = write("rfc9293.tcp", original);
   std::ostringstream out, err;
   EXPECT_EQ(run_diff(small_bounds(), spec, spec, out, err), exit_code::kAllAsExpected) << err.str();
-  EXPECT_NE(out.str().find("no change: same verdicts, 337487 states, 909321 transitions"), std::string::npos)
+  EXPECT_NE(out.str().find("no change: same verdicts, 605297 states, 1779049 transitions"), std::string::npos)
       << out.str();
 }
 
@@ -112,7 +122,7 @@ TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
 
   std::ostringstream ok1, e1;
   EXPECT_EQ(run_regress(baseline, "", false, limits, ok1, e1), exit_code::kAllAsExpected) << e1.str();
-  EXPECT_EQ(ok1.str(), "ok      " + spec + " (337487 states)\n");
+  EXPECT_EQ(ok1.str(), "ok      " + spec + " (605297 states)\n");
 
   write("rfc9293.tcp", without_re_ack());  // the edit
   std::ostringstream bad, e2;
@@ -125,7 +135,7 @@ TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
   EXPECT_NE(upd.str().find("baseline updated"), std::string::npos) << upd.str();
   std::ostringstream ok2, e4;
   EXPECT_EQ(run_regress(baseline, "", false, limits, ok2, e4), exit_code::kAllAsExpected) << e4.str();
-  EXPECT_EQ(ok2.str(), "ok      " + spec + " (336965 states)\n");
+  EXPECT_EQ(ok2.str(), "ok      " + spec + " (597725 states)\n");
 }
 
 TEST_F(Regress, ASpecWithoutABaselineIsAChangeUntilUpdateWritesIt) {

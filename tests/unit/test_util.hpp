@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -195,5 +196,33 @@ inline uint64_t walk(const CompiledSystem& sys,
   }
   return queue.size();
 }
+
+// The whole content of a file ("" if it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A temporary directory holding a copy of specs/rfc9293.tcp, for test specs that include it, and
+// a check of one of them on small bounds (no loss, no duplication; FIFO unless `reorder`).
+class Rfc9293Test : public TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    write("rfc9293.tcp", read_file(std::string(TCPMC_SOURCE_DIR) + "/specs/rfc9293.tcp"));
+  }
+  std::unique_ptr<SpecResult> run(const std::string& spec, const ConstOverrides& defines,
+                                  std::vector<std::string> props, bool reorder = false) {
+    CheckOptions o = faults(0, 0, reorder);
+    o.defines = defines;
+    o.properties = std::move(props);
+    Diagnostics d;
+    auto r = check_spec_file(spec, o, d);
+    EXPECT_TRUE(r) << format_diagnostics(d);
+    return r;
+  }
+};
 
 }  // namespace tcpmc::test
