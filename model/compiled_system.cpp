@@ -359,7 +359,7 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, const int32_t* old, int32
       }
       losses += dropped;
     }
-    if (!ri.monitors.empty() && !run_monitors(ri, old, next, seg, sc)) return false;
+    if (!ri.monitors.empty() && !run_monitors(ri, seg, sc)) return false;
     sc.label.nsent = ctx.nsent;
     sc.label.overflow = ctx.overflow;
     for (int i = 0; i < ctx.nsent; ++i)
@@ -370,14 +370,11 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, const int32_t* old, int32
   return false;
 }
 
-// After the body: the instance's monitors, in declaration order; a send monitor once per segment
-// sent (ctx.sent, left as the body filled it: monitor code sends nothing). A model error is
-// recorded like the body's.
-bool CompiledSystem::run_monitors(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg,
-                                  Scratch& sc) const {
+// After the body, on the context exec_body set up (state after, state before): the instance's
+// monitors, in declaration order; a send monitor once per segment sent (ctx.sent, left as the
+// body filled it: monitor code sends nothing). A model error is recorded like the body's.
+bool CompiledSystem::run_monitors(const RuleInstance& ri, const int32_t* seg, Scratch& sc) const {
   ExecContext& ctx = sc.ctx;
-  ctx.state = next;
-  ctx.old_state = old;
   const int nsent = ctx.nsent;
   for (const MonitorChunk& chunk : ri.monitors) {
     for (int i = 0; i < (chunk.per_segment ? nsent : 1); ++i) {

@@ -121,7 +121,7 @@ class CompiledSystem {
   bool exec_body(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg, const int32_t* params,
                  Scratch& sc) const;
   void record_error(Scratch& sc, const Code& code, ExecStatus st) const;
-  bool run_monitors(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg, Scratch& sc) const;
+  bool run_monitors(const RuleInstance& ri, const int32_t* seg, Scratch& sc) const;
   void canonicalize(int32_t* s) const;
   void remove_segment(int32_t* s, int chan, int pos) const;
   bool insert_copy(int32_t* s, int chan, int pos) const;

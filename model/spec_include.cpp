@@ -19,6 +19,15 @@ T* find_named(std::vector<T>& v, const std::string& name) {
   return nullptr;
 }
 
+// Removes the element named `name`; false when there is none.
+template <class T>
+bool erase_named(std::vector<T>& v, const std::string& name) {
+  auto it = std::find_if(v.begin(), v.end(), [&](const T& x) { return x.name == name; });
+  if (it == v.end()) return false;
+  v.erase(it);
+  return true;
+}
+
 }  // namespace
 
 ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
@@ -61,23 +70,8 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
   if (!out.network_range.valid()) out.network_range = derived.network_range;
 
   for (const auto& r : derived.removals) {
-    auto rit = std::find_if(out.rules.begin(), out.rules.end(), [&](const ast::Rule& x) { return x.name == r.name; });
-    if (rit != out.rules.end()) {
-      out.rules.erase(rit);
+    if (erase_named(out.rules, r.name) || erase_named(out.properties, r.name) || erase_named(out.monitors, r.name))
       continue;
-    }
-    auto pit = std::find_if(out.properties.begin(), out.properties.end(),
-                            [&](const ast::Property& x) { return x.name == r.name; });
-    if (pit != out.properties.end()) {
-      out.properties.erase(pit);
-      continue;
-    }
-    auto mit = std::find_if(out.monitors.begin(), out.monitors.end(),
-                            [&](const ast::Monitor& x) { return x.name == r.name; });
-    if (mit != out.monitors.end()) {
-      out.monitors.erase(mit);
-      continue;
-    }
     std::vector<std::string> cands = names_of(out.rules);
     for (auto& p : out.properties) cands.push_back(p.name);
     for (auto& m : out.monitors) cands.push_back(m.name);

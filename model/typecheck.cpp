@@ -744,17 +744,7 @@ class Checker {
       ctx.seg_name = mo.seg_name;
       // Guard: old(the `in` list) && the `when` expression.
       Expr guard = const_bool(true, mo.range);
-      if (!mo.states.empty() && m_.state_var >= 0) {
-        guard = in_states(mo.states, mo.range);
-        if (guard.op != Op::Const) {
-          Expr old;
-          old.op = Op::Old;
-          old.type = Type::boolean();
-          old.range = mo.range;
-          old.args.push_back(std::move(guard));
-          guard = std::move(old);
-        }
-      }
+      if (!mo.states.empty() && m_.state_var >= 0) guard = in_old_state(in_states(mo.states, mo.range), mo.range);
       if (mo.guard) {
         try {
           Expr g = expr(*mo.guard, ctx);
@@ -1204,12 +1194,16 @@ class Checker {
     }
     Ctx inner = ctx;
     inner.in_old = true;
-    Expr x = expr(*e.args[0], inner);
+    return in_old_state(expr(*e.args[0], inner), e.range);
+  }
+
+  // x read in the state before the transition (a constant reads no state: it stays as it is).
+  static Expr in_old_state(Expr x, SourceRange range) {
     if (x.op == Op::Const) return x;
     Expr out;
     out.op = Op::Old;
     out.type = x.type;
-    out.range = e.range;
+    out.range = range;
     out.reads_ghost = x.reads_ghost;
     out.args.push_back(std::move(x));
     return out;
