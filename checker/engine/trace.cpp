@@ -51,6 +51,15 @@ bool validate_trace(const CompiledSystem& sys, const Trace& t) {
     if (!found) return false;
     cur = &step.state;
   }
+  if (t.loop_start) {
+    if (*t.loop_start > t.steps.size()) return false;
+    if (*t.loop_start < t.steps.size() && t.final_state() != t.loop_state()) return false;
+    if (*t.loop_start == t.steps.size()) {  // stays for ever: no move may be possible
+      bool any = false;
+      sys.successors(cur->data(), sc, [&](const Label&, const int32_t*) { any = true; });
+      if (any) return false;
+    }
+  }
   return true;
 }
 

@@ -22,6 +22,13 @@ struct Trace {
   std::vector<int32_t> initial;
   std::vector<TraceStep> steps;
   std::optional<ModelError> error;  // the run ends in a model error after the last step
+  // A lasso (the witness of a violated temporal property): the run goes on for ever by repeating
+  // steps[loop_start .. end) -- the state after step loop_start-1 (the initial state when 0) is the
+  // state the last step reaches. loop_start == steps.size() says the run stays in its last state
+  // for ever (no move is possible there). Unset for a finite run.
+  std::optional<size_t> loop_start;
+  // The state the loop starts from (valid only when loop_start is set).
+  const std::vector<int32_t>& loop_state() const { return *loop_start == 0 ? initial : steps[*loop_start - 1].state; }
   const std::vector<int32_t>& final_state() const { return steps.empty() ? initial : steps.back().state; }
 };
 
@@ -32,6 +39,7 @@ std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<st
 
 // Checks a trace step by step against the model (each state a successor of the previous one
 // under the same label kind). Used before any counterexample is shown.
+// For a lasso it also checks that the loop closes (the last state is the loop's first state).
 bool validate_trace(const CompiledSystem& sys, const Trace& t);
 
 }  // namespace tcpmc
