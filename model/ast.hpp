@@ -88,14 +88,17 @@ struct Rule {
 };
 
 struct Property {
-  // Coverage: `expect figure5 covered` (named figure5_coverage, no expression)
-  enum class Kind { Invariant, Stuck, Reachable, Coverage };
+  // Coverage: `expect figure5 covered` (named figure5_coverage, no expression).
+  // Eventually: `eventually NAME expect ...: P`; LeadsTo: `leadsto NAME expect ...: P ~> Q`.
+  enum class Kind { Invariant, Stuck, Reachable, Coverage, Eventually, LeadsTo };
   Kind kind = Kind::Invariant;
   std::string name;
   SourceRange range, name_range;
   bool expect_hold = true;
   ExprPtr expect_if;                 // `expect hold|violation if C`: C constant; when false, the other one
   ExprPtr expr;                      // null only for an override that changes the expectation
+                                     // (LeadsTo: Q, the expression after `~>`)
+  ExprPtr trigger;                   // LeadsTo: P, the expression before `~>`
   SourceRange expr_range;            // the expression's whole text, outer parentheses included
   bool is_override = false;
 };
@@ -123,6 +126,16 @@ struct Include {
 
 struct Removal {  // `remove NAME`: drops an included rule, property or monitor
   std::string name;
+  SourceRange range;
+  bool fairness = false;  // `remove fair network` / `remove fair RULE`: drops a fairness declaration
+};
+
+// `fair weak R1, R2`, `fair strong R1, R2` (fairness of rules, per endpoint), `fair network`
+// (strong fairness of the delivery of every segment). See LANGUAGE.md, "Fairness".
+struct Fairness {
+  enum class Kind { Weak, Strong, Network };
+  Kind kind = Kind::Weak;
+  std::vector<std::pair<std::string, SourceRange>> rules;
   SourceRange range;
 };
 
@@ -158,6 +171,7 @@ struct Spec {
   std::vector<Rule> rules;
   std::vector<Property> properties;
   std::vector<Monitor> monitors;
+  std::vector<Fairness> fairness;
   std::vector<Include> includes;
   std::vector<Removal> removals;
   SourceRange name_range;

@@ -273,14 +273,18 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
   };
   std::sort(calls_.begin(), calls_.end(), by_rule);
   std::sort(timeouts_.begin(), timeouts_.end(), by_rule);
-  for (const auto& p : model.properties) {
+  auto compile_predicate = [&](const ir::Property& p, const ir::Expr& e) {
     // The parser bounds expression height well below the interpreter's stack.
-    if (expr_depth(p.expr) > kStackSize - 16) throw std::logic_error("property '" + p.name + "' is nested too deeply");
+    if (expr_depth(e) > kStackSize - 16) throw std::logic_error("property '" + p.name + "' is nested too deeply");
     Code c;
     Compiler pc(model, layout_, -1, c);
-    pc.expr(p.expr);
+    pc.expr(e);
     pc.finish();
-    properties_.push_back(std::move(c));
+    return c;
+  };
+  for (const auto& p : model.properties) {
+    properties_.push_back(compile_predicate(p, p.expr));
+    triggers_.push_back(p.kind == ir::Property::Kind::LeadsTo ? compile_predicate(p, p.trigger) : Code{});
   }
 }
 
@@ -300,14 +304,22 @@ Scratch CompiledSystem::make_scratch() const {
 }
 
 bool CompiledSystem::property_holds(int p, const int32_t* state, ModelError* error) const {
+  return predicate_holds(properties_[p], p, state, error);
+}
+
+bool CompiledSystem::trigger_holds(int p, const int32_t* state, ModelError* error) const {
+  return triggers_[p].instrs.empty() || predicate_holds(triggers_[p], p, state, error);
+}
+
+bool CompiledSystem::predicate_holds(const Code& code, int p, const int32_t* state, ModelError* error) const {
   ExecContext ctx;
   ctx.state = const_cast<int32_t*>(state);  // property code only loads
-  ExecStatus st = run_code(properties_[p], ctx);
+  ExecStatus st = run_code(code, ctx);
   if (st != ExecStatus::Ok && error) {
     *error = ModelError{};
     error->property = p;
     error->status = st;
-    error->where = properties_[p].ranges[ctx.error_pc];
+    error->where = code.ranges[ctx.error_pc];
     error->value = ctx.error_value;
   }
   return st == ExecStatus::Ok && ctx.result != 0;
@@ -350,7 +362,7 @@ bool CompiledSystem::exec_body(const RuleInstance& ri, const int32_t* old, int32
   ctx.overflow = 0;
   ExecStatus st = run_code(ri.body, ctx);
   if (st == ExecStatus::Ok) {
-    if (ctx.overflow) {  // a full channel: a loss, if the budget allows it; blocked otherwise
+    if (ctx.overflow && !faults_.unbounded_loss()) {  // a full channel: a loss, if the budget allows it; blocked otherwise
       int32_t& losses = next[layout_.loss_slot()];
       const int dropped = __builtin_popcount(ctx.overflow);
       if (losses + dropped > faults_.loss) {

@@ -97,6 +97,9 @@ class CompiledSystem {
   // Evaluates property p's predicate on an unpacked state. If the evaluation itself fails (a
   // division by zero), returns false and, when `error` is given, describes the failure there.
   bool property_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
+  // The same for the trigger P of a leadsto property `P ~> Q` (property_holds evaluates Q); true
+  // for every other property.
+  bool trigger_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
 
   // Calls emit(const Label&, const int32_t* next) for every successor of `state`, in a fixed
   // order. A model error stops nothing: it is recorded in scratch.error (first one only) and
@@ -107,6 +110,7 @@ class CompiledSystem {
   void successors(const int32_t* state, Scratch& sc, Emit&& emit) const;
 
  private:
+  bool predicate_holds(const Code& code, int p, const int32_t* state, ModelError* error) const;
   const ir::Model& model_;
   ir::FaultBudget faults_;
   StateLayout layout_;
@@ -114,6 +118,7 @@ class CompiledSystem {
   std::vector<int> calls_, timeouts_;
   std::vector<int> recvs_[2];
   std::vector<Code> properties_;
+  std::vector<Code> triggers_;  // per property: LeadsTo's P, empty otherwise
   int seq_mask_ = 0;
 
   bool eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg, const int32_t* params,
@@ -267,7 +272,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
       if (s[layout_.timer(0, 0) + k] == kTimerExpired && !((timers_taken >> k) & 1)) sc.time_frozen = true;
 
   // 4. Faults: loss and duplication within their budgets.
-  const bool can_lose = s[layout_.loss_slot()] < faults_.loss;
+  const bool can_lose = faults_.unbounded_loss() || s[layout_.loss_slot()] < faults_.loss;
   const bool can_dup = s[layout_.dup_slot()] < faults_.dup;
   if (can_lose || can_dup) {
     for (int chan = 0; chan < 2; ++chan) {
@@ -283,7 +288,7 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
         if (can_lose) {
           std::memcpy(next, s, sizeof(int32_t) * n);
           remove_segment(next, chan, pos);
-          ++next[layout_.loss_slot()];
+          if (!faults_.unbounded_loss()) ++next[layout_.loss_slot()];
           L.kind = Label::Kind::Loss;  // removal keeps the channel sorted
           emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
         }

@@ -143,11 +143,16 @@ struct Property {
   // Reachable: in some reachable state (its witness is a shortest run to the first such state).
   // Coverage: every edge of RFC 9293 Figure 5 is reached (`expect figure5 covered`, named
   // figure5_coverage); judged from the run's coverage, not per state: its expr is `true`.
-  enum class Kind { Invariant, Stuck, Reachable, Coverage };
+  // Eventually: every fair run from the initial state reaches a state where EXPR holds.
+  // LeadsTo: on every fair run, a state where `trigger` holds is followed (then or later) by one
+  // where EXPR holds. Both are temporal: judged on the reachable graph under the model's fairness.
+  enum class Kind { Invariant, Stuck, Reachable, Coverage, Eventually, LeadsTo };
   Kind kind = Kind::Invariant;
   std::string name;
   bool expect_hold = true;
-  Expr expr;
+  Expr expr;     // LeadsTo: Q (the goal); Eventually: P
+  Expr trigger;  // LeadsTo: P; otherwise `true`
+  bool temporal() const { return kind == Kind::Eventually || kind == Kind::LeadsTo; }
   SourceRange range;
   SourceRange expr_range;  // the expression as written (for showing it), outer parentheses included
 };
@@ -164,9 +169,20 @@ struct Enum {
 };
 
 struct FaultBudget {
+  static constexpr int kUnboundedLoss = -1;  // `loss = unbounded`: any number of losses, not counted
   int loss = 0;
+  bool unbounded_loss() const { return loss == kUnboundedLoss; }
+  std::string loss_text() const { return unbounded_loss() ? "unbounded" : std::to_string(loss); }
   int dup = 0;
   bool reorder = false;
+};
+
+// The fairness the spec declares (LANGUAGE.md, "Fairness"); engines apply it unless a run asks for
+// none. Rule fairness is per endpoint: each endpoint's firings of a rule (any parameters) form one
+// constraint. Time is always fair under the spec's fairness: a tick that stays enabled is taken.
+struct Fairness {
+  std::vector<int> weak, strong;  // rule indices, ascending, disjoint (strong wins)
+  bool network = false;           // strong fairness of the delivery of every segment value
 };
 
 struct Model {
@@ -185,6 +201,7 @@ struct Model {
   std::vector<Rule> rules;
   std::vector<Property> properties;
   std::vector<Monitor> monitors;  // in declaration order (the order they run in)
+  Fairness fairness;
 
   const Enum& state_enum() const { return enums[endpoint_vars[state_var].type.enum_id]; }
   int seg_field(const std::string& n) const {
@@ -205,7 +222,8 @@ struct SendCount {
 SendCount count_sends(const std::vector<Stmt>& body, int limit);
 
 const char* rule_kind_name(Rule::Kind k);  // "call", "recv", "timeout"
-const char* property_kind_name(Property::Kind k);  // "invariant", "stuck", "reachable", "coverage"
+const char* property_kind_name(Property::Kind k);  // "invariant", "stuck", "reachable", "coverage",
+                                                   // "eventually", "leadsto"
 const char* monitor_event_name(Monitor::Event e);  // "any", "call", "recv", "timeout", "send"
 
 // The name of the pseudo-property that `expect figure5 covered` declares.

@@ -36,6 +36,7 @@ const char* token_name(Tok t) {
     case Tok::AndAnd: return "'&&'";
     case Tok::OrOr: return "'||'";
     case Tok::Arrow: return "'->'";
+    case Tok::LeadsTo: return "'~>'";
     case Tok::Pipe: return "'|'";
   }
   return "token";
@@ -174,6 +175,7 @@ std::vector<Token> lex(const SourceFile& file, Diagnostics& diags) {
     else if (two('&', '&')) { k = Tok::AndAnd; len = 2; }
     else if (two('|', '|')) { k = Tok::OrOr; len = 2; }
     else if (two('-', '>')) { k = Tok::Arrow; len = 2; }
+    else if (two('~', '>')) { k = Tok::LeadsTo; len = 2; }
     else if (two('.', '.')) { k = Tok::DotDot; len = 2; }
     else {
       switch (c) {

@@ -16,7 +16,7 @@ enum class Tok {
   End, Ident, Int, String,
   LBrace, RBrace, LParen, RParen, Comma, Colon, Semi, Dot, DotDot,
   Assign /* := */, Eq /* = */, EqEq, NotEq, Lt, Le, Gt, Ge,
-  Plus, Minus, Star, Slash, Percent, Bang, AndAnd, OrOr, Arrow /* -> */, Pipe,
+  Plus, Minus, Star, Slash, Percent, Bang, AndAnd, OrOr, Arrow /* -> */, Pipe, LeadsTo /* ~> */,
 };
 
 const char* token_name(Tok t);

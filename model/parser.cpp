@@ -12,7 +12,7 @@ using namespace ast;
 
 const std::set<std::string> kTopKeywords = {"include", "override", "remove", "spec", "const", "enum", "endpoint", "ghost", "segment", "network",
                                             "faults", "call", "recv", "timeout", "invariant", "stuck",
-                                            "reachable", "expect", "monitor"};
+                                            "reachable", "eventually", "leadsto", "expect", "monitor", "fair"};
 
 struct SyntaxError {};
 
@@ -105,16 +105,21 @@ class Parser {
     const Token& tok = peek();
     if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
       fail("a declaration (spec, include, const, enum, endpoint, ghost, segment, network, faults, call, recv, "
-           "timeout, invariant, stuck, reachable, expect, monitor, override, remove)");
+           "timeout, invariant, stuck, reachable, eventually, leadsto, expect, monitor, fair, override, remove)");
     std::string w = tok.text;
     if (w == "include") {
       SourceRange r = take().range;
       Token path = expect(Tok::String, "a file name in quotes");
       spec.includes.push_back({path.text, join(r, path.range)});
     } else if (w == "remove") {
-      take();
-      Token name = expect_ident("the name of an included rule, property or monitor");
-      spec.removals.push_back({name.text, name.range});
+      const SourceRange first = take().range;
+      if (accept_word("fair")) {  // `remove fair network` / `remove fair RULE`
+        Token name = expect_ident("'network' or a rule name");
+        spec.removals.push_back({name.text, join(first, name.range), true});
+      } else {
+        Token name = expect_ident("the name of an included rule, property or monitor");
+        spec.removals.push_back({name.text, name.range});
+      }
     } else if (w == "override") {
       take();
       if (at_word("const")) {
@@ -123,13 +128,15 @@ class Parser {
       } else if (at_word("call") || at_word("recv") || at_word("timeout")) {
         spec.rules.push_back(rule());
         spec.rules.back().is_override = true;
-      } else if (at_word("invariant") || at_word("stuck") || at_word("reachable") || at_word("coverage")) {
+      } else if (at_word("invariant") || at_word("stuck") || at_word("reachable") || at_word("coverage") ||
+                 at_word("eventually") || at_word("leadsto")) {
         spec.properties.push_back(property(true));
       } else if (at_word("monitor")) {
         spec.monitors.push_back(monitor());
         spec.monitors.back().is_override = true;
       } else {
-        fail("const, call, recv, timeout, invariant, stuck, reachable, coverage or monitor after 'override'");
+        fail("const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage or monitor after "
+             "'override'");
       }
     } else if (w == "spec") {
       take();
@@ -189,6 +196,8 @@ class Parser {
       spec.rules.push_back(rule());
     } else if (w == "monitor") {
       spec.monitors.push_back(monitor());
+    } else if (w == "fair") {
+      spec.fairness.push_back(fairness());
     } else if (w == "expect") {
       // `expect figure5 covered`: the pseudo-property figure5_coverage, expected to hold
       Property p;
@@ -478,14 +487,43 @@ class Parser {
     return s;
   }
 
+  // `fair weak R1, R2` | `fair strong R1, R2` | `fair network`
+  Fairness fairness() {
+    Fairness f;
+    const SourceRange first = take().range;
+    Token kw = peek();
+    if (accept_word("network")) {
+      f.kind = Fairness::Kind::Network;
+      f.range = join(first, kw.range);
+      return f;
+    }
+    if (accept_word("weak")) {
+      f.kind = Fairness::Kind::Weak;
+    } else if (accept_word("strong")) {
+      f.kind = Fairness::Kind::Strong;
+    } else {
+      fail("'weak', 'strong' or 'network' after 'fair'");
+    }
+    SourceRange last = kw.range;
+    do {
+      Token r = expect_ident("a rule name");
+      f.rules.emplace_back(r.text, r.range);
+      last = r.range;
+    } while (accept(Tok::Comma));
+    f.range = join(first, last);
+    return f;
+  }
+
   Property property(bool is_override = false) {
     Property p;
     p.is_override = is_override;
     Token kw = take();
-    p.kind = kw.text == "invariant"   ? Property::Kind::Invariant
-             : kw.text == "stuck"     ? Property::Kind::Stuck
-             : kw.text == "reachable" ? Property::Kind::Reachable
-                                      : Property::Kind::Coverage;  // only after `override`
+    p.kind = kw.text == "invariant"    ? Property::Kind::Invariant
+             : kw.text == "stuck"      ? Property::Kind::Stuck
+             : kw.text == "reachable"  ? Property::Kind::Reachable
+             : kw.text == "eventually" ? Property::Kind::Eventually
+             : kw.text == "leadsto"    ? Property::Kind::LeadsTo
+                                       : Property::Kind::Coverage;  // only after `override`
     Token name = expect_ident("a property name");
     p.name = name.text;
     p.name_range = name.range;
@@ -510,6 +548,14 @@ class Parser {
     expect(Tok::Colon, "':'");
     const SourceRange first = peek().range;
     p.expr = expr();
+    if (p.kind == Property::Kind::LeadsTo) {  // `P ~> Q`: expr is Q, trigger P
+      expect(Tok::LeadsTo, "'~>' (leadsto: P ~> Q)");
+      p.trigger = std::move(p.expr);
+      p.expr = expr();
+    } else if (at(Tok::LeadsTo)) {
+      diags_.error(peek().range, "'~>' belongs to a leadsto property: write 'leadsto " + p.name + " expect ...: P ~> Q'");
+      throw SyntaxError{};
+    }
     p.expr_range = join(first, t_[pos_ - 1].range);
     return p;
   }

@@ -28,6 +28,32 @@ bool erase_named(std::vector<T>& v, const std::string& name) {
   return true;
 }
 
+// Drops rule `name` from every `fair weak|strong` list (a declaration left empty goes too);
+// false when no list names it.
+bool erase_fair_rule(std::vector<ast::Fairness>& fs, const std::string& name) {
+  bool found = false;
+  for (auto& f : fs)
+    found |= std::erase_if(f.rules, [&](const auto& r) { return r.first == name; }) > 0;
+  std::erase_if(fs, [](const ast::Fairness& f) { return f.kind != ast::Fairness::Kind::Network && f.rules.empty(); });
+  return found;
+}
+
+// `remove fair network` / `remove fair RULE`.
+void remove_fairness(ast::Spec& out, const ast::Removal& r, Diagnostics& diags) {
+  if (r.name == "network") {
+    if (std::erase_if(out.fairness, [](const ast::Fairness& f) { return f.kind == ast::Fairness::Kind::Network; }) == 0)
+      diags.error(r.range, "'remove fair network': the included spec declares no 'fair network'");
+    return;
+  }
+  if (!erase_fair_rule(out.fairness, r.name)) {
+    std::vector<std::string> cands;
+    for (const auto& f : out.fairness)
+      for (const auto& x : f.rules) cands.push_back(x.first);
+    diags.error(r.range, with_suggestion("'remove fair " + r.name + "': the included spec declares no fairness of a rule '" +
+                                             r.name + "'", r.name, cands));
+  }
+}
+
 }  // namespace
 
 ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
@@ -70,8 +96,15 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
   if (!out.network_range.valid()) out.network_range = derived.network_range;
 
   for (const auto& r : derived.removals) {
-    if (erase_named(out.rules, r.name) || erase_named(out.properties, r.name) || erase_named(out.monitors, r.name))
+    if (r.fairness) {
+      remove_fairness(out, r, diags);
       continue;
+    }
+    if (erase_named(out.rules, r.name)) {
+      erase_fair_rule(out.fairness, r.name);  // a removed rule is no longer fair either
+      continue;
+    }
+    if (erase_named(out.properties, r.name) || erase_named(out.monitors, r.name)) continue;
     std::vector<std::string> cands = names_of(out.rules);
     for (auto& p : out.properties) cands.push_back(p.name);
     for (auto& m : out.monitors) cands.push_back(m.name);
@@ -121,7 +154,8 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
         continue;
       }
       if (old->kind != p.kind) {
-        diags.error(p.name_range, "'override' must keep the property's kind (invariant, stuck, reachable or coverage)");
+        diags.error(p.name_range,
+                    "'override' must keep the property's kind (invariant, stuck, reachable, eventually, leadsto or coverage)");
         continue;
       }
       old->expect_hold = p.expect_hold;
@@ -129,6 +163,7 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
       old->range = p.range;
       if (p.expr) {
         old->expr = std::move(p.expr);
+        old->trigger = std::move(p.trigger);
         old->expr_range = p.expr_range;
       }
       continue;
@@ -149,6 +184,7 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
     }
     out.monitors.push_back(std::move(m));
   }
+  for (auto& f : derived.fairness) out.fairness.push_back(std::move(f));
   return out;
 }
 

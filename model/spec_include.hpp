@@ -6,7 +6,9 @@
 //   - `override invariant|stuck NAME expect hold|violation [: EXPR]` changes a property's
 //     expectation (and, with an expression, the property itself);
 //   - `override monitor NAME on ...` replaces the included monitor in place;
-//   - `remove NAME` drops an included rule, property or monitor;
+//   - `remove NAME` drops an included rule, property or monitor (a removed rule leaves the fairness
+//     declarations too); `remove fair network` and `remove fair RULE` drop a fairness declaration;
+//   - fairness declarations (`fair ...`) are added to the included ones;
 //   - `spec NAME "..."`, network and fault settings given again take precedence.
 // Misuses (override of something missing, include cycles) become diagnostics.
 #pragma once

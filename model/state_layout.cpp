@@ -35,7 +35,7 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
     for (const auto& t : m.timers) add(std::string(ep_names[ep]) + "." + t.name, 0, t.max_duration + kTimerBias);
   }
   loss_slot_ = num_slots();
-  add("losses", 0, faults.loss);
+  add("losses", 0, std::max(faults.loss, 0));  // unbounded loss is not counted
   dup_slot_ = num_slots();
   add("duplicates", 0, faults.dup);
   capacity_ = m.capacity;

@@ -54,6 +54,8 @@ const char* ir::property_kind_name(ir::Property::Kind k) {
     case ir::Property::Kind::Stuck: return "stuck";
     case ir::Property::Kind::Reachable: return "reachable";
     case ir::Property::Kind::Coverage: return "coverage";
+    case ir::Property::Kind::Eventually: return "eventually";
+    case ir::Property::Kind::LeadsTo: return "leadsto";
   }
   return "property";
 }
@@ -101,6 +103,7 @@ class Checker {
     rules();
     properties();
     monitors();
+    fairness();
     return std::move(m_);
   }
 
@@ -359,7 +362,9 @@ class Checker {
       else diags_.error(s.range, with_suggestion("unknown network setting '" + s.name + "'", s.name, {"capacity", "msl"}));
     }
     for (const auto& s : spec_.faults) {
-      if (s.name == "loss") m_.default_faults.loss = static_cast<int>(setting(s, 0, 15));
+      if (s.name == "loss" && s.value->kind == ast::Expr::Kind::Name && s.value->name == "unbounded")
+        m_.default_faults.loss = ir::FaultBudget::kUnboundedLoss;
+      else if (s.name == "loss") m_.default_faults.loss = static_cast<int>(setting(s, 0, 15));
       else if (s.name == "dup") m_.default_faults.dup = static_cast<int>(setting(s, 0, 15));
       else if (s.name == "reorder") m_.default_faults.reorder = setting(s, 0, 1) != 0;
       else diags_.error(s.range, with_suggestion("unknown fault '" + s.name + "'", s.name, {"loss", "dup", "reorder"}));
@@ -683,7 +688,10 @@ class Checker {
         case ast::Property::Kind::Stuck: out.kind = ir::Property::Kind::Stuck; break;
         case ast::Property::Kind::Reachable: out.kind = ir::Property::Kind::Reachable; break;
         case ast::Property::Kind::Coverage: out.kind = ir::Property::Kind::Coverage; break;
+        case ast::Property::Kind::Eventually: out.kind = ir::Property::Kind::Eventually; break;
+        case ast::Property::Kind::LeadsTo: out.kind = ir::Property::Kind::LeadsTo; break;
       }
+      out.trigger = ir::constant_expr(1, Type::boolean(), p.range);
       out.name = p.name;
       out.expect_hold = p.expect_hold;
       out.range = p.range;
@@ -715,6 +723,13 @@ class Checker {
         out.expr = expr(*p.expr, ctx);
         require_bool(out.expr, "a property");
       } catch (Abort&) {
+      }
+      if (p.trigger) {
+        try {
+          out.trigger = expr(*p.trigger, ctx);
+          require_bool(out.trigger, "the left side of '~>'");
+        } catch (Abort&) {
+        }
       }
       m_.properties.push_back(std::move(out));
     }
@@ -759,6 +774,33 @@ class Checker {
       out.body = body(mo.body, ctx, accesses, false);
       m_.monitors.push_back(std::move(out));
     }
+  }
+
+  // `fair weak|strong RULES` and `fair network`: rule names resolved; a rule declared both weakly
+  // and strongly fair is strongly fair (strong fairness implies weak).
+  void fairness() {
+    std::set<int> weak, strong;
+    std::vector<std::string> cands;
+    for (const auto& r : m_.rules) cands.push_back(r.name);
+    for (const auto& f : spec_.fairness) {
+      if (f.kind == ast::Fairness::Kind::Network) {
+        m_.fairness.network = true;
+        continue;
+      }
+      for (const auto& [name, range] : f.rules) {
+        int idx = -1;
+        for (size_t i = 0; i < m_.rules.size(); ++i)
+          if (m_.rules[i].name == name) idx = static_cast<int>(i);
+        if (idx < 0) {
+          diags_.error(range, with_suggestion("unknown rule '" + name + "' in a fairness declaration", name, cands));
+          continue;
+        }
+        (f.kind == ast::Fairness::Kind::Strong ? strong : weak).insert(idx);
+      }
+    }
+    for (int r : strong) weak.erase(r);
+    m_.fairness.weak.assign(weak.begin(), weak.end());
+    m_.fairness.strong.assign(strong.begin(), strong.end());
   }
 
   // `rule == NAME` (negated: `rule != NAME`) in a monitor: the firing rule is NAME.

@@ -52,8 +52,10 @@ CLI::Validator whole_number(uint64_t max) {
 // The options every checking command shares.
 struct RunFlags {
   std::vector<std::string> defines;
-  int loss = -1, dup = -1;
+  std::string loss;  // "" = the spec's; N; or "unbounded"
+  int dup = -1;
   bool reorder = false, no_reorder = false, no_progress = false;
+  std::string fairness = "spec";
   uint64_t max_states = 0, memory_mb = 0;
   int threads = default_threads();
 
@@ -71,13 +73,22 @@ struct RunFlags {
         ->check(whole_number(1ull << 40));
     add_limit_options(c);
   }
+  void add_loss_option(CLI::App* c) {
+    c->add_option("--loss", loss,
+                  "at most N segments lost in a run (0..15), or 'unbounded' (any number; default: the spec's)")
+        ->check(CLI::Range(0, 15) | CLI::IsMember({"unbounded"}));
+  }
   void add_to(CLI::App* c) {
     c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
-    c->add_option("--loss", loss, "at most N segments lost in a run (default: the spec's)")->check(CLI::Range(0, 15));
+    add_loss_option(c);
     c->add_option("--dup", dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
     auto* ro = c->add_flag("--reorder", reorder, "segments may arrive in any order");
     auto* nro = c->add_flag("--no-reorder", no_reorder, "segments arrive in the order sent");
     ro->excludes(nro);
+    c->add_option("--fairness", fairness,
+                  "temporal properties under the spec's fairness declarations and fair time (spec, the default) "
+                  "or under no fairness at all (none)")
+        ->check(CLI::IsMember({"spec", "none"}));
     add_engine_options(c);
   }
   tcpmc::EngineLimits limits() const {
@@ -87,6 +98,7 @@ struct RunFlags {
     l.progress = !no_progress;
     if (l.progress) l.on_progress = tcpmc::progress_callback(tcpmc::stderr_progress_line());
     l.threads = threads == 0 ? default_threads() : threads;
+    l.fairness = fairness == "spec";
     return l;
   }
   // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is
@@ -118,7 +130,7 @@ struct RunFlags {
       }
       opts.defines[name] = v;
     }
-    if (loss >= 0) opts.loss = loss;
+    if (!loss.empty()) opts.loss = loss == "unbounded" ? tcpmc::ir::FaultBudget::kUnboundedLoss : std::stoi(loss);
     if (dup >= 0) opts.dup = dup;
     if (reorder) opts.reorder = true;
     if (no_reorder) opts.reorder = false;
@@ -185,7 +197,7 @@ static int run(int argc, char** argv) {
   auto* sm = app.add_subcommand("simulate", "random runs from the initial state, checking the properties on the way");
   sm->add_option("spec", sim.spec, "the spec")->required();
   sm->add_option("-D,--define", flags.defines, "override a spec constant: -D NAME=VALUE");
-  sm->add_option("--loss", flags.loss, "at most N segments lost in a run (default: the spec's)")->check(CLI::Range(0, 15));
+  flags.add_loss_option(sm);
   sm->add_option("--dup", flags.dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
   sm->add_flag("--reorder", flags.reorder, "segments may arrive in any order")
       ->excludes(sm->add_flag("--no-reorder", flags.no_reorder, "segments arrive in the order sent"));

@@ -57,7 +57,7 @@ Json mutation_json(const MutationRun& run, const MutateCommand& cmd, const std::
   Json ops = Json::array();
   for (const auto& n : op_names.empty() ? operator_names() : op_names) ops.push_back(n);
   j["operators"] = ops;
-  j["faults"] = {{"loss", o.faults.loss}, {"dup", o.faults.dup}, {"reorder", o.faults.reorder}};
+  j["faults"] = {{"loss", o.faults.unbounded_loss() ? nlohmann::json("unbounded") : nlohmann::json(o.faults.loss)}, {"dup", o.faults.dup}, {"reorder", o.faults.reorder}};
   j["original"] = {{"states", o.exploration.states},
                    {"transitions", o.exploration.transitions},
                    {"complete", o.exploration.complete}};
@@ -98,7 +98,7 @@ std::string markdown_report(const MutationRun& run, const MutateCommand& cmd) {
   md << "# Mutation testing of `" << cmd.spec << "`\n\n";
   md << summary_text(s) << ".\n\n";
   md << "Original run: " << run.original->exploration.states << " states, " << run.original->exploration.transitions
-     << " transitions; faults loss " << run.original->faults.loss << ", dup " << run.original->faults.dup
+     << " transitions; faults loss " << run.original->faults.loss_text() << ", dup " << run.original->faults.dup
      << (run.original->faults.reorder ? ", reorder" : ", no reorder") << ". Time " << fixed(run.seconds, 1)
      << " s.\n\n";
   md << "## Survivors\n\nEach changes the spec and no property noticed: a missing property, or a change that "

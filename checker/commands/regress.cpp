@@ -80,6 +80,7 @@ int run_regress(const std::string& baseline_dir, const std::string& specs_dir, b
     opts.reorder = base->reorder;
     opts.limits = limits;
     opts.limits.max_states = base->max_states;  // the bounds are the baseline's, not the caller's
+    opts.limits.fairness = base->fairness;
     auto r = check_reporting(spec, opts, err, status);
     if (!r) continue;
     if (interrupt_requested()) break;

@@ -32,6 +32,7 @@ RunSummary summarize(const SpecResult& r) {
   s.dup = r.faults.dup;
   s.reorder = r.faults.reorder;
   s.max_states = r.options.limits.max_states;
+  s.fairness = r.options.limits.fairness;
   return s;
 }
 
@@ -60,12 +61,14 @@ std::optional<RunSummary> summary_from_json(const std::string& text, std::string
     for (const auto& t : j.at("coverage").at("endpoint_transitions"))
       s.endpoint_transitions.insert(endpoint_transition_text(t.at("endpoint"), t.at("from"), t.at("event"), t.at("to")));
     const auto& f = j.at("faults");
-    s.loss = f.at("loss").get<int>();
+    s.loss = f.at("loss").is_string() && f.at("loss").get<std::string>() == "unbounded" ? ir::FaultBudget::kUnboundedLoss
+                                                                                      : f.at("loss").get<int>();
     s.dup = f.at("dup").get<int>();
     s.reorder = f.at("reorder").get<bool>();
     if (j.contains("options")) {
       for (const auto& [k, v] : j.at("options").at("defines").items()) s.defines[k] = v.get<int64_t>();
       s.max_states = j.at("options").value("max_states", uint64_t{0});
+      s.fairness = j.at("options").value("fairness", std::string("spec")) != "none";
     }
     return s;
   } catch (const std::exception& e) {

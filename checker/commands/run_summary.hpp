@@ -25,6 +25,7 @@ struct RunSummary {
   ConstOverrides defines;
   int loss = 0, dup = 0;
   bool reorder = false;
+  bool fairness = true;  // temporal properties under the spec's fairness (false: --fairness none)
   uint64_t max_states = 0;
 };
 

@@ -54,7 +54,7 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
   out << "   " << R.runs << " runs of at most " << cmd.steps << " steps" << (R.interrupted ? " (INTERRUPTED)" : "")
       << ": " << R.steps << " steps, longest run " << R.longest_run << ", " << R.dead_ends
       << " runs ended in a state without successors\n";
-  out << "   faults: loss " << faults.loss << ", dup " << faults.dup << ", " << (faults.reorder ? "reorder" : "no reorder")
+  out << "   faults: loss " << faults.loss_text() << ", dup " << faults.dup << ", " << (faults.reorder ? "reorder" : "no reorder")
       << "; capacity " << m.capacity << ", msl " << m.msl << "\n";
   const size_t nstates = m.state_enum().members.size();
   out << "   states visited: " << (R.distinct_capped ? "at least " : "") << R.distinct_states << " distinct; TCP state pairs seen: "
@@ -67,7 +67,7 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
   std::string traces;
   for (size_t p = 0; p < m.properties.size(); ++p) {
     const SimulatedProperty& sp = R.properties[p];
-    if (m.properties[p].kind == ir::Property::Kind::Coverage &&
+    if ((m.properties[p].kind == ir::Property::Kind::Coverage || m.properties[p].temporal()) &&
         (so.selected.empty() || (p < so.selected.size() && so.selected[p]))) {
       out << "   " << m.properties[p].name << std::string(w + 2 - m.properties[p].name.size(), ' ')
           << "not judged by random simulation (tcpmc check judges it)\n";
@@ -155,7 +155,7 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
       pairs.push_back({m.state_enum().members[a], m.state_enum().members[b]});
     j["tcp_state_pairs"] = std::move(pairs);
     j["interrupted"] = R.interrupted;
-    j["faults"] = {{"loss", faults.loss}, {"dup", faults.dup}, {"reorder", faults.reorder}};
+    j["faults"] = {{"loss", faults.unbounded_loss() ? Json("unbounded") : Json(faults.loss)}, {"dup", faults.dup}, {"reorder", faults.reorder}};
     j["properties"] = std::move(props);
     j["model_error"] = R.model_error ? Json(describe_model_error(*R.model_error)) : Json(nullptr);
     if (auto e = write_output(cmd.json_path, json_text(j) + "\n", out_stream, err)) {

@@ -43,6 +43,8 @@ struct EngineLimits {
   // Which of the model's properties to check, by index (empty = all). A property not selected is
   // neither evaluated nor reported: its outcome stays Inconclusive with no witness.
   std::vector<uint8_t> selected;
+  // Temporal properties: judge them under the spec's fairness (`--fairness spec`), or under none.
+  bool fairness = true;
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };
@@ -90,6 +92,15 @@ struct EngineResult {
   std::optional<ModelError> model_error;
   std::optional<Trace> model_error_trace;  // the run to the state whose successor failed, with the error
   bool replay_failed = false;              // some witness did not replay: a bug in tcpmc
+  // The liveness phase, when temporal properties were checked: the reachable graph's size and the
+  // time spent on components and lassos after the search.
+  struct Liveness {
+    uint64_t edges = 0;
+    uint64_t graph_bytes = 0;  // the graph as stored (edges, rows, actions, predicate bits)
+    double seconds = 0;
+    uint32_t scc_rounds = 0;   // strong_components passes, all properties together
+  };
+  std::optional<Liveness> liveness;
 };
 
 class Engine {

@@ -34,6 +34,30 @@ std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<st
   return t;
 }
 
+std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector<uint32_t>& choices) {
+  const int n = sys.layout().num_slots();
+  Trace t;
+  t.initial.assign(n, 0);
+  sys.initial_state(t.initial.data());
+  Scratch sc = sys.make_scratch();
+  std::vector<int32_t> cur = t.initial;
+  for (uint32_t choice : choices) {
+    uint32_t k = 0;
+    bool found = false;
+    TraceStep step;
+    sys.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
+      if (k++ != choice) return;
+      found = true;
+      step.label = lab;
+      step.state.assign(next, next + n);
+    });
+    if (!found) return std::nullopt;
+    cur = step.state;
+    t.steps.push_back(std::move(step));
+  }
+  return t;
+}
+
 bool validate_trace(const CompiledSystem& sys, const Trace& t) {
   const int n = sys.layout().num_slots();
   std::vector<int32_t> init(n);

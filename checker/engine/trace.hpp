@@ -37,6 +37,10 @@ struct Trace {
 // equal to the next state. Returns nullopt if some step is not a transition of the model.
 std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<std::vector<uint64_t>>& path);
 
+// Rebuilds the run that takes, from the initial state, the choices[i]-th successor (in the
+// system's fixed order) at step i. Returns nullopt if a state has fewer successors.
+std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector<uint32_t>& choices);
+
 // Checks a trace step by step against the model (each state a successor of the previous one
 // under the same label kind). Used before any counterexample is shown.
 // For a lasso it also checks that the loop closes (the last state is the loop's first state).

@@ -141,7 +141,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   R.coverage.fired.assign(ninst, 0);
   R.coverage.overflow.assign(ninst, 0);
   TransitionCounter ept;
-  std::vector<int> invariants, stucks, reachables;
+  std::vector<int> invariants, stucks, reachables, temporals;
   for (size_t p = 0; p < nprops; ++p) {
     if (!limits.selected.empty() && !(p < limits.selected.size() && limits.selected[p])) continue;
     switch (m.properties[p].kind) {
@@ -149,7 +149,18 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       case ir::Property::Kind::Stuck: stucks.push_back(static_cast<int>(p)); break;
       case ir::Property::Kind::Reachable: reachables.push_back(static_cast<int>(p)); break;
       case ir::Property::Kind::Coverage: break;  // judged from the coverage by the verifier
+      case ir::Property::Kind::Eventually:
+      case ir::Property::Kind::LeadsTo:
+        if (graph_) temporals.push_back(static_cast<int>(p));  // their predicates, recorded per state
+        break;
     }
+  }
+  ReachableGraph* const G = graph_;
+  if (G) {
+    *G = ReachableGraph{};
+    G->temporal = temporals;
+    G->goal.resize(temporals.size());
+    G->trigger.resize(temporals.size());
   }
   // The reachable properties not yet satisfied by a merged state: only these are evaluated. The
   // list changes only between windows (never while workers read it), so a worker may still find
@@ -195,6 +206,18 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         perr.property = -1;
       };
       for (int p : invariants) judge(p);
+      for (int p : temporals) {  // bit 0: the goal holds here; bit 1: the trigger
+        const bool goal = sys_.property_holds(p, cur.data(), &perr);
+        const bool trig = perr.property < 0 && sys_.trigger_holds(p, cur.data(), &perr);
+        if (perr.property >= 0) {
+          if (!sc.has_error) {
+            sc.has_error = true;
+            sc.error = perr;
+          }
+          perr.property = -1;
+        }
+        out.violated[vbase + p] = static_cast<uint8_t>(goal | trig << 1);
+      }
       for (int p : open_reachables) {
         if (!sys_.property_holds(p, cur.data(), &perr)) {
           if (perr.property < 0) continue;
@@ -246,7 +269,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     p.states = store_.size();
     p.depth = depth;
     p.queue = store_.size() - idx;
-    p.memory_bytes = store_.bytes();
+    p.memory_bytes = store_.bytes() + (G ? G->bytes() : 0);
     p.seconds = std::chrono::duration<double>(clock::now() - start).count();
     p.final = final;
     limits.on_progress(p);
@@ -291,7 +314,17 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           level_end = store_.size() - 1;
         }
         const uint32_t self = static_cast<uint32_t>(i);
+        if (G) {
+          G->rowstart.push_back(G->target.size());
+          for (size_t t = 0; t < temporals.size(); ++t) {
+            const uint8_t bits = out.violated[k * nprops + temporals[t]];
+            G->goal[t].push_back(bits & 1);
+            G->trigger[t].push_back(bits & 2);
+          }
+          G->capacity_cut.push_back(out.blocked[k] && out.succ_end[k] == succ_begin);
+        }
         for (size_t p = 0; p < nprops; ++p) {
+          if (G && m.properties[p].temporal()) continue;
           PropertyOutcome& o = R.properties[p];
           if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
             // the first such state in BFS order: a shortest witness
@@ -311,7 +344,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           } else if (info.inst <= -2) {
             ++R.coverage.unhandled[-2 - info.inst];
           }
-          store_.insert(&out.words[s * words], out.hashes[s], self);
+          const uint32_t to = store_.insert(&out.words[s * words], out.hashes[s], self).first;
+          if (G) G->target.push_back(to);
         }
         R.transitions += succ_end - succ_begin;
         R.coverage.capacity_blocked += out.blocked[k];
@@ -355,13 +389,14 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   if (report_progress && last_progress != start) progress(true);
   R.complete = !stopped;
   R.states = store_.size();
+  if (G) G->rowstart.push_back(G->target.size());
   R.depth = depth;
   // A property with no witness state: an invariant or stuck property holds when the search is
   // complete; a reachable property is then violated (no reachable state satisfies it).
   // Coverage properties are the verifier's, and unselected ones stay Inconclusive.
   for (size_t p = 0; p < nprops; ++p) {
     if (W.property[p] != StateStore::kNoParent) continue;
-    if (m.properties[p].kind == ir::Property::Kind::Coverage ||
+    if (m.properties[p].kind == ir::Property::Kind::Coverage || m.properties[p].temporal() ||
         (!limits.selected.empty() && !(p < limits.selected.size() && limits.selected[p])))
       continue;
     const bool reach = m.properties[p].kind == ir::Property::Kind::Reachable;
@@ -377,7 +412,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
               return std::tie(a.ep, a.from, a.rule, a.to) < std::tie(b.ep, b.from, b.rule, b.to);
             });
   R.seconds = std::chrono::duration<double>(clock::now() - start).count();
-  R.memory_bytes = store_.bytes();
+  R.memory_bytes = store_.bytes() + (G ? G->bytes() : 0);
   return R;
 }
 

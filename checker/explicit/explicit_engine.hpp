@@ -13,11 +13,15 @@
 // state order, so state numbering, verdicts, counterexamples and coverage are the same for every
 // thread count.
 // Cost: per state, one unpack, the successor function, and one pack + hash lookup per successor.
+// Temporal properties are not judged here: with record_graph() the search also records the
+// reachable graph, with each edge's action and each temporal property's predicates per state,
+// for the liveness engine (checker/liveness/).
 #pragma once
 #include <cstdint>
 #include <optional>
 
 #include "engine.hpp"
+#include "reachable_graph.hpp"
 #include "state_store.hpp"
 
 namespace tcpmc {
@@ -27,6 +31,13 @@ class ExplicitEngine final : public Engine {
   explicit ExplicitEngine(const CompiledSystem& sys);
   const char* name() const override { return "explicit"; }
   EngineResult check(const EngineLimits& limits) override;
+  // Makes the next check() fill `graph` (which must outlive it) with the reachable graph.
+  void record_graph(ReachableGraph* graph) { graph_ = graph; }
+  // A stored state by index (valid after check()).
+  // The visited states (valid after check()): packed states by index, and the breadth-first tree.
+  const StateStore& store() const { return store_; }
+  // Frees the store's lookup table (check() may not be called again).
+  void release_index() { store_.release_index(); }
 
  private:
   struct Witnesses;  // the violating states found by explore(), indices into the store
@@ -37,6 +48,7 @@ class ExplicitEngine final : public Engine {
 
   const CompiledSystem& sys_;
   StateStore store_;
+  ReachableGraph* graph_ = nullptr;
 };
 
 }  // namespace tcpmc

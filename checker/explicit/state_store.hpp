@@ -59,6 +59,10 @@ class StateStore {
     return {idx, true};
   }
 
+  // Frees the lookup table once no state will be inserted any more (the states and the parents
+  // stay): the liveness analysis after a search needs only those.
+  void release_index() { std::vector<uint64_t>().swap(table_); }
+
   const uint64_t* get(uint32_t i) const { return &data_[static_cast<size_t>(i) * words_]; }
   uint32_t parent(uint32_t i) const { return parent_[i]; }
   uint64_t size() const { return parent_.size(); }

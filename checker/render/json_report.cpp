@@ -163,8 +163,13 @@ Json spec_json(const SpecResult& r, bool timing) {
   for (const auto& [k, v] : r.options.defines) defines[k] = v;
   j["options"] = {{"defines", std::move(defines)},
                   {"max_states", r.options.limits.max_states},
-                  {"memory_limit_mb", r.options.limits.memory_limit_mb}};
-  j["faults"] = {{"loss", r.faults.loss}, {"dup", r.faults.dup}, {"reorder", r.faults.reorder}};
+                  {"memory_limit_mb", r.options.limits.memory_limit_mb},
+                  {"fairness", r.options.limits.fairness ? "spec" : "none"}};
+  if (x.liveness) {  // temporal properties were judged on the reachable graph
+    j["liveness"] = {{"edges", x.liveness->edges}, {"graph_bytes", x.liveness->graph_bytes}};
+    if (timing) j["liveness"]["seconds"] = x.liveness->seconds;
+  }
+  j["faults"] = {{"loss", r.faults.unbounded_loss() ? Json("unbounded") : Json(r.faults.loss)}, {"dup", r.faults.dup}, {"reorder", r.faults.reorder}};
   j["bounds"] = {{"capacity", m.capacity}, {"msl", m.msl}, {"seq_bits", m.seq_bits}};
   Json consts = Json::object();
   for (const auto& c : m.consts) consts[c.name] = c.value;

@@ -30,11 +30,27 @@ static std::string md_escape(const std::string& s) {
 }
 
 static std::string options_text(const SpecResult& r) {
-  std::string o = "--loss " + std::to_string(r.faults.loss) + " --dup " + std::to_string(r.faults.dup) +
+  std::string o = "--loss " + r.faults.loss_text() + " --dup " + std::to_string(r.faults.dup) +
                   (r.faults.reorder ? " --reorder" : " --no-reorder");
   for (const auto& [k, v] : r.options.defines) o += " -D " + k + "=" + std::to_string(v);
   if (r.options.limits.max_states) o += " --max-states " + std::to_string(r.options.limits.max_states);
+  if (!r.options.limits.fairness) o += " --fairness none";
   return o;
+}
+
+// The fairness temporal properties were judged under, in words.
+static std::string fairness_text(const ir::Model& m, bool spec_fairness) {
+  if (!spec_fairness) return "none (--fairness none)";
+  std::string s = "time (a tick that stays enabled is taken)";
+  auto rules = [&](const std::vector<int>& rs, const char* kind) {
+    if (rs.empty()) return;
+    s += std::string("; ") + kind + " fairness of";
+    for (size_t i = 0; i < rs.size(); ++i) s += (i ? ", " : " ") + m.rules[rs[i]].name;
+  };
+  rules(m.fairness.weak, "weak");
+  rules(m.fairness.strong, "strong");
+  if (m.fairness.network) s += "; the network (a segment sent again and again is delivered)";
+  return s;
 }
 
 static std::optional<std::string> write_text(const fs::path& p, const std::string& text) {
@@ -111,8 +127,9 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
        << " |\n";
   }
   md << "\n## Bounds and exploration\n\n";
-  md << "- faults: loss " << r.faults.loss << ", duplication " << r.faults.dup << ", "
+  md << "- faults: loss " << r.faults.loss_text() << ", duplication " << r.faults.dup << ", "
      << (r.faults.reorder ? "reordering" : "no reordering") << "\n";
+  if (x.liveness) md << "- fairness: " << fairness_text(m, r.options.limits.fairness) << "\n";
   md << "- network: capacity " << m.capacity << " per direction, MSL " << m.msl << " ticks";
   if (m.seq_bits > 0) md << ", sequence numbers of " << m.seq_bits << " bits";
   md << "\n- constants: ";

@@ -57,7 +57,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
                     " states, " + std::to_string(x.transitions) + " transitions, depth " + std::to_string(x.depth) +
                     ", " + (x.complete ? "complete" : "INCOMPLETE: " + x.stop_reason) + ", " + fmt_seconds(x.seconds) +
                     "\n";
-  out += "   faults: loss " + std::to_string(r.faults.loss) + ", dup " + std::to_string(r.faults.dup) + ", " +
+  out += "   faults: loss " + r.faults.loss_text() + ", dup " + std::to_string(r.faults.dup) + ", " +
          (r.faults.reorder ? "reorder" : "no reorder") + "; capacity " + std::to_string(m.capacity) + ", msl " +
          std::to_string(m.msl) + (m.seq_bits > 0 ? ", seq bits " + std::to_string(m.seq_bits) : "") + "\n";
   std::string consts;

@@ -39,14 +39,15 @@ SimulationResult simulate(const CompiledSystem& sys, const SimulationOptions& op
   R.properties.resize(nprops);
   // Invariants and reachable properties are judged in every visited state (a reachable one is
   // "violated" here when its predicate holds: a run reached it); stuck ones at dead ends.
-  // Coverage properties are not judged by simulation.
+  // Coverage and temporal properties are not judged by simulation (a finite run proves no
+  // violation of `eventually` and no fairness).
   std::vector<int> invariants, stucks;
   std::vector<uint8_t> reach(nprops, 0);
   for (size_t p = 0; p < nprops; ++p) {
     R.properties[p].checked = opts.selected.empty() || (p < opts.selected.size() && opts.selected[p]);
     const auto kind = m.properties[p].kind;
     reach[p] = kind == ir::Property::Kind::Reachable;
-    if (kind == ir::Property::Kind::Coverage) R.properties[p].checked = false;
+    if (kind == ir::Property::Kind::Coverage || m.properties[p].temporal()) R.properties[p].checked = false;
     if (R.properties[p].checked)
       (kind == ir::Property::Kind::Stuck ? stucks : invariants).push_back(static_cast<int>(p));
   }

@@ -4,6 +4,7 @@
 
 #include "explicit_engine.hpp"
 #include "figure5_coverage.hpp"
+#include "liveness_engine.hpp"
 
 namespace tcpmc {
 
@@ -34,10 +35,15 @@ void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr
   pr.verdict = pr.missing_edges.empty() ? Verdict::Holds : x.complete ? Verdict::Violated : Verdict::Inconclusive;
 }
 
-std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys) {
+// The explicit search; with a temporal property selected, the liveness engine (the same search,
+// recording the reachable graph, then fair components and lassos).
+std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const std::vector<uint8_t>& selected) {
   switch (kind) {
     case EngineKind::Explicit: break;
   }
+  const auto& props = sys.model().properties;
+  for (size_t p = 0; p < props.size(); ++p)
+    if (props[p].temporal() && (selected.empty() || selected[p])) return std::make_unique<LivenessEngine>(sys);
   return std::make_unique<ExplicitEngine>(sys);
 }
 
@@ -57,9 +63,9 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   const ir::Model& m = R->spec->model;
   R->faults = run_faults(m, opts);
   R->system = std::make_unique<CompiledSystem>(m, R->faults);
-  std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system);
   EngineLimits limits = opts.limits;
   limits.selected = select_properties(m, opts.properties);
+  std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system, limits.selected);
   R->exploration = engine->check(limits);
   for (size_t p = 0; p < m.properties.size(); ++p) {
     if (!limits.selected.empty() && !limits.selected[p]) continue;

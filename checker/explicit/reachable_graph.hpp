@@ -1,0 +1,62 @@
+// ReachableGraph: the reachable state graph that the explicit search records when asked to
+// (ExplicitEngine::record_graph), for the liveness engine.
+//
+// States are the search's state indices (breadth-first order); edges are stored compressed by
+// source (rowstart/target: the compressed-sparse-row layout, in successor order, so edge
+// rowstart[s] + k is the k-th successor the model generates from s: what the transition did is
+// found again from the model when it matters, for the few states on cycles). Per recorded temporal
+// property, two bits per state: its goal (Q, or P of `eventually P`) and, for `P ~> Q`, its
+// trigger P. Memory: 4 bytes per edge, 8 per state (rowstart), plus the bits.
+// The graph is filled in state order by the search's merge, so it is the same for every thread
+// count. No allocation per edge beyond amortised vector growth.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+
+namespace tcpmc {
+
+// A growable bit vector (one bit per state).
+class StateBits {
+ public:
+  void push_back(bool b) {
+    if ((size_ & 63) == 0) words_.push_back(0);
+    if (b) words_.back() |= 1ull << (size_ & 63);
+    ++size_;
+  }
+  bool operator[](uint64_t i) const { return words_[i >> 6] >> (i & 63) & 1; }
+  void set(uint64_t i, bool b) {
+    if (b)
+      words_[i >> 6] |= 1ull << (i & 63);
+    else
+      words_[i >> 6] &= ~(1ull << (i & 63));
+  }
+  void assign(uint64_t n, bool b) {
+    words_.assign((n + 63) / 64, b ? ~0ull : 0);
+    size_ = n;
+  }
+  uint64_t size() const { return size_; }
+  uint64_t bytes() const { return words_.capacity() * sizeof(uint64_t); }
+
+ private:
+  std::vector<uint64_t> words_;
+  uint64_t size_ = 0;
+};
+
+struct ReachableGraph {
+  std::vector<uint64_t> rowstart;  // per state: its first edge; one more entry: the edge count
+  std::vector<uint32_t> target;    // per edge
+  std::vector<int> temporal;              // the recorded properties (model property indices)
+  std::vector<StateBits> goal, trigger;   // per recorded property: per state
+  StateBits capacity_cut;                 // per state: no successor because a full channel blocked every move
+
+  uint64_t states() const { return rowstart.empty() ? 0 : rowstart.size() - 1; }
+  uint64_t edges() const { return target.size(); }
+  uint64_t bytes() const {
+    uint64_t b = rowstart.capacity() * 8 + target.capacity() * 4 + capacity_cut.bytes();
+    for (size_t i = 0; i < goal.size(); ++i) b += goal[i].bytes() + trigger[i].bytes();
+    return b;
+  }
+};
+
+}  // namespace tcpmc

@@ -1,0 +1,45 @@
+// Fair components: within a set of states (`inside`: for a property P ~> Q, the states where Q
+// does not hold), the strongly connected components in which a run can stay for ever and be fair.
+//
+// Algorithm (the Emerson-Lei refinement for weak, strong and Streett fairness):
+//   1. A terminal state (no move possible) is its own fair component: the run stays there.
+//   2. The strongly connected components of the subgraph are computed with Boost.Graph's
+//      strong_components (Tarjan) over the CSR graph, filtered to the states and edges still in
+//      play.
+//   3. A component without an edge inside it is no cycle: its states leave play. In a cycle
+//      component, with the actions of its edges (EdgeActions):
+//      - a weak constraint enabled in every state and taken on no edge inside makes every cycle
+//        there unfair: the component leaves play;
+//      - a strong (or Delivery) constraint enabled in some state and taken on no edge inside
+//        cannot be met by a cycle through those states: they leave play;
+//      - a Delivery constraint requested on an edge inside (the segment is sent) and taken on
+//        none cannot be met by a cycle through that edge: such edges leave play;
+//      - with no tick inside, the states where a clock runs leave play (time must pass there);
+//      and what is left of the component is looked at again (step 2). Otherwise the component
+//      is fair: a cycle through all of its states and edges satisfies every constraint.
+// Deterministic: components are looked at in order of their smallest state, so the result depends
+// only on the graph.
+// Memory: 12 bytes and 2 bits per state (component, root, discovery time, colour) during step 2,
+// one bit per edge when an edge leaves play, and the actions of the cycle components' states.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "fairness_constraints.hpp"
+#include "state_graph.hpp"
+
+namespace tcpmc {
+
+struct FairComponents {
+  static constexpr uint32_t kNone = ~0u;
+  std::vector<uint32_t> comp;  // per state: its fair component (numbered from 0), or kNone
+  uint32_t count = 0;
+  uint32_t rounds = 0;         // strong_components passes made
+  std::vector<uint64_t> removed_edges;  // bit per edge: out of play (empty: none)
+  bool edge_in_play(uint64_t e) const { return removed_edges.empty() || !(removed_edges[e >> 6] >> (e & 63) & 1); }
+};
+
+FairComponents fair_components(const StateGraph& g, const StateBits& inside, const FairnessConstraints& F,
+                               EdgeActions& actions);
+
+}  // namespace tcpmc
