@@ -140,6 +140,7 @@ Json trace_json(const CompiledSystem& sys, const Trace& t) {
   init["in_flight"] = in_flight_json(sys, t.initial);
   Json out = Json::object();
   out["length"] = static_cast<uint64_t>(t.steps.size());
+  if (t.loop_start) out["loop_start"] = static_cast<uint64_t>(*t.loop_start);  // a lasso: steps[loop_start..] repeat
   out["initial"] = std::move(init);
   out["steps"] = std::move(steps);
   return out;

@@ -1,6 +1,8 @@
 // The machine-readable result of checking one spec (the `--json` object; the schema is listed in
 // README.md), built with nlohmann_json. Keys keep their insertion order (ordered_json), so that
-// reports diff cleanly.
+// reports diff cleanly. A run (trace_json) is {"length", "initial", "steps"}, and a lasso's has
+// "loop_start" after "length": the index in "steps" where the loop that repeats forever begins
+// (equal to "length" when the run stays in its last state).
 #pragma once
 #include <string>
 

@@ -153,6 +153,7 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
       return e;
     md << "\n## " << (p.is_witness() ? "Witness" : "Counterexample") << ": " << p.name << " (" << t.steps.size()
        << " steps)\n\n";
+    if (t.loop_start) md << "A run that never satisfies `" << p.name << "`: " << lasso_shape(t) << ".\n\n";
     md << "```\n" << format_trace_table(sys, t) << "```\n\n";
     md << "Final values: `" << format_final_values(sys, t) << "`\n\n";
     md << "![sequence chart of the " << p.run_name() << "](" << svg_name << ")\n";

@@ -1,6 +1,6 @@
 // Reports for people and for regression checking: `tcpmc report SPEC... --out DIR` writes, per
 // spec, DIR/<spec>/ with report.md (verdicts, bounds, counts, each counterexample as a table and
-// an SVG sequence chart), result.json (the check JSON without timing: the regression baseline),
+// an SVG sequence chart, a lasso's introduced by the shape of its run), result.json (the check JSON without timing: the regression baseline),
 // one SVG per counterexample, and the reached endpoint state diagram (states.dot, and states.svg
 // rendered by Graphviz `dot` when it is installed; state_diagram.hpp) in which each reached edge
 // is drawn as an edge of RFC 9293 Figure 5, an edge the RFC specifies elsewhere, or one it does not

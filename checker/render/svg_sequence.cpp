@@ -148,6 +148,7 @@ struct Chart {
 };
 
 constexpr double kWidth = 900, kXa = 250, kXb = 700, kTop = 80;
+constexpr double kGutter = 40;  // a lasso's chart: the margin left of the step numbers that holds its loop
 
 void text_at(std::string& out, double x, double y, const std::string& s, const char* anchor, const char* cls) {
   out += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\" class=\"" + cls + "\">" +
@@ -213,6 +214,29 @@ void place_labels(Chart& ch) {
   }
 }
 
+// A lasso's loop, in the gutter left of the step numbers: a bracket from the loop's last row (y1)
+// back up to its first (y0), ending in an arrowhead at that row's step number, labelled "repeats
+// forever"; for a run that stays in its last state, a curved arrow out of that row's step number
+// and back into it, labelled "stays here forever".
+std::string loop_svg(const Trace& t, double y0, double y1, double row) {
+  const bool stays = stays_forever(t);
+  const std::string d = "M12 " + num(y1 + 4) +
+                        (stays ? " C-30 " + num(y1 + 18) + " -30 " + num(y1 - 18) + " 12 " + num(y1 - 4)
+                               : " H-24 V" + num(y0 - 4) + " H12");
+  std::string out = "<g class=\"loop\">\n<path d=\"" + d + "\" class=\"loop\" marker-end=\"url(#loophead)\"/>\n";
+  text_at(out, 6 - kGutter, y1 + row / 2 + 12, stays ? "stays here forever" : "repeats forever", "start", "loopnote");
+  return out + "</g>\n";
+}
+
+// The line under a counterexample or witness that says what it shows.
+std::string closing_note(const Trace& t, const SequenceChartOptions& opt, const std::string& last_step) {
+  if (opt.witness) return "reached at step " + last_step + ": `" + opt.violated + "` is true in the state it reaches";
+  if (t.loop_start) return "violation: a run that never satisfies `" + opt.violated + "`: " + loop_summary(t);
+  return "violation at step " + last_step + ": " +
+         (opt.stuck ? "no move is left and `" + opt.violated + "` is false in this end state"
+                    : "`" + opt.violated + "` is false in the state it reaches");
+}
+
 Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptions& opt, double row, double reach) {
   const ir::Model& m = sys.model();
   const int stride = sys.layout().seg_stride();
@@ -244,15 +268,6 @@ Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptio
     ch.boxes.push_back(axis_box(b.x - 7, b.y - 7, b.x + 7, b.y + 7));
   };
 
-  // Consecutive ticks fold into one row (nothing else happens between them).
-  auto run_end = [&](size_t i) {
-    size_t j = i;
-    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
-           t.steps[j + 1].label.kind == Label::Kind::Tick)
-      ++j;
-    return j;
-  };
-
   std::vector<InFlight> flight;
   auto take = [&](int sender, const int32_t* seg) -> int {
     for (size_t i = 0; i < flight.size(); ++i)
@@ -265,20 +280,24 @@ Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptio
   text(kXb + 10, kTop - 8, state_name(sys, t.initial, 1), "start", "state");
   const std::vector<int32_t>* prev = &t.initial;
   double y = kTop;
+  double first_y = kTop - 12, last_y = first_y;  // the rows where a lasso's loop starts and ends
   std::string last_step;
   for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
-    j = run_end(i);
+    j = row_end(t, i);
     const TraceStep& st = t.steps[j];
     const Label& l = st.label;
     y += row;
-    last_step = j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
-    const bool violation = !opt.violated.empty() && j + 1 == t.steps.size();
+    if (t.loop_start == i) first_y = y;
+    last_y = y;
+    last_step = row_steps(i, j);
+    // A counterexample marks its last step, and a lasso's the whole loop.
+    const bool last = j + 1 == t.steps.size();
+    const bool violation = !opt.violated.empty() && (last || (t.loop_start && i >= *t.loop_start));
     text(16, y + 4, last_step, "start", violation ? "step viol" : "step");
-    if (violation) {
+    if (violation)
       ch.back += "<rect x=\"0\" y=\"" + num(y - row / 2) + "\" width=\"" + num(kWidth) + "\" height=\"" + num(row) +
                  "\" class=\"violband\"/>\n";
-      text(16, y + 15, opt.witness ? "reached" : "violation", "start", "violtag");
-    }
+    if (violation && last) text(16, y + 15, opt.witness ? "reached" : "violation", "start", "violtag");
     switch (l.kind) {
       case Label::Kind::Recv:
       case Label::Kind::Unhandled: {
@@ -368,14 +387,13 @@ Chart layout(const CompiledSystem& sys, const Trace& t, const SequenceChartOptio
       obstacle_text(tip_x - 6, tip_y + 4, "in flight", "end", "inflight", 10);
     bottom = std::max(bottom, tip_y + 20);
   }
+  if (t.loop_start) {
+    ch.lines += loop_svg(t, first_y, last_y, row);
+    bottom = std::max(bottom, last_y + row / 2 + 20);  // below the loop's label
+  }
   if (!opt.violated.empty()) {
     bottom += 16;
-    text(16, bottom,
-         opt.witness ? "reached at step " + last_step + ": `" + opt.violated + "` is true in the state it reaches"
-                     : "violation at step " + last_step + ": " +
-                           (opt.stuck ? "no move is left and `" + opt.violated + "` is false in this end state"
-                                      : "`" + opt.violated + "` is false in the state it reaches"),
-         "start", "violnote");
+    text(16, bottom, closing_note(t, opt, last_step), "start", "violnote");
   }
   ch.height = bottom + 16;
   place_labels(ch);
@@ -395,9 +413,11 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
       if (!ch || c.collisions < ch->collisions) ch = std::move(c);
       if (ch->collisions == 0) break;
     }
-  const std::string w = num(kWidth), h = num(ch->height);
+  // A lasso's picture is wider on the left, where its loop is drawn (at negative x).
+  const double left = t.loop_start ? -kGutter : 0;
+  const std::string w = num(kWidth - left), h = num(ch->height);
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h +
-                    "\" viewBox=\"0 0 " + w + " " + h + "\">\n";
+                    "\" viewBox=\"" + num(left) + " 0 " + w + " " + h + "\">\n";
   svg +=
       "<style>text{font-family:monospace;font-size:12px}.title{font-size:14px;font-weight:bold}"
       ".state{fill:#1f4e9a;font-weight:bold}.note{fill:#555}"
@@ -409,13 +429,19 @@ std::string trace_to_svg(const CompiledSystem& sys, const Trace& t, const std::s
       "line.msg{stroke:#000;stroke-width:1.3}line.dup{stroke-dasharray:6 3}"
       "line.lost{stroke:#b00;stroke-dasharray:4 3}line.inflight{stroke:#777;stroke-dasharray:5 3}"
       "line.cross{stroke:#b00;stroke-width:2.5}line.tick{stroke:#ccc;stroke-dasharray:1 4}"
-      ".dupdot{fill:#b60}</style>\n";
+      ".dupdot{fill:#b60}";
+  if (t.loop_start) svg += "path.loop{fill:none;stroke:#6a3d9a;stroke-width:1.5}.loopnote{fill:#6a3d9a;font-style:italic}";
+  svg += "</style>\n";
   svg +=
       "<defs><marker id=\"head\" markerWidth=\"10\" markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\">"
       "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#000\"/></marker>"
       "<marker id=\"headgrey\" markerWidth=\"10\" markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\">"
-      "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#777\"/></marker></defs>\n";
-  svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+      "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#777\"/></marker>";
+  if (t.loop_start)
+    svg += "<marker id=\"loophead\" markerWidth=\"8\" markerHeight=\"6\" refX=\"8\" refY=\"3\" orient=\"auto\">"
+           "<path d=\"M0,0 L8,3 L0,6 z\" fill=\"#6a3d9a\"/></marker>";
+  svg += "</defs>\n";
+  svg += "<rect" + (t.loop_start ? " x=\"" + num(left) + "\"" : std::string()) + " width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += ch->back;
   text_at(svg, kWidth / 2, 22, title, "middle", "title");
   text_at(svg, kXa, 50, "A", "middle", "title");

@@ -20,6 +20,14 @@
 // the property -- marked by a red band across its row, "violation" under its step number, and a
 // closing line that names the property.
 //
+// A lasso (Trace::loop_start set) is drawn 40px wider, with its loop in a margin left of the step
+// numbers (at negative x; the rest of the picture is where it would be without the loop): a
+// bracket from the loop's last row back up to its first, ending in an arrowhead, labelled
+// "repeats forever"; a run that stays in its last state has a curved arrow out of that row and back
+// into it, labelled "stays here forever". As a counterexample, all the loop's rows are banded
+// and the closing line says that the run never satisfies the property and which steps repeat.
+// A trace without loop_start is drawn exactly as before lassos existed.
+//
 // The SVG is self-contained (no scripts, no external fonts) and deterministic: the same trace
 // gives byte-identical output (coordinates are printed with at most two decimals).
 #pragma once

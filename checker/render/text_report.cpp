@@ -40,6 +40,7 @@ std::vector<std::string> never_fired(const SpecResult& r) {
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
                                   const Trace& t, const std::string& how, const std::string& run) {
   std::string out = "\n   " + run + " for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
+  if (t.loop_start) out += "     a run that never satisfies " + property + ": " + lasso_shape(t) + "\n";
   if (!expression.empty())
     out += expression.find('\n') == std::string::npos ? "     property: " + expression + "\n"
                                                       : "     property:\n" + indent(expression, "       ");

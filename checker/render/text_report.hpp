@@ -16,8 +16,10 @@ struct TextOptions {
 
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt);
 
-// One counterexample as the terminal shows it, indented under its heading line: the property's
-// expression, the capture-like table, the sequence chart and the final values. `how` says how it
+// One counterexample as the terminal shows it, indented under its heading line: for a lasso the
+// shape of the run ("a run that never satisfies P: 2 steps to the loop, then a loop of 3 steps
+// (3-5) that repeats forever"), the property's expression, the capture-like table, the sequence
+// chart and the final values. `how` says how it
 // was found ("shortest, replayed through the model"); `run` what the run is ("counterexample", or
 // "witness" for a reachable property).
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,

@@ -150,6 +150,51 @@ static std::string cell(const std::string& s, size_t width) {
   return display_width(s) + 2 > width ? s + "  " : pad(s, width);
 }
 
+size_t row_end(const Trace& t, size_t i) {
+  size_t j = i;
+  while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
+         t.steps[j + 1].label.kind == Label::Kind::Tick && t.loop_start != j + 1)
+    ++j;
+  return j;
+}
+
+std::string row_steps(size_t i, size_t j) {
+  return j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
+}
+
+static std::string count_steps(size_t n) { return std::to_string(n) + (n == 1 ? " step" : " steps"); }
+
+bool stays_forever(const Trace& t) { return *t.loop_start == t.steps.size(); }
+
+std::string lasso_shape(const Trace& t) {
+  const size_t start = *t.loop_start, n = t.steps.size();
+  if (stays_forever(t))
+    return n == 0 ? loop_summary(t) : count_steps(n) + ", then no move is possible: the run stays in its last state forever";
+  const std::string loop = "a loop of " + count_steps(n - start) + " (" + row_steps(start, n - 1) + ")";
+  return start == 0 ? loop + " from the initial state that repeats forever"
+                    : count_steps(start) + " to the loop, then " + loop + " that repeats forever";
+}
+
+std::string loop_summary(const Trace& t) {
+  const size_t start = *t.loop_start, n = t.steps.size();
+  if (stays_forever(t))
+    return n == 0 ? "no move is possible: the run stays in its initial state forever"
+                  : "no move is possible after step " + std::to_string(n) + ": the run stays there forever";
+  return n - start == 1 ? "step " + std::to_string(n) + " repeats forever"
+                        : "steps " + row_steps(start, n - 1) + " repeat forever";
+}
+
+// Where the last step of a lasso's (non-empty) loop leads.
+static std::string loop_back(const Trace& t) {
+  return "back to the state before step " + std::to_string(*t.loop_start + 1) + ": repeats forever";
+}
+
+// The table's closing line for a lasso ("" for a finite run).
+static std::string table_loop_end(const Trace& t) {
+  if (!t.loop_start) return "";
+  return pad("", 6) + "-- " + (stays_forever(t) ? "no move is possible: stays here forever" : loop_back(t)) + " --\n";
+}
+
 std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   struct Row {
     std::string step, event, a, b, net;
@@ -157,17 +202,13 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   std::vector<Row> rows;
   auto net = [&](const std::vector<int32_t>& st) { return format_channel(sys, st, 0) + " / " + format_channel(sys, st, 1); };
   rows.push_back({"0", "initial state", state_name(sys, t.initial, 0), state_name(sys, t.initial, 1), net(t.initial)});
-  for (size_t i = 0; i < t.steps.size(); ++i) {
-    // Consecutive ticks fold into one row: only the time that passed matters to the reader.
-    size_t j = i;
-    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
-           t.steps[j + 1].label.kind == Label::Kind::Tick)
-      ++j;
+  size_t loop_row = 0;  // the row the loop starts at (0: none, row 0 being the initial state)
+  for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
+    j = row_end(t, i);
+    if (t.loop_start == i) loop_row = rows.size();
     const auto& s = t.steps[j];
-    std::string step = j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
     std::string event = j > i ? std::to_string(j - i + 1) + " ticks" : describe_event(sys, s.label);
-    rows.push_back({step, event, state_name(sys, s.state, 0), state_name(sys, s.state, 1), net(s.state)});
-    i = j;
+    rows.push_back({row_steps(i, j), event, state_name(sys, s.state, 0), state_name(sys, s.state, 1), net(s.state)});
   }
   size_t we = 5, wa = 1, wb = 1;
   for (const auto& r : rows) {
@@ -177,99 +218,120 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   }
   we = std::min<size_t>(we, 72);
   std::string out = pad("step", 6) + pad("event", we + 2) + pad("A", wa + 2) + pad("B", wb + 2) + "in flight A→B / B→A\n";
-  for (const auto& r : rows)
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const Row& r = rows[k];
+    if (k == loop_row && k > 0) out += pad("", 6) + "-- loop: the steps below repeat forever --\n";
     out += cell(r.step, 6) + cell(r.event, we + 2) + cell(r.a, wa + 2) + cell(r.b, wb + 2) + r.net + "\n";
+  }
+  out += table_loop_end(t);
   if (t.error) out += pad("", 6) + "model error in the next step: " + describe_error_site(sys, *t.error) + "\n";
   return out;
 }
 
-std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
+// The sequence chart: a left margin of `lw` columns (step number and A's state), A's lifeline,
+// kLane columns, B's lifeline, then B's state and notes.
+static constexpr size_t kLane = 44;
+
+// A lane holding `text` centred.
+static std::string centred_lane(const std::string& text) {
+  std::string lane = std::string((kLane - display_width(text)) / 2, ' ') + text;
+  return lane + std::string(kLane - display_width(lane), ' ');
+}
+
+// A lane holding an arrow labelled `text` that ends in `end`. `leaving`: drawn from the sender's
+// lifeline to the middle; else from the middle to the receiver.
+static std::string arrow_lane(const std::string& text, bool rightward, bool leaving, char end) {
+  const std::string body = " " + text + " ";
+  const size_t half = kLane / 2, w = display_width(body);
+  std::string seg;
+  if (w + 4 > half) {
+    seg = "--" + body + "-";
+  } else {
+    seg = std::string((half - w) / 2, '-') + body;
+    seg += std::string(half - display_width(seg) - 1, '-');
+  }
+  const std::string piece = rightward ? seg + end : end + seg;
+  const std::string fill(kLane > display_width(piece) ? kLane - display_width(piece) : 0, ' ');
+  return rightward == leaving ? piece + fill : fill + piece;
+}
+
+// The chart's lines for the row of steps i..j (consecutive ticks when j > i): the event's line,
+// then one line per segment the step sent, leaving the actor's lifeline.
+static void chart_row(const CompiledSystem& sys, const Trace& t, size_t i, size_t j, const std::vector<int32_t>& prev,
+                      size_t lw, std::vector<std::string>& lines) {
   const ir::Model& m = sys.model();
-  const size_t mid = 44;  // columns between the lifelines
-  size_t lw = 10;           // the left margin: step number and A's state
-  for (const auto& name : m.state_enum().members) lw = std::max(lw, name.size() + 8);
+  const auto& s = t.steps[j];
+  const Label& l = s.label;
+  const std::string sa = state_name(sys, s.state, 0), sb = state_name(sys, s.state, 1);
+  const std::string left = sa != state_name(sys, prev, 0) ? sa : "";
+  const std::string right = sb != state_name(sys, prev, 1) ? sb : "";
+  std::string lane, note;
+  switch (l.kind) {
+    case Label::Kind::Recv:
+    case Label::Kind::Unhandled:
+      lane = arrow_lane(format_segment(m, l.seg), l.ep == 1, false, l.ep == 1 ? '>' : '<');
+      if (l.kind == Label::Kind::Unhandled) note = "(discarded)";
+      break;
+    case Label::Kind::Loss:
+      lane = arrow_lane(format_segment(m, l.seg) + " lost", l.ep == 0, true, 'X');
+      break;
+    case Label::Kind::Dup:
+      lane = arrow_lane(format_segment(m, l.seg) + " duplicated", l.ep == 0, true, '+');
+      break;
+    case Label::Kind::Tick:
+      lane = centred_lane("(" + (j > i ? std::to_string(j - i + 1) + " ticks" : std::string("tick")) + ")");
+      break;
+    case Label::Kind::Call:
+    case Label::Kind::Timeout: {
+      std::string what = describe_event(sys, l);
+      what = what.substr(2);  // drop "A " / "B "
+      size_t semi = what.find(';');
+      if (semi != std::string::npos) what = what.substr(0, semi);
+      note = (l.ep == 0 ? "A: " : "B: ") + what;
+      lane = std::string(kLane, ' ');
+      break;
+    }
+  }
+  std::string line = pad("[" + row_steps(i, j) + "] " + left, lw) + "|" + lane + "|" + (right.empty() ? "" : " " + right);
+  if (!note.empty()) line += "   " + note;
+  lines.push_back(line);
+  if (l.kind != Label::Kind::Call && l.kind != Label::Kind::Recv && l.kind != Label::Kind::Timeout) return;
+  for (int k = 0; k < l.nsent; ++k) {
+    const bool dropped = (l.overflow >> k) & 1u;
+    lines.push_back(pad("", lw) + "|" +
+                    arrow_lane(format_segment(m, l.sent[k]) + (dropped ? " lost (full)" : ""), l.ep == 0, true,
+                               dropped ? 'X' : (l.ep == 0 ? '>' : '<')) +
+                    "|");
+  }
+}
+
+// The chart's lines, with a lasso's loop drawn in a left margin: an arrow from the loop's last
+// line back up to its first (line `first`), closed by a line that says where the run goes on.
+static std::string with_loop_margin(const std::vector<std::string>& lines, size_t first, const Trace& t) {
   std::string out;
-  std::string a0 = state_name(sys, t.initial, 0), b0 = state_name(sys, t.initial, 1);
-  out += pad("", lw) + "A" + std::string(mid, ' ') + "B\n";
-  out += pad(a0, lw) + "|" + std::string(mid, ' ') + "| " + b0 + "\n";
+  for (size_t k = 0; k < lines.size(); ++k) out += (k < first ? "    " : k == first ? ".-> " : "|   ") + lines[k] + "\n";
+  return out + "'-- " + loop_back(t) + "\n";
+}
+
+std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t) {
+  size_t lw = 10;  // the left margin: step number and A's state
+  for (const auto& name : sys.model().state_enum().members) lw = std::max(lw, name.size() + 8);
+  std::vector<std::string> lines;
+  lines.push_back(pad("", lw) + "A" + std::string(kLane, ' ') + "B");
+  lines.push_back(pad(state_name(sys, t.initial, 0), lw) + "|" + std::string(kLane, ' ') + "| " +
+                  state_name(sys, t.initial, 1));
+  size_t loop_line = 0;  // the line the loop starts at
   const std::vector<int32_t>* prev = &t.initial;
   for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
-    // Consecutive ticks fold into one line, as in the table.
-    j = i;
-    while (t.steps[i].label.kind == Label::Kind::Tick && j + 1 < t.steps.size() &&
-           t.steps[j + 1].label.kind == Label::Kind::Tick)
-      ++j;
-    const auto& s = t.steps[j];
-    const Label& l = s.label;
-    const std::string step = j > i ? std::to_string(i + 1) + "-" + std::to_string(j + 1) : std::to_string(i + 1);
-    std::string sa = state_name(sys, s.state, 0), sb = state_name(sys, s.state, 1);
-    std::string left = sa != state_name(sys, *prev, 0) ? sa : "";
-    std::string right = sb != state_name(sys, *prev, 1) ? sb : "";
-    std::string lane;
-    auto arrow = [&](const std::string& text, bool rightward, bool leaving, char end) {
-      // leaving: drawn from the sender's lifeline to the middle; else from the middle to the receiver.
-      std::string body = " " + text + " ";
-      size_t half = mid / 2;
-      size_t w = display_width(body);
-      std::string seg;
-      if (w + 4 > half) {
-        seg = "--" + body + "-";
-      } else {
-        seg = std::string((half - w) / 2, '-') + body;
-        seg += std::string(half - display_width(seg) - 1, '-');
-      }
-      if (rightward) {
-        std::string piece = seg + std::string(1, end);
-        lane = leaving ? piece + std::string(mid > display_width(piece) ? mid - display_width(piece) : 0, ' ')
-                       : std::string(mid > display_width(piece) ? mid - display_width(piece) : 0, ' ') + piece;
-      } else {
-        std::string piece = std::string(1, end) + seg;
-        lane = leaving ? std::string(mid > display_width(piece) ? mid - display_width(piece) : 0, ' ') + piece
-                       : piece + std::string(mid > display_width(piece) ? mid - display_width(piece) : 0, ' ');
-      }
-    };
-    std::string note;
-    switch (l.kind) {
-      case Label::Kind::Recv:
-      case Label::Kind::Unhandled:
-        arrow(format_segment(m, l.seg), l.ep == 1, false, l.ep == 1 ? '>' : '<');
-        if (l.kind == Label::Kind::Unhandled) note = "(discarded)";
-        break;
-      case Label::Kind::Loss:
-        arrow(format_segment(m, l.seg) + " lost", l.ep == 0, true, 'X');
-        break;
-      case Label::Kind::Dup:
-        arrow(format_segment(m, l.seg) + " duplicated", l.ep == 0, true, '+');
-        break;
-      case Label::Kind::Tick: {
-        const std::string what = j > i ? "(" + std::to_string(j - i + 1) + " ticks)" : "(tick)";
-        lane = std::string((mid - what.size()) / 2, ' ') + what;
-        lane += std::string(mid - display_width(lane), ' ');
-        break;
-      }
-      case Label::Kind::Call:
-      case Label::Kind::Timeout: {
-        std::string what = describe_event(sys, l);
-        what = what.substr(2);  // drop "A " / "B "
-        size_t semi = what.find(';');
-        if (semi != std::string::npos) what = what.substr(0, semi);
-        note = (l.ep == 0 ? "A: " : "B: ") + what;
-        lane = std::string(mid, ' ');
-        break;
-      }
-    }
-    std::string line = pad("[" + step + "] " + left, lw) + "|" + lane + "|" + (right.empty() ? "" : " " + right);
-    if (!note.empty()) line += "   " + note;
-    out += line + "\n";
-    // Segments sent by this step leave the actor's lifeline on the next line.
-    for (int k = 0; k < l.nsent && (l.kind == Label::Kind::Call || l.kind == Label::Kind::Recv || l.kind == Label::Kind::Timeout); ++k) {
-      const bool dropped = (l.overflow >> k) & 1u;
-      arrow(format_segment(m, l.sent[k]) + (dropped ? " lost (full)" : ""), l.ep == 0, true,
-            dropped ? 'X' : (l.ep == 0 ? '>' : '<'));
-      out += pad("", lw) + "|" + lane + "|\n";
-    }
-    prev = &s.state;
+    j = row_end(t, i);
+    if (t.loop_start == i) loop_line = lines.size();
+    chart_row(sys, t, i, j, *prev, lw, lines);
+    prev = &t.steps[j].state;
   }
+  if (t.loop_start && !stays_forever(t)) return with_loop_margin(lines, loop_line, t);
+  if (t.loop_start) lines.push_back(pad("", lw) + "|" + centred_lane("(no move is possible: stays here forever)") + "|");
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
   return out;
 }
 
