@@ -40,8 +40,8 @@ int run_trace(const CheckCommand& cmd, std::ostream& out, std::ostream& err) {
   out << "\n";
   int code = exit_code::kAllAsExpected;
   if (p.counterexample) {
-    out << format_counterexample(*r->system, p.name, p.expression, *p.counterexample,
-                                 "shortest, replayed through the model", p.run_name());
+    out << format_counterexample(*r->system, p.name, p.expression, *p.counterexample, how_found(*p.counterexample),
+                                 p.run_name());
   } else if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Violated) {
     out << "   no state among all " << x.states << " reachable states satisfies " << p.name << ": there is no witness\n";
     out << "     property: " << p.expression << "\n";

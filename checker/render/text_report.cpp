@@ -37,6 +37,10 @@ std::vector<std::string> never_fired(const SpecResult& r) {
   return out;
 }
 
+const char* how_found(const Trace& t) {
+  return t.loop_start ? "shortest prefix to a fair loop, replayed through the model" : "shortest, replayed through the model";
+}
+
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
                                   const Trace& t, const std::string& how, const std::string& run) {
   std::string out = "\n   " + run + " for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
@@ -82,7 +86,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
       for (const auto& e : p.missing_edges) out += "       " + e + "\n";
     }
     if (p.counterexample && opt.counterexamples)
-      out += format_counterexample(sys, p.name, p.expression, *p.counterexample, "shortest, replayed through the model",
+      out += format_counterexample(sys, p.name, p.expression, *p.counterexample, how_found(*p.counterexample),
                                    p.run_name());
   }
   if (x.model_error) {

@@ -22,6 +22,10 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt);
 // chart and the final values. `how` says how it
 // was found ("shortest, replayed through the model"); `run` what the run is ("counterexample", or
 // "witness" for a reachable property).
+// How an engine's run was found, for format_counterexample: a finite run is a shortest one; a
+// lasso has a shortest prefix to its fair loop (the loop is short, not always the shortest).
+const char* how_found(const Trace& t);
+
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
                                   const Trace& t, const std::string& how, const std::string& run = "counterexample");
 

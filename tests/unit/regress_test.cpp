@@ -1,5 +1,5 @@
 // tcpmc diff and tcpmc regress on an edited copy of rfc9293.tcp: each reports exactly what the edit
-// changed. Runs at small bounds (loss 1, no duplication, no reordering: 605297 states) to stay quick.
+// changed. Runs at small bounds (loss 1, no duplication, no reordering: 615801 states) to stay quick.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -28,8 +28,8 @@ const char* kNoReAck =
 
 // What dropping the re-ACK changes at small_bounds().
 const std::string kReAckDiff =
-    "  states: 605297 -> 597725 (-7572)\n"
-    "  transitions: 1779049 -> 1749471 (-29578)\n"
+    "  states: 615801 -> 608229 (-7572)\n"
+    "  transitions: 1807127 -> 1777549 (-29578)\n"
     "  endpoint transitions:\n"
     "    + A: CLOSING --timeout give_up--> CLOSED\n"
     "    + A: LAST_ACK --timeout give_up--> CLOSED\n"
@@ -88,8 +88,8 @@ TEST_F(Regress, DiffListsTheEndpointTransitionsARemovedRuleTook) {
   // until the TCB makes progress (ACK_LIMIT), where time_wait_fin answers every one.
   EXPECT_EQ(out.str(), "--- " + old_spec + "\n+++ " + new_spec +
                            "\n"
-                           "  states: 605297 -> 600011 (-5286)\n"
-                           "  transitions: 1779049 -> 1756182 (-22867)\n"
+                           "  states: 615801 -> 610515 (-5286)\n"
+                           "  transitions: 1807127 -> 1784260 (-22867)\n"
                            "  depth: 47 -> 44\n"
                            "  endpoint transitions:\n"
                            "    - A: TIME_WAIT --recv time_wait_fin--> TIME_WAIT\n"
@@ -100,7 +100,7 @@ TEST_F(Regress, DiffOfASpecWithItselfIsNoChange) {
   const std::string spec = write("rfc9293.tcp", original);
   std::ostringstream out, err;
   EXPECT_EQ(run_diff(small_bounds(), spec, spec, out, err), exit_code::kAllAsExpected) << err.str();
-  EXPECT_NE(out.str().find("no change: same verdicts, 605297 states, 1779049 transitions"), std::string::npos)
+  EXPECT_NE(out.str().find("no change: same verdicts, 615801 states, 1807127 transitions"), std::string::npos)
       << out.str();
 }
 
@@ -122,7 +122,7 @@ TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
 
   std::ostringstream ok1, e1;
   EXPECT_EQ(run_regress(baseline, "", false, limits, ok1, e1), exit_code::kAllAsExpected) << e1.str();
-  EXPECT_EQ(ok1.str(), "ok      " + spec + " (605297 states)\n");
+  EXPECT_EQ(ok1.str(), "ok      " + spec + " (615801 states)\n");
 
   write("rfc9293.tcp", without_re_ack());  // the edit
   std::ostringstream bad, e2;
@@ -135,7 +135,7 @@ TEST_F(Regress, RegressPassesThenFailsOnTheEditThenPassesAfterUpdate) {
   EXPECT_NE(upd.str().find("baseline updated"), std::string::npos) << upd.str();
   std::ostringstream ok2, e4;
   EXPECT_EQ(run_regress(baseline, "", false, limits, ok2, e4), exit_code::kAllAsExpected) << e4.str();
-  EXPECT_EQ(ok2.str(), "ok      " + spec + " (597725 states)\n");
+  EXPECT_EQ(ok2.str(), "ok      " + spec + " (608229 states)\n");
 }
 
 TEST_F(Regress, ASpecWithoutABaselineIsAChangeUntilUpdateWritesIt) {
@@ -163,6 +163,40 @@ TEST_F(Regress, ASpecWithoutABaselineIsAChangeUntilUpdateWritesIt) {
   EXPECT_TRUE(fs::exists(baseline + "/tiny/result.json"));
   std::ostringstream o4, e4;
   EXPECT_EQ(run_regress(baseline, specs, false, limits, o4, e4), exit_code::kAllAsExpected) << e4.str();
+}
+
+// Temporal properties are part of the baseline: an edit that changes a liveness verdict (here the
+// fairness that made it hold is removed) is a change, with its lasso's length; the fairness a
+// baseline was made with (--fairness none) is the one regress runs it with again.
+TEST_F(Regress, ALivenessVerdictIsComparedLikeAnyOther) {
+  const std::string base =
+      "enum S { X, Y, DONE }\nendpoint { state: S = X }\nsegment { flags F }\n"
+      "call go in X when self == A { goto Y }\ncall back in Y when self == A { goto X }\n"
+      "call act in X when self == A { goto DONE }\n"
+      "eventually done expect hold: A.state == DONE\n";
+  const std::string spec = write("live.tcp", base + "fair strong act\n");
+  const std::string baseline = dir + "/reports";
+  CheckCommand c;
+  c.specs = {spec};
+  c.options.limits.progress = false;
+  std::ostringstream o1, e1;
+  ASSERT_EQ(run_report(c, baseline, o1, e1), exit_code::kAllAsExpected) << e1.str();
+  EngineLimits limits;
+  limits.progress = false;
+  std::ostringstream ok, e2;
+  EXPECT_EQ(run_regress(baseline, "", false, limits, ok, e2), exit_code::kAllAsExpected) << e2.str();
+  write("live.tcp", base);  // the edit: act is no longer fair
+  std::ostringstream bad, e3;
+  EXPECT_EQ(run_regress(baseline, "", false, limits, bad, e3), exit_code::kUnexpectedVerdict) << e3.str();
+  EXPECT_NE(bad.str().find("done: holds -> violated (2 steps)"), std::string::npos) << bad.str();
+  // A baseline made with --fairness none is checked again without fairness.
+  write("live.tcp", base + "fair strong act\n");
+  c.options.limits.fairness = false;
+  std::ostringstream o4, e4;
+  ASSERT_EQ(run_report(c, baseline, o4, e4), exit_code::kUnexpectedVerdict) << e4.str();
+  std::ostringstream same, e5;
+  EXPECT_EQ(run_regress(baseline, "", false, limits, same, e5), exit_code::kAllAsExpected) << e5.str();
+  EXPECT_EQ(same.str(), "ok      " + spec + " (3 states)\n");
 }
 
 TEST_F(Regress, MissingOrEmptyBaselineIsBadInput) {

@@ -523,11 +523,11 @@ TEST_F(SpecInclude, OverrideMustKeepTheRuleKind) {
 
 TEST_F(SpecInclude, OverrideMustKeepThePropertyKind) {
   auto with_expr = derive("include \"base.tcp\"\noverride stuck bounded expect hold: true\n");
-  expect_one_error(*with_expr, "'override' must keep the property's kind (invariant, stuck, reachable or coverage)",
+  expect_one_error(*with_expr, "'override' must keep the property's kind (invariant, stuck, reachable, eventually, leadsto or coverage)",
                    "DIR/derived.tcp:2:16", "bounded");
   // Also when only the expectation changes: `stuck` does not name the invariant `bounded`.
   auto without = derive("include \"base.tcp\"\noverride stuck bounded expect violation\n");
-  expect_one_error(*without, "'override' must keep the property's kind (invariant, stuck, reachable or coverage)",
+  expect_one_error(*without, "'override' must keep the property's kind (invariant, stuck, reachable, eventually, leadsto or coverage)",
                    "DIR/derived.tcp:2:16", "bounded");
 }
 
@@ -781,7 +781,7 @@ TEST_F(SpecInclude, TypeErrorInTheIncludedFileNamesThatFile) {
 
 TEST_F(SpecInclude, SyntaxErrorsInTheEditDeclarations) {
   auto l = derive("include \"base.tcp\"\noverride enum S { X }\n");
-  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable, coverage or monitor after 'override', found 'enum'",
+  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage or monitor after 'override', found 'enum'",
                    "DIR/derived.tcp:2:10", "enum");
   auto r = derive("include \"base.tcp\"\nremove 3\n");
   expect_one_error(*r, "expected the name of an included rule, property or monitor, found number 3", "DIR/derived.tcp:2:8",
