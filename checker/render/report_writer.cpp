@@ -41,7 +41,7 @@ static std::string options_text(const SpecResult& r) {
 // The fairness temporal properties were judged under, in words.
 static std::string fairness_text(const ir::Model& m, bool spec_fairness) {
   if (!spec_fairness) return "none (--fairness none)";
-  std::string s = "time (a tick that stays enabled is taken)";
+  std::string s = "time (a run that keeps a timer running or a segment in flight ticks again and again)";
   auto rules = [&](const std::vector<int>& rs, const char* kind) {
     if (rs.empty()) return;
     s += std::string("; ") + kind + " fairness of";

@@ -80,6 +80,9 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
       line += " (no reachable state satisfies it)";
     if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Inconclusive)
       line.replace(line.find(" (within"), std::string::npos, " (not reached within the bounds explored)");
+    if ((p.kind == ir::Property::Kind::Eventually || p.kind == ir::Property::Kind::LeadsTo) &&
+        p.verdict == Verdict::Inconclusive)
+      line.replace(line.find(" (within"), std::string::npos, " (not judged: a temporal property needs the complete state graph)");
     out += line + "\n";
     if (!p.missing_edges.empty()) {
       out += "     Figure 5 edges not reached (" + std::to_string(p.missing_edges.size()) + "):\n";
