@@ -56,6 +56,13 @@ uint32_t FairnessConstraints::action_of(const Label& l) {
   return it->second;
 }
 
+bool clock_running(const StateLayout& L, const int32_t* s) {
+  bool clock = s[L.chan_count(0)] > 0 || s[L.chan_count(1)] > 0;
+  for (int ep = 0; ep < 2; ++ep)
+    for (int t = 0; t < L.num_timers(); ++t) clock |= s[L.timer(ep, t)] >= kTimerBias;
+  return clock;
+}
+
 std::span<const uint32_t> EdgeActions::of(uint32_t state) {
   const Row& r = row(state);
   return {ids_.data() + r.offset, r.count};
@@ -71,9 +78,7 @@ const EdgeActions::Row& EdgeActions::row(uint32_t state) {
   L.unpack(store_.get(state), unpacked_.data());
   const uint64_t offset = ids_.size();
   sys_.successors(unpacked_.data(), scratch_, [&](const Label& l, const int32_t*) { ids_.push_back(F_.action_of(l)); });
-  bool clock = unpacked_[L.chan_count(0)] > 0 || unpacked_[L.chan_count(1)] > 0;
-  for (int ep = 0; ep < 2; ++ep)
-    for (int t = 0; t < L.num_timers(); ++t) clock |= unpacked_[L.timer(ep, t)] >= kTimerBias;
+  const bool clock = tcpmc::clock_running(L, unpacked_.data());
   return where_.emplace(state, Row{offset, static_cast<uint32_t>(ids_.size() - offset), clock}).first->second;
 }
 

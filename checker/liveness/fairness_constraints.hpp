@@ -68,6 +68,10 @@ class FairnessConstraints {
   int32_t delivery(int receiver, const int32_t* seg);
 };
 
+// A timer counts down or a segment is in flight in this (unpacked) state: time has something to
+// change, so a run that stays among such states must tick.
+bool clock_running(const StateLayout& layout, const int32_t* state);
+
 // The actions of the edges of a state, in edge order, computed on first use and kept.
 class EdgeActions {
  public:

@@ -4,15 +4,17 @@
 
 #include "fair_components.hpp"
 #include "interrupt.hpp"
+#include "lasso_fairness.hpp"
 #include "lasso_search.hpp"
 
 namespace tcpmc {
 namespace {
 
 // The lasso as a trace of the model: replayed edge by edge (each edge is the k-th successor of its
-// state), every state compared with the one the search stored, the loop checked to close.
+// state), every state compared with the one the search stored, the loop checked to close and,
+// independently of the components, to be fair (lasso_fairness.hpp).
 std::optional<Trace> lasso_trace(const CompiledSystem& sys, const StateGraph& g, const StateStore& store,
-                                 const Lasso& lasso) {
+                                 const Lasso& lasso, FairnessConstraints& F) {
   std::vector<uint32_t> choices;
   std::vector<uint32_t> visited;
   for (uint64_t e : lasso.edges) {
@@ -30,7 +32,7 @@ std::optional<Trace> lasso_trace(const CompiledSystem& sys, const StateGraph& g,
     if (!std::equal(packed.begin(), packed.end(), store.get(visited[i]))) return std::nullopt;
   }
   t->loop_start = lasso.loop_start;
-  if (!validate_trace(sys, *t)) return std::nullopt;
+  if (!validate_trace(sys, *t) || !loop_is_fair(sys, *t, F)) return std::nullopt;
   return t;
 }
 
@@ -73,7 +75,7 @@ EngineResult LivenessEngine::check(const EngineLimits& limits) {
     }
     o.verdict = Verdict::Violated;
     o.depth = static_cast<uint32_t>(lasso->edges.size());
-    o.witness = lasso_trace(sys_, g, search_.store(), *lasso);
+    o.witness = lasso_trace(sys_, g, search_.store(), *lasso, F);
     if (!o.witness) R.replay_failed = true;
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

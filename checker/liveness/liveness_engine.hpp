@@ -6,7 +6,7 @@
 // components of the states without its goal (fair_components.hpp, Boost.Graph's
 // strong_components over a compressed-sparse-row graph), and, if a run can reach one from a
 // trigger state, the shortest lasso (lasso_search.hpp), replayed through the model and checked to
-// close its loop before it is returned. A temporal property is judged only on a complete search:
+// close its loop and to be fair (lasso_fairness.hpp) before it is returned. A temporal property is judged only on a complete search:
 // a search stopped by a limit leaves it inconclusive. Fairness: the spec's declarations
 // (fairness_constraints.hpp), or none when EngineLimits::fairness is false.
 // The graph is recorded by the search's merge and the analysis is sequential, so verdicts and

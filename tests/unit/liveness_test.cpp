@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "lasso_fairness.hpp"
 #include "test_util.hpp"
 #include "trace_format.hpp"
 
@@ -268,6 +269,34 @@ TEST(Liveness, SameLassoForEveryThreadCount) {
   EXPECT_EQ(starts[0], starts[2]);
   // The refused SYN: connect, the peer's RST, and A stays CLOSED (no move is possible there).
   EXPECT_EQ(starts[0], lassos[0].size());
+}
+
+// The independent check of a lasso's fairness (lasso_fairness.hpp), which the engine applies to
+// every lasso it shows, rejects the loops that the fairness rules out: here lassos found with
+// --fairness none, judged against the spec's fairness.
+TEST(Liveness, AnUnfairLoopFailsTheIndependentFairnessCheck) {
+  auto strong = check_text(kIntermittent + "fair strong act\n", no_fairness());
+  ASSERT_TRUE(strong);
+  const Trace& loop = *prop(*strong, "done").counterexample;  // go, back: act never taken
+  FairnessConstraints none(*strong->system, false), spec(*strong->system, true);
+  EXPECT_TRUE(loop_is_fair(*strong->system, loop, none));
+  EXPECT_FALSE(loop_is_fair(*strong->system, loop, spec));
+  auto weak = check_text(kIntermittent + "fair weak act\n", no_fairness());
+  ASSERT_TRUE(weak);
+  FairnessConstraints weak_spec(*weak->system, true);  // act is disabled in Y: weakly fair
+  EXPECT_TRUE(loop_is_fair(*weak->system, *prop(*weak, "done").counterexample, weak_spec));
+  auto timer = check_text(kTimer, no_fairness());  // fidgets while the timer runs: no time passes
+  ASSERT_TRUE(timer);
+  FairnessConstraints timed(*timer->system, true);
+  EXPECT_FALSE(loop_is_fair(*timer->system, *prop(*timer, "done").counterexample, timed));
+  auto lossy = check_text(kRetransmit);  // the FIN-like loss loop, sent again and again
+  ASSERT_TRUE(lossy);
+  FairnessConstraints unfair_net(*lossy->system, true);
+  EXPECT_TRUE(loop_is_fair(*lossy->system, *prop(*lossy, "delivered").counterexample, unfair_net));
+  auto fair_net = check_text(kRetransmit + "fair network\n", no_fairness());
+  ASSERT_TRUE(fair_net);
+  FairnessConstraints with_net(*fair_net->system, true);
+  EXPECT_FALSE(loop_is_fair(*fair_net->system, *prop(*fair_net, "delivered").counterexample, with_net));
 }
 
 // An incomplete search judges no temporal property.
