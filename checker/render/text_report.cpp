@@ -102,7 +102,8 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   for (auto b : x.coverage.overflow) overflow += b;
   if (overflow)
     out += "   note: " + std::to_string(overflow) + " transitions sent a segment into a full channel (capacity " +
-           std::to_string(m.capacity) + "), which the network lost (charged to the loss budget)\n";
+           std::to_string(m.capacity) + "), which the network lost (" +
+           (r.faults.unbounded_loss() ? "loss is unbounded" : "charged to the loss budget") + ")\n";
   if (x.coverage.capacity_blocked)
     out += "   note: " + std::to_string(x.coverage.capacity_blocked) +
            " transitions were blocked by a full channel with the loss budget spent; " +
