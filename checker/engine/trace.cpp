@@ -4,49 +4,25 @@
 
 namespace tcpmc {
 
-std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<std::vector<uint64_t>>& path) {
-  const StateLayout& L = sys.layout();
-  const int n = L.num_slots(), w = L.num_words();
-  Trace t;
-  t.initial.assign(n, 0);
-  sys.initial_state(t.initial.data());
-  std::vector<uint64_t> packed(w);
-  L.pack(t.initial.data(), packed.data());
-  if (path.empty() || packed != path[0]) return std::nullopt;
-  Scratch sc = sys.make_scratch();
-  std::vector<int32_t> cur = t.initial;
-  for (size_t i = 1; i < path.size(); ++i) {
-    bool found = false;
-    TraceStep step;
-    sys.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
-      if (found) return;
-      L.pack(next, packed.data());
-      if (packed == path[i]) {
-        found = true;
-        step.label = lab;
-        step.state.assign(next, next + n);
-      }
-    });
-    if (!found) return std::nullopt;
-    cur = step.state;
-    t.steps.push_back(std::move(step));
-  }
-  return t;
-}
+namespace {
 
-std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector<uint32_t>& choices) {
+// The run from the initial state that takes, at step i (0 <= i < steps), the first successor
+// (in the system's fixed order) for which take(i, k, next) holds, k being its position among the
+// state's successors. Returns nullopt if no successor is taken at some step.
+template <class Take>
+std::optional<Trace> replay(const CompiledSystem& sys, size_t steps, Take take) {
   const int n = sys.layout().num_slots();
   Trace t;
   t.initial.assign(n, 0);
   sys.initial_state(t.initial.data());
   Scratch sc = sys.make_scratch();
   std::vector<int32_t> cur = t.initial;
-  for (uint32_t choice : choices) {
+  for (size_t i = 0; i < steps; ++i) {
     uint32_t k = 0;
     bool found = false;
     TraceStep step;
     sys.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
-      if (k++ != choice) return;
+      if (found || !take(i, k++, next)) return;
       found = true;
       step.label = lab;
       step.state.assign(next, next + n);
@@ -56,6 +32,25 @@ std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector
     t.steps.push_back(std::move(step));
   }
   return t;
+}
+
+}  // namespace
+
+std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<std::vector<uint64_t>>& path) {
+  const StateLayout& L = sys.layout();
+  std::vector<int32_t> init(L.num_slots());
+  sys.initial_state(init.data());
+  std::vector<uint64_t> packed(L.num_words());
+  L.pack(init.data(), packed.data());
+  if (path.empty() || packed != path[0]) return std::nullopt;
+  return replay(sys, path.size() - 1, [&](size_t i, uint32_t, const int32_t* next) {
+    L.pack(next, packed.data());
+    return packed == path[i + 1];
+  });
+}
+
+std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector<uint32_t>& choices) {
+  return replay(sys, choices.size(), [&](size_t i, uint32_t k, const int32_t*) { return k == choices[i]; });
 }
 
 bool validate_trace(const CompiledSystem& sys, const Trace& t) {
