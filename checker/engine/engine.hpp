@@ -45,10 +45,20 @@ struct EngineLimits {
   std::vector<uint8_t> selected;
   // Temporal properties: judge them under the spec's fairness (`--fairness spec`), or under none.
   bool fairness = true;
+  // Symbolic engines: the BMC depth, or the largest k of k-induction (`--depth K`).
+  uint32_t max_depth = 20;
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };
 const char* verdict_name(Verdict v);
+
+// How a verdict was reached. The explicit engines search every reachable state (Search). The
+// symbolic engines qualify theirs: proved by k-induction (Proved, bound = k); no violation in any
+// run of at most `bound` steps (Bounded: BMC; a reachable property not reached is Inconclusive
+// with this basis); the induction step failed at k = bound (NotInductive, Inconclusive, with a
+// counterexample to induction); a property this engine does not judge (NotChecked: temporal
+// properties under a symbolic engine, Inconclusive).
+enum class Basis { Search, Proved, Bounded, NotInductive, NotChecked };
 
 struct PropertyOutcome {
   Verdict verdict = Verdict::Inconclusive;
@@ -56,6 +66,12 @@ struct PropertyOutcome {
   // For a violated invariant or stuck property: the shortest run to a violation. For a reachable
   // property that holds: the shortest run to a state satisfying it.
   std::optional<Trace> witness;
+  Basis basis = Basis::Search;
+  uint32_t bound = 0;  // Proved / NotInductive: k; Bounded: the depth searched
+  // NotInductive: k+1 states, each a step of the model from the one before, satisfying the
+  // property (and the lemmas) in the first k and violating it in the last; the first state is any
+  // state the assumptions allow, not necessarily reachable (Trace::from_arbitrary_state).
+  std::optional<Trace> cti;
 };
 
 // A reachable change of one endpoint's TCP state by one rule.

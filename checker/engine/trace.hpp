@@ -27,6 +27,9 @@ struct Trace {
   // state the last step reaches. loop_start == steps.size() says the run stays in its last state
   // for ever (no move is possible there). Unset for a finite run.
   std::optional<size_t> loop_start;
+  // A counterexample to induction: `initial` is not the model's initial state but any state the
+  // assumptions of the induction step allow, so the run is not necessarily reachable.
+  bool from_arbitrary_state = false;
   // The state the loop starts from (valid only when loop_start is set).
   const std::vector<int32_t>& loop_state() const { return *loop_start == 0 ? initial : steps[*loop_start - 1].state; }
   const std::vector<int32_t>& final_state() const { return steps.empty() ? initial : steps.back().state; }

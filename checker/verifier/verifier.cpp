@@ -11,6 +11,8 @@ namespace tcpmc {
 const char* engine_kind_name(EngineKind k) {
   switch (k) {
     case EngineKind::Explicit: return "explicit";
+    case EngineKind::Bmc: return "bmc";
+    case EngineKind::Kind: return "kind";
   }
   return "?";
 }
@@ -40,6 +42,8 @@ void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr
 std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const std::vector<uint8_t>& selected) {
   switch (kind) {
     case EngineKind::Explicit: break;
+    case EngineKind::Bmc:
+    case EngineKind::Kind: break;  // the symbolic engine is not built yet: explicit search
   }
   const auto& props = sys.model().properties;
   for (size_t p = 0; p < props.size(); ++p)
@@ -78,6 +82,9 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
     pr.verdict = o.verdict;
     pr.depth = o.depth;
     pr.counterexample = std::move(o.witness);
+    pr.basis = o.basis;
+    pr.bound = o.bound;
+    pr.cti = std::move(o.cti);
     if (pr.kind == ir::Property::Kind::Coverage) judge_figure5(m, R->exploration, pr);
     R->properties.push_back(std::move(pr));
   }

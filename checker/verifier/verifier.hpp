@@ -18,7 +18,9 @@
 
 namespace tcpmc {
 
-enum class EngineKind { Explicit };
+// Explicit: breadth-first search (with the liveness phase when a temporal property is selected).
+// Bmc: bounded model checking with Z3 up to EngineLimits::max_depth. Kind: k-induction with Z3.
+enum class EngineKind { Explicit, Bmc, Kind };
 const char* engine_kind_name(EngineKind k);
 
 struct CheckOptions {
@@ -46,6 +48,9 @@ struct PropertyReport {
   // Coverage (figure5_coverage): the Figure 5 edges not reached, as "FROM -> TO (label)"; all 19
   // when the spec's state enum lacks a Figure 5 state.
   std::vector<std::string> missing_edges;
+  Basis basis = Basis::Search;  // how the verdict was reached (symbolic engines qualify it)
+  uint32_t bound = 0;           // Proved / NotInductive: k; Bounded: the depth searched
+  std::optional<Trace> cti;     // NotInductive: the counterexample to induction
   bool is_witness() const { return kind == ir::Property::Kind::Reachable; }
   const char* run_name() const { return is_witness() ? "witness" : "counterexample"; }
   bool as_expected() const {
