@@ -5,6 +5,7 @@
 #include "explicit_engine.hpp"
 #include "figure5_coverage.hpp"
 #include "liveness_engine.hpp"
+#include "symbolic_engine.hpp"
 
 namespace tcpmc {
 
@@ -42,8 +43,8 @@ void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr
 std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const std::vector<uint8_t>& selected) {
   switch (kind) {
     case EngineKind::Explicit: break;
-    case EngineKind::Bmc:
-    case EngineKind::Kind: break;  // the symbolic engine is not built yet: explicit search
+    case EngineKind::Bmc: return std::make_unique<SymbolicEngine>(sys, SymbolicEngine::Mode::Bmc);
+    case EngineKind::Kind: return std::make_unique<SymbolicEngine>(sys, SymbolicEngine::Mode::KInduction);
   }
   const auto& props = sys.model().properties;
   for (size_t p = 0; p < props.size(); ++p)
@@ -85,7 +86,7 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
     pr.basis = o.basis;
     pr.bound = o.bound;
     pr.cti = std::move(o.cti);
-    if (pr.kind == ir::Property::Kind::Coverage) judge_figure5(m, R->exploration, pr);
+    if (pr.kind == ir::Property::Kind::Coverage && pr.basis != Basis::NotChecked) judge_figure5(m, R->exploration, pr);
     R->properties.push_back(std::move(pr));
   }
   R->model_error_trace = std::move(R->exploration.model_error_trace);

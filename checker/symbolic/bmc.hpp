@@ -1,0 +1,29 @@
+// Bounded model checking: one incremental solver holds the initial state and the transitions
+// of steps 0..k-1; each goal is asked at depth k under an assumption literal, depth by depth, so
+// the first violation (or reachability witness) found is one of minimal length.
+#pragma once
+#include <optional>
+
+#include "symbolic_problem.hpp"
+
+namespace tcpmc::symbolic {
+
+class Bmc {
+ public:
+  Bmc(SymbolicProblem& p, z3::solver solver);
+  // Unrolls the transitions up to depth k (states 0..k).
+  void extend_to(size_t k);
+  size_t depth() const { return depth_; }
+  // Is `bad` satisfiable at the current depth? On sat the model is kept for model().
+  z3::check_result check(const z3::expr& bad);
+  z3::model model() const { return solver_.get_model(); }
+  std::string reason_unknown() const { return solver_.reason_unknown(); }
+
+ private:
+  SymbolicProblem& p_;
+  z3::solver solver_;
+  size_t depth_ = 0;
+  unsigned literals_ = 0;
+};
+
+}  // namespace tcpmc::symbolic

@@ -1,0 +1,78 @@
+#include "kinduction.hpp"
+
+namespace tcpmc::symbolic {
+
+KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
+    : p_(p), solver_(std::move(solver)), goals_(std::move(goals)), proved_(goals_.size(), false) {
+  for (size_t i = 0; i < goals_.size(); ++i)
+    literal_.push_back(p.ctx().bool_const(("kind_assume" + std::to_string(i)).c_str()));
+  solver_.add(p_.unroller().well_formed(p_.unroller().state(0)));
+}
+
+int KInduction::index_of(const Goal* g) const {
+  for (size_t i = 0; i < goals_.size(); ++i)
+    if (goals_[i] == g) return static_cast<int>(i);
+  return -1;
+}
+
+void KInduction::extend_to(size_t k) {
+  while (k_ < k) {
+    // Step k_ -> k_+1; the goals are assumed at k_ (proved ones asserted).
+    for (size_t i = 0; i < goals_.size(); ++i) {
+      const z3::expr g = p_.good(*goals_[i], k_);
+      solver_.add(proved_[i] ? g : z3::implies(literal_[i], g));
+    }
+    solver_.add(p_.relation().step(k_).relation);
+    ++k_;
+    solver_.add(p_.unroller().well_formed(p_.unroller().state(k_)));
+    for (size_t i = 0; i < goals_.size(); ++i)
+      if (proved_[i]) solver_.add(p_.good(*goals_[i], k_));
+  }
+}
+
+std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
+  std::vector<Goal*> set = open;
+  while (!set.empty()) {
+    z3::expr_vector fails(p_.ctx());
+    z3::expr_vector assumptions(p_.ctx());
+    std::vector<z3::expr> bad_at_k;
+    for (Goal* g : set) {
+      bad_at_k.push_back(!p_.good(*g, k_));
+      fails.push_back(bad_at_k.back());
+      assumptions.push_back(literal_[index_of(g)]);
+    }
+    const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+    solver_.add(z3::implies(q, z3::mk_or(fails)));
+    assumptions.push_back(q);
+    const z3::check_result r = solver_.check(assumptions);
+    if (r == z3::unsat) return set;
+    if (r == z3::unknown) return {};
+    const z3::model m = solver_.get_model();
+    std::vector<Goal*> kept;
+    for (size_t i = 0; i < set.size(); ++i)
+      if (!m.eval(bad_at_k[i], true).is_true()) kept.push_back(set[i]);
+    if (kept.size() == set.size()) return {};  // cannot happen: some goal failed in the model
+    set = std::move(kept);
+  }
+  return {};
+}
+
+std::optional<z3::model> KInduction::counterexample(Goal* g) {
+  const int i = index_of(g);
+  const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+  solver_.add(z3::implies(q, !p_.good(*g, k_)));
+  z3::expr_vector assumptions(p_.ctx());
+  assumptions.push_back(literal_[i]);
+  assumptions.push_back(q);
+  if (solver_.check(assumptions) != z3::sat) return std::nullopt;
+  return solver_.get_model();
+}
+
+void KInduction::assert_proved(Goal* g) {
+  const int i = index_of(g);
+  if (proved_[i]) return;
+  proved_[i] = true;
+  for (size_t s = 0; s <= k_; ++s) solver_.add(p_.good(*g, s));
+}
+
+}  // namespace tcpmc::symbolic

@@ -1,0 +1,41 @@
+// The induction step of k-induction, for a set of goals at once (invariants, stuck properties
+// and the spec's lemmas). Its solver holds states 0..k, each only well formed (any values the
+// layout allows, channels in canonical shape), linked by the transition relation. Goals already
+// proved are asserted at every step; the open ones are assumed at steps 0..k-1 through one
+// literal each. Houdini-style, `prove` drops the goals that fail at step k until the rest hold
+// together: those are proved (with the base case, which BMC checks to depth k-1).
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "symbolic_problem.hpp"
+
+namespace tcpmc::symbolic {
+
+class KInduction {
+ public:
+  KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver);
+  // Extends the step to k transitions (states 0..k): goals still open are assumed at 0..k-1.
+  void extend_to(size_t k);
+  size_t k() const { return k_; }
+  // The open goals that hold at step k whenever all of them hold at 0..k-1 (a maximal such
+  // set); they are asserted at every step from now on. Returns them (not yet marked).
+  std::vector<Goal*> prove(const std::vector<Goal*>& open);
+  // A counterexample to induction for g at the current k: g holds at 0..k-1 (and the proved
+  // goals everywhere), and fails at k. Returns the model, or nullopt (unsat or unknown).
+  std::optional<z3::model> counterexample(Goal* g);
+  // The goal is proved: assert it at every step, present and future.
+  void assert_proved(Goal* g);
+
+ private:
+  SymbolicProblem& p_;
+  z3::solver solver_;
+  std::vector<Goal*> goals_;
+  std::vector<z3::expr> literal_;  // per goal: assumes it at steps 0..k-1
+  std::vector<bool> proved_;
+  size_t k_ = 0;
+  unsigned queries_ = 0;
+  int index_of(const Goal* g) const;
+};
+
+}  // namespace tcpmc::symbolic

@@ -1,0 +1,169 @@
+#include "state_vars.hpp"
+
+#include <algorithm>
+
+namespace tcpmc::symbolic {
+ValKind kind_of(const ir::Type& t) {
+  switch (t.kind) {
+    case ir::Type::Kind::Bool: return ValKind::Bool;
+    case ir::Type::Kind::Seq: return ValKind::Seq;
+    default: return ValKind::Int;
+  }
+}
+
+SlotCodec::SlotCodec(z3::context& ctx, const CompiledSystem& sys) : ctx_(ctx), sys_(sys) {
+  const ir::Model& m = sys.model();
+  const StateLayout& L = sys.layout();
+  seq_bits_ = m.seq_bits > 0 ? static_cast<unsigned>(m.seq_bits) : 1;
+  slots_.resize(L.num_slots());
+  for (int i = 0; i < L.num_slots(); ++i) {
+    slots_[i].lo = L.slot(i).lo;
+    slots_[i].hi = L.slot(i).hi;
+    slots_[i].width = std::max<unsigned>(1, L.slot(i).bits);
+  }
+  auto set_kind = [&](int slot, const ir::Type& t) {
+    slots_[slot].kind = kind_of(t);
+    if (slots_[slot].kind == ValKind::Seq) slots_[slot].width = seq_bits_;
+  };
+  for (int ep = 0; ep < 2; ++ep)
+    for (size_t v = 0; v < m.endpoint_vars.size(); ++v) set_kind(L.ep_var(ep, static_cast<int>(v)), m.endpoint_vars[v].type);
+  for (size_t g = 0; g < m.global_vars.size(); ++g) set_kind(L.global_var(static_cast<int>(g)), m.global_vars[g].type);
+  for (int c = 0; c < 2; ++c)
+    for (int p = 0; p < L.capacity(); ++p)
+      for (size_t f = 0; f < m.seg_fields.size(); ++f) set_kind(L.seg_base(c, p) + static_cast<int>(f), m.seg_fields[f].type);
+}
+
+Val SlotCodec::load(int slot, const z3::expr& stored) const {
+  const SlotInfo& s = slots_[slot];
+  switch (s.kind) {
+    case ValKind::Seq: return {stored, ValKind::Seq};
+    case ValKind::Bool:
+      // A Bool slot may be stored in 0 bits (never set) or 1; lo is 0.
+      return {stored == ctx_.bv_val(1, s.width), ValKind::Bool};
+    case ValKind::Int: break;
+  }
+  z3::expr wide = s.width < 64 ? z3::zext(stored, 64 - s.width) : stored;
+  return {wide + int_const(s.lo), ValKind::Int};
+}
+
+z3::expr SlotCodec::store(int slot, const Val& v) const {
+  const SlotInfo& s = slots_[slot];
+  switch (s.kind) {
+    case ValKind::Seq: return as_seq(v);
+    case ValKind::Bool: return z3::ite(as_bool(v), ctx_.bv_val(1, s.width), ctx_.bv_val(0, s.width));
+    case ValKind::Int: break;
+  }
+  z3::expr off = as_int(v) - int_const(s.lo);
+  return s.width < 64 ? off.extract(s.width - 1, 0) : off;
+}
+
+z3::expr SlotCodec::stored_constant(int slot, int32_t value) const {
+  const SlotInfo& s = slots_[slot];
+  if (s.kind == ValKind::Seq) return ctx_.bv_val(static_cast<uint64_t>(static_cast<uint32_t>(value)), s.width);
+  return ctx_.bv_val(static_cast<uint64_t>(static_cast<int64_t>(value) - s.lo), s.width);
+}
+
+int32_t SlotCodec::decode(int slot, uint64_t stored) const {
+  const SlotInfo& s = slots_[slot];
+  if (s.kind == ValKind::Seq) return static_cast<int32_t>(static_cast<uint32_t>(stored));
+  return static_cast<int32_t>(static_cast<int64_t>(stored) + s.lo);
+}
+
+z3::expr SlotCodec::in_range(int slot, const z3::expr& stored) const {
+  const SlotInfo& s = slots_[slot];
+  if (s.kind == ValKind::Seq) return ctx_.bool_val(true);
+  const uint64_t span = static_cast<uint64_t>(s.hi) - static_cast<uint64_t>(s.lo);
+  if (s.width < 64 && span + 1 == (uint64_t{1} << s.width)) return ctx_.bool_val(true);
+  return z3::ule(stored, ctx_.bv_val(span, s.width));
+}
+
+z3::expr SlotCodec::less(int slot, const z3::expr& a, const z3::expr& b) const {
+  // Stored offsets order like values; a 32-bit sequence number is an int32 bit pattern, which
+  // the explicit engine compares as a signed number.
+  if (slots_[slot].kind == ValKind::Seq && slots_[slot].width == 32) return z3::slt(a, b);
+  return z3::ult(a, b);
+}
+
+z3::expr SlotCodec::as_int(const Val& v) const {
+  switch (v.kind) {
+    case ValKind::Int: return v.e;
+    case ValKind::Seq: return seq_bits_ < 64 ? z3::zext(v.e, 64 - seq_bits_) : v.e;
+    case ValKind::Bool: return z3::ite(v.e, int_const(1), int_const(0));
+  }
+  return v.e;
+}
+
+z3::expr SlotCodec::as_seq(const Val& v) const {
+  switch (v.kind) {
+    case ValKind::Seq: return v.e;
+    case ValKind::Int: return v.e.extract(seq_bits_ - 1, 0);
+    case ValKind::Bool: return z3::ite(v.e, ctx_.bv_val(1, seq_bits_), ctx_.bv_val(0, seq_bits_));
+  }
+  return v.e;
+}
+
+z3::expr SlotCodec::as_bool(const Val& v) const {
+  if (v.kind == ValKind::Bool) return v.e;
+  return v.e != ctx_.bv_val(0, v.e.get_sort().bv_size());
+}
+
+const StateVec& Unroller::state(size_t i) {
+  while (frames_.size() <= i) {
+    const size_t k = frames_.size();
+    StateVec s;
+    const StateLayout& L = codec_.system().layout();
+    for (int j = 0; j < codec_.num_slots(); ++j)
+      s.push_back(codec_.ctx().bv_const(("s" + std::to_string(k) + "." + L.slot(j).name).c_str(), codec_.slot(j).width));
+    frames_.push_back(std::move(s));
+  }
+  return frames_[i];
+}
+
+z3::expr Unroller::well_formed(const StateVec& s) const {
+  z3::context& c = codec_.ctx();
+  const CompiledSystem& sys = codec_.system();
+  const StateLayout& L = sys.layout();
+  z3::expr_vector parts(c);
+  for (int j = 0; j < codec_.num_slots(); ++j) parts.push_back(codec_.in_range(j, s[j]));
+  // Timers: a running timer has at most the largest duration any rule starts it with left
+  // (the slot's range says so already). Channels: records past the count are zero, and under
+  // reordering the records in flight are sorted.
+  const int stride = L.seg_stride(), cap = L.capacity();
+  for (int ch = 0; ch < 2; ++ch) {
+    const int cs = L.chan_count(ch);
+    for (int p = 0; p < cap; ++p) {
+      z3::expr used = z3::ugt(s[cs], c.bv_val(p, codec_.slot(cs).width));
+      z3::expr_vector zero(c);
+      for (int f = 0; f < stride; ++f) {
+        const int slot = L.seg_base(ch, p) + f;
+        zero.push_back(s[slot] == codec_.stored_constant(slot, 0));
+      }
+      parts.push_back(z3::implies(!used, z3::mk_and(zero)));
+      // A record in flight is never older than MSL (a tick waits for it to arrive or be lost).
+    }
+    if (sys.faults().reorder)
+      for (int p = 0; p + 1 < cap; ++p) {
+        z3::expr both = z3::ugt(s[cs], c.bv_val(p + 1, codec_.slot(cs).width));
+        // Not (record p+1 < record p), lexicographically over (fields..., age).
+        z3::expr greater = c.bool_val(false), equal_so_far = c.bool_val(true);
+        for (int f = 0; f < stride; ++f) {
+          const int a = L.seg_base(ch, p) + f, b = L.seg_base(ch, p + 1) + f;
+          greater = greater || (equal_so_far && codec_.less(a, s[b], s[a]));
+          equal_so_far = equal_so_far && s[a] == s[b];
+        }
+        parts.push_back(z3::implies(both, !greater));
+      }
+  }
+  return z3::mk_and(parts);
+}
+
+z3::expr Unroller::initial(const StateVec& s) const {
+  const CompiledSystem& sys = codec_.system();
+  std::vector<int32_t> init(sys.layout().num_slots());
+  sys.initial_state(init.data());
+  z3::expr_vector parts(codec_.ctx());
+  for (int j = 0; j < codec_.num_slots(); ++j) parts.push_back(s[j] == codec_.stored_constant(j, init[j]));
+  return z3::mk_and(parts);
+}
+
+}  // namespace tcpmc::symbolic

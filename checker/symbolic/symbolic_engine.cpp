@@ -1,0 +1,230 @@
+#include "symbolic_engine.hpp"
+
+#include <chrono>
+
+#include "bmc.hpp"
+#include "interrupt.hpp"
+#include "kinduction.hpp"
+#include "process_memory.hpp"
+#include "trace_decoder.hpp"
+
+namespace tcpmc {
+namespace {
+
+using symbolic::Goal;
+using Kind = ir::Property::Kind;
+
+bool judged(Kind k) { return k == Kind::Invariant || k == Kind::Stuck || k == Kind::Reachable; }
+
+class Run {
+ public:
+  Run(const CompiledSystem& sys, const EngineLimits& limits, EngineResult& out)
+      : sys_(sys), limits_(limits), out_(out), p_(sys), start_(std::chrono::steady_clock::now()) {
+    const auto& props = sys.model().properties;
+    out_.properties.assign(props.size(), PropertyOutcome{});
+    for (size_t i = 0; i < props.size(); ++i) {
+      if (!limits.selected.empty() && !limits.selected[i]) continue;
+      if (!judged(props[i].kind)) {
+        out_.properties[i].basis = Basis::NotChecked;
+        continue;
+      }
+      Goal g;
+      g.property = static_cast<int>(i);
+      g.kind = props[i].kind;
+      g.decl = &props[i];
+      goals_.push_back(g);
+    }
+  }
+
+  // BMC at depth k for every open goal: one question for all of them (is any bad at k?), then,
+  // while the answer is yes, the goals that model violates are settled and the question is asked
+  // again for the rest. False when Z3 gave up or the run was interrupted.
+  bool bmc_depth(symbolic::Bmc& bmc, size_t k) {
+    bmc.extend_to(k);
+    std::vector<Goal*> open;
+    std::vector<z3::expr> bad;
+    for (Goal& g : goals_)
+      if (g.open) {
+        open.push_back(&g);
+        bad.push_back(p_.bad(g, k));
+      }
+    while (!open.empty()) {
+      if (stopped()) return false;
+      z3::expr_vector any(p_.ctx());
+      for (const z3::expr& b : bad) any.push_back(b);
+      const z3::check_result r = bmc.check(z3::mk_or(any));
+      if (r == z3::unknown) {
+        out_.stop_reason = "Z3 gave up at depth " + std::to_string(k) + ": " + bmc.reason_unknown();
+        return false;
+      }
+      if (r == z3::unsat) break;
+      const z3::model m = bmc.model();
+      std::vector<Goal*> rest;
+      std::vector<z3::expr> rest_bad;
+      for (size_t i = 0; i < open.size(); ++i) {
+        if (m.eval(bad[i], true).is_true()) {
+          found(*open[i], m, k);
+        } else {
+          rest.push_back(open[i]);
+          rest_bad.push_back(bad[i]);
+        }
+      }
+      if (rest.size() == open.size()) break;  // cannot happen: the model violates some goal
+      open = std::move(rest);
+      bad = std::move(rest_bad);
+    }
+    out_.depth = static_cast<uint32_t>(k);
+    progress(k, false);
+    return true;
+  }
+
+  void run_bmc() {
+    symbolic::Bmc bmc(p_, p_.make_solver(goals_));
+    size_t k = 0;
+    bool finished = true;
+    for (; k <= limits_.max_depth && any_open(); ++k)
+      if (!bmc_depth(bmc, k)) {
+        finished = false;
+        break;
+      }
+    const uint32_t reached = finished ? limits_.max_depth : (k == 0 ? 0 : static_cast<uint32_t>(k - 1));
+    for (Goal& g : goals_) {
+      if (!g.open) continue;
+      PropertyOutcome& o = out_.properties[g.property];
+      if (!finished && k == 0) continue;  // nothing checked: inconclusive
+      o.basis = Basis::Bounded;
+      o.bound = reached;
+      o.verdict = g.kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
+    }
+  }
+
+  void run_kinduction() {
+    symbolic::Bmc bmc(p_, p_.make_solver(goals_));
+    std::vector<Goal*> inductive;
+    for (Goal& g : goals_)
+      if (g.kind != Kind::Reachable) inductive.push_back(&g);
+    symbolic::KInduction step(p_, inductive, p_.make_solver(goals_));
+    size_t k = 1;
+    bool ok = true;
+    for (; k <= limits_.max_depth; ++k) {
+      if (!bmc_depth(bmc, k - 1)) {  // the base case: no violation within k-1 steps
+        ok = false;
+        break;
+      }
+      std::vector<Goal*> open;
+      for (Goal* g : inductive)
+        if (g->open) open.push_back(g);
+      if (open.empty()) break;
+      step.extend_to(k);
+      if (stopped()) {
+        ok = false;
+        break;
+      }
+      for (Goal* g : step.prove(open)) {
+        g->open = false;
+        step.assert_proved(g);
+        PropertyOutcome& o = out_.properties[g->property];
+        o.verdict = Verdict::Holds;
+        o.basis = Basis::Proved;
+        o.bound = static_cast<uint32_t>(k);
+      }
+    }
+    const size_t last_k = std::min<size_t>(k, limits_.max_depth);
+    for (Goal* g : inductive) {
+      if (!g->open) continue;
+      PropertyOutcome& o = out_.properties[g->property];
+      if (!ok) continue;  // stopped: inconclusive, nothing more to say
+      o.verdict = Verdict::Inconclusive;
+      o.basis = Basis::NotInductive;
+      o.bound = static_cast<uint32_t>(last_k);
+      if (auto m = step.counterexample(g)) {
+        auto run = symbolic::decode_run(*m, p_.unroller(), p_.relation(), step.k());
+        auto t = symbolic::replay_decoded(sys_, run, true);
+        if (t)
+          o.cti = std::move(*t);
+        else
+          out_.replay_failed = true;
+      }
+    }
+    // Reachable properties: BMC only.
+    for (Goal& g : goals_) {
+      if (!g.open || g.kind != Kind::Reachable || !ok) continue;
+      PropertyOutcome& o = out_.properties[g.property];
+      o.verdict = Verdict::Inconclusive;
+      o.basis = Basis::Bounded;
+      o.bound = out_.depth;
+    }
+  }
+
+  void finish() {
+    out_.seconds = seconds();
+    out_.memory_bytes = resident_bytes();
+    out_.complete = !any_open();
+    if (out_.interrupted) out_.stop_reason = "interrupted";
+    progress(out_.depth, true);
+  }
+
+ private:
+  const CompiledSystem& sys_;
+  const EngineLimits& limits_;
+  EngineResult& out_;
+  symbolic::SymbolicProblem p_;
+  std::vector<Goal> goals_;
+  std::chrono::steady_clock::time_point start_;
+  bool reported_ = false;
+
+  bool any_open() const {
+    for (const Goal& g : goals_)
+      if (g.open) return true;
+    return false;
+  }
+  bool stopped() {
+    if (interrupt_requested()) out_.interrupted = true;
+    return out_.interrupted;
+  }
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  void progress(size_t depth, bool final) {
+    if (!limits_.progress || !limits_.on_progress || (final && !reported_)) return;
+    EngineProgress pr;
+    pr.label = limits_.progress_label.empty() ? sys_.model().name : limits_.progress_label;
+    pr.depth = static_cast<uint32_t>(depth);
+    pr.memory_bytes = resident_bytes();
+    pr.seconds = seconds();
+    pr.final = final;
+    limits_.on_progress(pr);
+    reported_ = true;
+  }
+
+  // A violation (or a reachable property's witness) in the model of the BMC solver at depth k.
+  void found(Goal& g, const z3::model& m, size_t k) {
+    g.open = false;
+    PropertyOutcome& o = out_.properties[g.property];
+    o.verdict = g.kind == Kind::Reachable ? Verdict::Holds : Verdict::Violated;
+    o.basis = Basis::Bounded;
+    o.bound = static_cast<uint32_t>(k);
+    o.depth = static_cast<uint32_t>(k);
+    auto run = symbolic::decode_run(m, p_.unroller(), p_.relation(), k);
+    auto t = symbolic::replay_decoded(sys_, run, false);
+    if (t && validate_trace(sys_, *t))
+      o.witness = std::move(*t);
+    else
+      out_.replay_failed = true;
+  }
+};
+
+}  // namespace
+
+EngineResult SymbolicEngine::check(const EngineLimits& limits) {
+  EngineResult out;
+  Run run(sys_, limits, out);
+  if (mode_ == Mode::Bmc)
+    run.run_bmc();
+  else
+    run.run_kinduction();
+  run.finish();
+  return out;
+}
+
+}  // namespace tcpmc
