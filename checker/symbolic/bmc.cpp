@@ -2,13 +2,11 @@
 
 namespace tcpmc::symbolic {
 
-Bmc::Bmc(SymbolicProblem& p, z3::solver solver) : p_(p), solver_(std::move(solver)) {
-  solver_.add(p_.unroller().initial(p_.unroller().state(0)));
-}
+Bmc::Bmc(SymbolicProblem& p, z3::solver solver) : p_(p), u_(p.codec(), true), solver_(std::move(solver)) {}
 
 void Bmc::extend_to(size_t k) {
   while (depth_ < k) {
-    solver_.add(p_.relation().step(depth_).relation);
+    solver_.add(u_.relation.step(depth_).relation);
     ++depth_;
   }
 }

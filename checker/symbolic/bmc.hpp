@@ -17,10 +17,12 @@ class Bmc {
   // Is `bad` satisfiable at the current depth? On sat the model is kept for model().
   z3::check_result check(const z3::expr& bad);
   z3::model model() const { return solver_.get_model(); }
+  Unrolling& unrolling() { return u_; }
   std::string reason_unknown() const { return solver_.reason_unknown(); }
 
  private:
   SymbolicProblem& p_;
+  Unrolling u_;
   z3::solver solver_;
   size_t depth_ = 0;
   unsigned literals_ = 0;

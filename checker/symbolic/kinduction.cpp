@@ -3,10 +3,11 @@
 namespace tcpmc::symbolic {
 
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
-    : p_(p), solver_(std::move(solver)), goals_(std::move(goals)), proved_(goals_.size(), false) {
+    : p_(p), u_(p.codec(), false), solver_(std::move(solver)), goals_(std::move(goals)), proved_(goals_.size(), false) {
   for (size_t i = 0; i < goals_.size(); ++i)
     literal_.push_back(p.ctx().bool_const(("kind_assume" + std::to_string(i)).c_str()));
-  solver_.add(p_.unroller().well_formed(p_.unroller().state(0)));
+  // Later steps are computed from step 0 by the relation, so they are well formed if it is.
+  solver_.add(u_.unroller.well_formed(u_.relation.state(0)));
 }
 
 int KInduction::index_of(const Goal* g) const {
@@ -19,14 +20,13 @@ void KInduction::extend_to(size_t k) {
   while (k_ < k) {
     // Step k_ -> k_+1; the goals are assumed at k_ (proved ones asserted).
     for (size_t i = 0; i < goals_.size(); ++i) {
-      const z3::expr g = p_.good(*goals_[i], k_);
+      const z3::expr g = u_.good(*goals_[i], k_);
       solver_.add(proved_[i] ? g : z3::implies(literal_[i], g));
     }
-    solver_.add(p_.relation().step(k_).relation);
+    solver_.add(u_.relation.step(k_).relation);
     ++k_;
-    solver_.add(p_.unroller().well_formed(p_.unroller().state(k_)));
     for (size_t i = 0; i < goals_.size(); ++i)
-      if (proved_[i]) solver_.add(p_.good(*goals_[i], k_));
+      if (proved_[i]) solver_.add(u_.good(*goals_[i], k_));
   }
 }
 
@@ -37,7 +37,7 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
     z3::expr_vector assumptions(p_.ctx());
     std::vector<z3::expr> bad_at_k;
     for (Goal* g : set) {
-      bad_at_k.push_back(!p_.good(*g, k_));
+      bad_at_k.push_back(!u_.good(*g, k_));
       fails.push_back(bad_at_k.back());
       assumptions.push_back(literal_[index_of(g)]);
     }
@@ -60,7 +60,7 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
 std::optional<z3::model> KInduction::counterexample(Goal* g) {
   const int i = index_of(g);
   const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
-  solver_.add(z3::implies(q, !p_.good(*g, k_)));
+  solver_.add(z3::implies(q, !u_.good(*g, k_)));
   z3::expr_vector assumptions(p_.ctx());
   assumptions.push_back(literal_[i]);
   assumptions.push_back(q);
@@ -72,7 +72,7 @@ void KInduction::assert_proved(Goal* g) {
   const int i = index_of(g);
   if (proved_[i]) return;
   proved_[i] = true;
-  for (size_t s = 0; s <= k_; ++s) solver_.add(p_.good(*g, s));
+  for (size_t s = 0; s <= k_; ++s) solver_.add(u_.good(*g, s));
 }
 
 }  // namespace tcpmc::symbolic

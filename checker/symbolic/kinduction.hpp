@@ -26,9 +26,11 @@ class KInduction {
   std::optional<z3::model> counterexample(Goal* g);
   // The goal is proved: assert it at every step, present and future.
   void assert_proved(Goal* g);
+  Unrolling& unrolling() { return u_; }
 
  private:
   SymbolicProblem& p_;
+  Unrolling u_;
   z3::solver solver_;
   std::vector<Goal*> goals_;
   std::vector<z3::expr> literal_;  // per goal: assumes it at steps 0..k-1

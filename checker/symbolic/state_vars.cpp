@@ -107,16 +107,26 @@ z3::expr SlotCodec::as_bool(const Val& v) const {
   return v.e != ctx_.bv_val(0, v.e.get_sort().bv_size());
 }
 
-const StateVec& Unroller::state(size_t i) {
-  while (frames_.size() <= i) {
-    const size_t k = frames_.size();
-    StateVec s;
-    const StateLayout& L = codec_.system().layout();
-    for (int j = 0; j < codec_.num_slots(); ++j)
-      s.push_back(codec_.ctx().bv_const(("s" + std::to_string(k) + "." + L.slot(j).name).c_str(), codec_.slot(j).width));
-    frames_.push_back(std::move(s));
-  }
-  return frames_[i];
+Unroller::Unroller(const SlotCodec& codec, bool from_initial) : codec_(codec) {
+  const CompiledSystem& sys = codec.system();
+  const StateLayout& L = sys.layout();
+  std::vector<int32_t> init(L.num_slots());
+  sys.initial_state(init.data());
+  StateVec s;
+  for (int j = 0; j < codec.num_slots(); ++j)
+    s.push_back(from_initial ? codec.stored_constant(j, init[j])
+                             : codec.ctx().bv_const(("s0." + L.slot(j).name).c_str(), codec.slot(j).width));
+  frames_.push_back(std::move(s));
+}
+
+const StateVec& Unroller::push() {
+  const size_t k = frames_.size();
+  const StateLayout& L = codec_.system().layout();
+  StateVec s;
+  for (int j = 0; j < codec_.num_slots(); ++j)
+    s.push_back(codec_.ctx().bv_const(("s" + std::to_string(k) + "." + L.slot(j).name).c_str(), codec_.slot(j).width));
+  frames_.push_back(std::move(s));
+  return frames_.back();
 }
 
 z3::expr Unroller::well_formed(const StateVec& s) const {
@@ -154,15 +164,6 @@ z3::expr Unroller::well_formed(const StateVec& s) const {
         parts.push_back(z3::implies(both, !greater));
       }
   }
-  return z3::mk_and(parts);
-}
-
-z3::expr Unroller::initial(const StateVec& s) const {
-  const CompiledSystem& sys = codec_.system();
-  std::vector<int32_t> init(sys.layout().num_slots());
-  sys.initial_state(init.data());
-  z3::expr_vector parts(codec_.ctx());
-  for (int j = 0; j < codec_.num_slots(); ++j) parts.push_back(s[j] == codec_.stored_constant(j, init[j]));
   return z3::mk_and(parts);
 }
 

@@ -6,8 +6,11 @@
 // 32-bit sequence number is held by the explicit engine as its bit pattern in an int32). Values
 // are read and written through SlotCodec, which knows each slot's IR kind: Bool, Int (compared
 // and computed as 64-bit signed bit-vectors, like the interpreter) or Seq.
-// The unroller (Unroller) makes the copy of the state at step i: fresh constants named
-// "s<i>.<slot name>". It is the only place that creates state variables.
+// The unroller (Unroller) makes the copy of the state at each step: step 0 is the initial state
+// as constants (BMC) or free constants (an induction step); each later step is fresh constants
+// named "s<i>.<slot name>" that the transition relation equates with what the step computes.
+// (Substituting the computed values instead, functional unrolling, made BMC on rfc9293 slower:
+// the terms grow with the depth.) It is the only place that makes state variables.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -80,15 +83,17 @@ using StateVec = std::vector<z3::expr>;
 
 class Unroller {
  public:
-  explicit Unroller(const SlotCodec& codec) : codec_(codec) {}
-  // The state variables of step i (made on first use, the same constants afterwards).
-  const StateVec& state(size_t i);
+  // Step 0 is the model's initial state (as constants) when from_initial, else free variables.
+  Unroller(const SlotCodec& codec, bool from_initial);
+  size_t size() const { return frames_.size(); }
+  const StateVec& frame(size_t i) const { return frames_[i]; }
+  // The state after one more step: fresh constants "s<i>.<slot name>", which the transition
+  // relation equates with the values the step computes.
+  const StateVec& push();
   // The slots' range constraints and the shape of the channels (counts within capacity, unused
-  // records zero, records sorted under reordering, budgets within limits): true of every state
-  // the model can be in, assumed of the arbitrary states an induction step starts from.
+  // records zero, records sorted under reordering): true of every state the model can be in,
+  // assumed of the free state an induction step starts from.
   z3::expr well_formed(const StateVec& s) const;
-  // The state is the model's initial state.
-  z3::expr initial(const StateVec& s) const;
 
  private:
   const SlotCodec& codec_;

@@ -46,7 +46,7 @@ class Run {
     for (Goal& g : goals_)
       if (g.open) {
         open.push_back(&g);
-        bad.push_back(p_.bad(g, k));
+        bad.push_back(bmc.unrolling().bad(g, k));
       }
     while (!open.empty()) {
       if (stopped()) return false;
@@ -63,7 +63,7 @@ class Run {
       std::vector<z3::expr> rest_bad;
       for (size_t i = 0; i < open.size(); ++i) {
         if (m.eval(bad[i], true).is_true()) {
-          found(*open[i], m, k);
+          found(*open[i], m, bmc.unrolling(), k);
         } else {
           rest.push_back(open[i]);
           rest_bad.push_back(bad[i]);
@@ -138,7 +138,7 @@ class Run {
       o.basis = Basis::NotInductive;
       o.bound = static_cast<uint32_t>(last_k);
       if (auto m = step.counterexample(g)) {
-        auto run = symbolic::decode_run(*m, p_.unroller(), p_.relation(), step.k());
+        auto run = symbolic::decode_run(*m, step.unrolling().relation, step.k());
         auto t = symbolic::replay_decoded(sys_, run, true);
         if (t)
           o.cti = std::move(*t);
@@ -198,14 +198,14 @@ class Run {
   }
 
   // A violation (or a reachable property's witness) in the model of the BMC solver at depth k.
-  void found(Goal& g, const z3::model& m, size_t k) {
+  void found(Goal& g, const z3::model& m, symbolic::Unrolling& u, size_t k) {
     g.open = false;
     PropertyOutcome& o = out_.properties[g.property];
     o.verdict = g.kind == Kind::Reachable ? Verdict::Holds : Verdict::Violated;
     o.basis = Basis::Bounded;
     o.bound = static_cast<uint32_t>(k);
     o.depth = static_cast<uint32_t>(k);
-    auto run = symbolic::decode_run(m, p_.unroller(), p_.relation(), k);
+    auto run = symbolic::decode_run(m, u.relation, k);
     auto t = symbolic::replay_decoded(sys_, run, false);
     if (t && validate_trace(sys_, *t))
       o.witness = std::move(*t);

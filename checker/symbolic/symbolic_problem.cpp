@@ -2,22 +2,19 @@
 
 namespace tcpmc::symbolic {
 
-SymbolicProblem::SymbolicProblem(const CompiledSystem& sys)
-    : ctx_(), sys_(sys), codec_(ctx_, sys), unroller_(codec_), relation_(codec_, unroller_) {}
-
-z3::expr SymbolicProblem::bad(const Goal& g, size_t i) {
-  const z3::expr holds = relation_.predicate(g.decl->expr, unroller_.state(i));
+z3::expr Unrolling::bad(const Goal& g, size_t i) {
+  const z3::expr holds = relation.predicate(g.decl->expr, relation.state(i));
   switch (g.kind) {
     case ir::Property::Kind::Invariant: return !holds;
-    case ir::Property::Kind::Stuck: return relation_.stuck(i) && !holds;
+    case ir::Property::Kind::Stuck: return relation.stuck(i) && !holds;
     case ir::Property::Kind::Reachable: return holds;
-    default: return ctx_.bool_val(false);
+    default: return holds.ctx().bool_val(false);
   }
 }
 
-z3::expr SymbolicProblem::good(const Goal& g, size_t i) {
-  const z3::expr holds = relation_.predicate(g.decl->expr, unroller_.state(i));
-  if (g.kind == ir::Property::Kind::Stuck) return relation_.can_move(i) || holds;
+z3::expr Unrolling::good(const Goal& g, size_t i) {
+  const z3::expr holds = relation.predicate(g.decl->expr, relation.state(i));
+  if (g.kind == ir::Property::Kind::Stuck) return relation.can_move(i) || holds;
   return holds;
 }
 

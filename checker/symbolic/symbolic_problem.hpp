@@ -1,6 +1,6 @@
-// What BMC and k-induction share for one run: the Z3 context, the slot codec, the one unroller,
-// the one transition relation, and the goals (the safety properties and lemmas a symbolic engine
-// judges), each with its "bad at step i" and "good at step i" formulas.
+// What BMC and k-induction share for one run: the Z3 context and the slot codec; and what each of
+// them owns, an Unrolling (the states of its steps and the transition relation between them),
+// on which a goal (a safety property or lemma a symbolic engine judges) is "bad" or "good" at a step.
 #pragma once
 #include <memory>
 #include <string>
@@ -21,21 +21,25 @@ struct Goal {
   bool open = true;
 };
 
-class SymbolicProblem {
- public:
-  explicit SymbolicProblem(const CompiledSystem& sys);
-
-  z3::context& ctx() { return ctx_; }
-  const CompiledSystem& system() const { return sys_; }
-  SlotCodec& codec() { return codec_; }
-  Unroller& unroller() { return unroller_; }
-  TransitionRelation& relation() { return relation_; }
-
+// The steps of one unrolling, from the initial state (BMC) or from a free state (induction).
+struct Unrolling {
+  Unrolling(const SlotCodec& codec, bool from_initial) : unroller(codec, from_initial), relation(codec, unroller) {}
+  Unroller unroller;
+  TransitionRelation relation;
   // Invariant: the expression fails at step i. Stuck: no move is possible and it fails.
   // Reachable: the expression holds (the witness BMC looks for).
   z3::expr bad(const Goal& g, size_t i);
   // What an induction step assumes of an invariant or stuck goal at step i (its negation is bad).
   z3::expr good(const Goal& g, size_t i);
+};
+
+class SymbolicProblem {
+ public:
+  explicit SymbolicProblem(const CompiledSystem& sys) : sys_(sys), codec_(ctx_, sys) {}
+
+  z3::context& ctx() { return ctx_; }
+  const CompiledSystem& system() const { return sys_; }
+  const SlotCodec& codec() const { return codec_; }
   // A solver for these goals: quantifier-free bit-vectors (bit-blasting, incremental SAT), unless
   // a stuck goal must quantify over a call's sequence-number parameter.
   z3::solver make_solver(const std::vector<Goal>& goals);
@@ -44,8 +48,6 @@ class SymbolicProblem {
   z3::context ctx_;
   const CompiledSystem& sys_;
   SlotCodec codec_;
-  Unroller unroller_;
-  TransitionRelation relation_;
 };
 
 }  // namespace tcpmc::symbolic

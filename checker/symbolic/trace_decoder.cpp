@@ -14,11 +14,11 @@ uint64_t numeral(const z3::model& m, const z3::expr& e) {
 
 }  // namespace
 
-DecodedRun decode_run(const z3::model& model, Unroller& unroller, TransitionRelation& relation, size_t n) {
+DecodedRun decode_run(const z3::model& model, TransitionRelation& relation, size_t n) {
   const SlotCodec& codec = relation.codec();
   DecodedRun run;
   for (size_t i = 0; i <= n; ++i) {
-    const StateVec& s = unroller.state(i);
+    const StateVec& s = relation.state(i);
     std::vector<int32_t> st(codec.num_slots());
     for (int j = 0; j < codec.num_slots(); ++j) st[j] = codec.decode(j, numeral(model, s[j]));
     run.states.push_back(std::move(st));

@@ -20,7 +20,7 @@ struct DecodedRun {
 };
 
 // Reads steps 0..n of `model` (the relation must have built steps 0..n-1).
-DecodedRun decode_run(const z3::model& model, Unroller& unroller, TransitionRelation& relation, size_t n);
+DecodedRun decode_run(const z3::model& model, TransitionRelation& relation, size_t n);
 
 // The run as a Trace, replayed through the explicit semantics; nullopt when some step is not a
 // transition of the model (or, unless from_arbitrary_state, the first state is not the initial one).

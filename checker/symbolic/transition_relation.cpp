@@ -305,11 +305,15 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
   return out;
 }
 
+const StateVec& TransitionRelation::state(size_t i) {
+  while (unroller_.size() <= i) step(unroller_.size() - 1);
+  return unroller_.frame(i);
+}
+
 const Step& TransitionRelation::step(size_t i) {
   while (steps_.size() <= i) {
     const size_t k = steps_.size();
-    const StateVec& s = unroller_.state(k);
-    const StateVec& t = unroller_.state(k + 1);
+    const StateVec& s = unroller_.frame(k);
     z3::context& c = codec_.ctx();
     std::vector<Action> actions = actions_from(s, "p" + std::to_string(k));
     const unsigned w = bits_for(actions.size());
@@ -319,6 +323,7 @@ const Step& TransitionRelation::step(size_t i) {
     for (size_t a = 0; a < actions.size(); ++a) parts.push_back(z3::implies(sel == c.bv_val(a, w), actions[a].fires));
     // Each slot of the next state: the value the selected action gives it (actions that leave
     // it alone share the last branch).
+    const StateVec& t = unroller_.push();
     for (int j = 0; j < codec_.num_slots(); ++j) {
       z3::expr v = s[j];
       for (size_t a = actions.size(); a-- > 0;)

@@ -41,8 +41,11 @@ class TransitionRelation {
  public:
   TransitionRelation(const SlotCodec& codec, Unroller& unroller);
 
-  // Step i: the actions from state(i) and the relation to state(i+1) (built on first use).
+  // Step i: the actions from state(i), and the relation to state(i+1) (built on first use, which
+  // also makes state(i+1)).
   const Step& step(size_t i);
+  // The state at step i (the steps before it are built as needed).
+  const StateVec& state(size_t i);
   // Some move is possible from state(i) (a transition, or one that only the capacity blocks):
   // the parameters of step i are free, so this is existential.
   z3::expr can_move(size_t i);
