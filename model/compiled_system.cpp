@@ -1,12 +1,20 @@
 #include "compiled_system.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace tcpmc {
 namespace {
 
 using Op = ir::Expr::Op;
+
+// The mask of a seq operand, 2^n - 1, as the int32 bit pattern the bytecode reads as a uint32
+// (-1 at n = 32). 1 when the model has no seq type.
+int32_t seq_mask(int seq_bits) {
+  return seq_bits > 0 ? static_cast<int32_t>(static_cast<uint32_t>((uint64_t{1} << seq_bits) - 1)) : 1;
+}
 
 // Compiles IR expressions and statements into bytecode for one endpoint's instance of a rule
 // (or, with ep = -1, for a property, where only A./B. references occur). A monitor is compiled
@@ -15,16 +23,18 @@ class Compiler {
  public:
   Compiler(const ir::Model& m, const StateLayout& l, int ep, Code& out, int rule = -1)
       : m_(m), l_(l), ep_(ep), rule_(rule), c_(out) {
-    mask_ = m.seq_bits > 0 ? (1 << m.seq_bits) - 1 : 1;
+    mask_ = seq_mask(m.seq_bits);
+    // A 32-bit seq is held as its bit pattern: a load may read it negative (bytecode.hpp).
+    zero_extend_seq_ = m.seq_bits >= 32;
   }
 
   void expr(const ir::Expr& e) {
     switch (e.op) {
-      case Op::Const: emit(Opc::Const, e.range, static_cast<int32_t>(e.value)); return;
-      case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); return;
-      case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); return;
-      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); return;
-      case Op::Param: emit(Opc::LoadParam, e.range, e.index); return;
+      case Op::Const: constant(e); return;
+      case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); loaded(e); return;
+      case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); loaded(e); return;
+      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); loaded(e); return;
+      case Op::Param: emit(Opc::LoadParam, e.range, e.index); loaded(e); return;
       case Op::SelfId: emit(Opc::Const, e.range, ep_); return;
       case Op::TimerExpired:
         emit(load(), e.range, l_.timer(who(e), e.index));
@@ -176,7 +186,21 @@ class Compiler {
   Code& c_;
   int32_t mask_;
 
+  bool zero_extend_seq_ = false;
+
   Opc load() const { return old_ ? Opc::LoadOld : Opc::Load; }
+  // After the load of e: a seq held as a 32-bit pattern becomes its value 0..2^32-1.
+  void loaded(const ir::Expr& e) {
+    if (zero_extend_seq_ && e.type.kind == ir::Type::Kind::Seq) emit(Opc::Mask, e.range, 0, -1);
+  }
+  // A constant: an int32 operand, or (a seq constant or a distance of 2^31..2^32-1) its 32-bit
+  // pattern zero-extended.
+  void constant(const ir::Expr& e) {
+    if (e.value < INT32_MIN || e.value > int64_t{UINT32_MAX})
+      throw std::logic_error("compile: constant " + std::to_string(e.value) + " does not fit 32 bits");
+    emit(Opc::Const, e.range, static_cast<int32_t>(static_cast<uint32_t>(e.value)));
+    if (e.value > INT32_MAX) emit(Opc::Mask, e.range, 0, -1);
+  }
   int who(const ir::Expr& e) const {
     if (e.who == ir::Who::A) return 0;
     if (e.who == ir::Who::B) return 1;
@@ -227,7 +251,6 @@ bool never_for_rule(const ir::Expr& guard, int rule) { return rule_only_value(gu
 
 CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& faults)
     : model_(model), faults_(faults), layout_(model, faults) {
-  seq_mask_ = model.seq_bits > 0 ? (1 << model.seq_bits) - 1 : 1;
   for (int ep = 0; ep < 2; ++ep) {
     for (size_t r = 0; r < model.rules.size(); ++r) {
       const ir::Rule& rule = model.rules[r];

@@ -119,7 +119,6 @@ class CompiledSystem {
   std::vector<int> recvs_[2];
   std::vector<Code> properties_;
   std::vector<Code> triggers_;  // per property: LeadsTo's P, empty otherwise
-  int seq_mask_ = 0;
 
   bool eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg, const int32_t* params,
                   Scratch& sc) const;

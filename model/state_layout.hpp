@@ -9,7 +9,8 @@
 // Timer slots encode 0 = stopped, 1 = expired, k >= 2 = running with k-2 ticks left.
 // A slot never straddles two words, so packing is one shift and one or per slot. A slot is 0 to 64
 // bits wide (a slot whose range has one value takes none); a slot holds value - lo, computed
-// modulo 2^64, so that any range is packed without overflow.
+// modulo 2^64 and cut to the slot's bits, so that any range is packed without overflow, and a
+// 32-bit seq held as a negative int32 pattern (bytecode.hpp) packs to its 32 bits.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -58,6 +59,7 @@ class StateLayout {
  private:
   struct PackInfo {  // the hot part of a Slot, kept compact for pack/unpack
     int64_t lo;
+    uint64_t mask;  // the slot's bits: 2^bits - 1
     uint16_t word;
     uint8_t shift;
     uint8_t bits;

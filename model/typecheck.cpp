@@ -252,8 +252,8 @@ class Checker {
         if (it == const_values_.end()) {
           diags_.error(t.range, "the type 'seq' needs a constant SEQ_BITS (the width of sequence numbers)");
           m_.seq_bits = -1;
-        } else if (it->second < 1 || it->second > 16) {
-          diags_.error(t.range, "SEQ_BITS is " + std::to_string(it->second) + "; it must be between 1 and 16");
+        } else if (it->second < 1 || it->second > 32) {
+          diags_.error(t.range, "SEQ_BITS is " + std::to_string(it->second) + "; it must be between 1 and 32");
           m_.seq_bits = -1;
         } else {
           m_.seq_bits = static_cast<int>(it->second);
@@ -947,7 +947,10 @@ class Checker {
       diags_.error(e.range, "arithmetic overflow in a constant expression");
       throw Abort{};
     }
-    if (v > 1000000000 || v < -1000000000) {
+    // A sequence number, or a distance between two, lies in 0..2^SEQ_BITS-1 (up to 2^32-1) by
+    // construction: only other results are bounded like every constant.
+    const bool seq_result = e.op == Op::SeqAdd || e.op == Op::SeqSub || e.op == Op::SeqDist;
+    if (!seq_result && (v > 1000000000 || v < -1000000000)) {
       diags_.error(e.range, "constant value out of range");
       throw Abort{};
     }
