@@ -249,6 +249,36 @@ bool never_for_rule(const ir::Expr& guard, int rule) { return rule_only_value(gu
 
 }  // namespace
 
+std::optional<std::string> explicit_enumeration_problem(const ir::Model& m, int* rule) {
+  const std::string advice = "; the explicit engine enumerates parameters (at most " +
+                             std::to_string(kMaxParamValues) + " values each, " +
+                             std::to_string(kMaxParamCombinations) + " combinations per rule, " +
+                             std::to_string(kMaxTotalParamCombinations) +
+                             " in all); use --engine bmc or --engine kind";
+  uint64_t total = 0;
+  for (size_t r = 0; r < m.rules.size(); ++r) {
+    const ir::Rule& ru = m.rules[r];
+    if (ru.kind != ir::Rule::Kind::Call || ru.params.empty()) continue;
+    if (rule) *rule = static_cast<int>(r);
+    uint64_t combinations = 1;
+    for (const auto& p : ru.params) {
+      const uint64_t values = static_cast<uint64_t>(p.type.hi - p.type.lo) + 1;
+      if (values > static_cast<uint64_t>(kMaxParamValues))
+        return "rule '" + ru.name + "': parameter '" + p.name + "' ranges over " + std::to_string(values) +
+               " values" + (p.type.kind == ir::Type::Kind::Seq ? " (a seq of " + std::to_string(m.seq_bits) + " bits)" : "") +
+               advice;
+      combinations *= values;
+    }
+    if (combinations > kMaxParamCombinations)
+      return "rule '" + ru.name + "' has " + std::to_string(combinations) + " parameter combinations" + advice;
+    if ((total += combinations) > kMaxTotalParamCombinations)
+      return "the rules have " + std::to_string(total) + " parameter combinations in all; rule '" + ru.name +
+             "' (parameter '" + ru.params.front().name + "') exceeds the limit" + advice;
+  }
+  if (rule) *rule = -1;
+  return std::nullopt;
+}
+
 CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& faults)
     : model_(model), faults_(faults), layout_(model, faults) {
   for (int ep = 0; ep < 2; ++ep) {

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,6 @@
 
 namespace tcpmc {
 
-constexpr int kMaxParams = 4;
-
 // Monitor code compiled for one rule instance: consecutive non-send monitors share one chunk,
 // run once; each send monitor is a chunk of its own, run once per segment the firing sent (with
 // that segment as ExecContext::seg), so that monitors run in declaration order.
@@ -33,6 +32,16 @@ struct MonitorChunk {
   Code code;
   bool per_segment = false;
 };
+
+// Why the explicit engines (explicit search, liveness, simulation) cannot check model `m`, or
+// nullopt when they can: they enumerate every call rule's parameter values in every state, so
+// every parameter must range over at most kMaxParamValues values and the combinations stay within
+// kMaxParamCombinations per rule and kMaxTotalParamCombinations in all (limits.hpp). The type
+// checker enforces that for integer and enum parameters; a seq parameter (a free choice of a
+// sequence number, 2^SEQ_BITS values) is checked only here, as the symbolic engines take it as
+// it is. The message names the rule and the parameter; `rule`, when given, is set to the rule's
+// index. CompiledSystem::successors needs a model without a problem; fire() takes any.
+std::optional<std::string> explicit_enumeration_problem(const ir::Model& m, int* rule = nullptr);
 
 struct RuleInstance {
   int rule = -1;   // index into model.rules
