@@ -309,7 +309,7 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
       for (auto& chunk : ri.monitors) Compiler(model, layout_, ep, chunk.code).finish();
       if (rule.kind == ir::Rule::Kind::Timeout) ri.timer_slot = layout_.timer(ep, rule.timer);
       for (const auto& p : rule.params)
-        ri.param_ranges.emplace_back(static_cast<int32_t>(p.type.lo), static_cast<int32_t>(p.type.hi));
+        ri.param_ranges.emplace_back(p.type.lo, p.type.hi);
       int idx = static_cast<int>(instances_.size());
       instances_.push_back(std::move(ri));
       switch (rule.kind) {
@@ -451,6 +451,16 @@ bool CompiledSystem::run_monitors(const RuleInstance& ri, const int32_t* seg, Sc
     }
   }
   ctx.seg = seg;
+  return true;
+}
+
+bool CompiledSystem::params_in_range(const RuleInstance& ri, const int32_t* params) const {
+  for (size_t k = 0; k < ri.param_ranges.size(); ++k) {
+    const auto [lo, hi] = ri.param_ranges[k];
+    // A parameter wider than an int32 (a seq of 32 bits) is held as its bit pattern.
+    const int64_t v = hi > INT32_MAX ? int64_t{static_cast<uint32_t>(params[k])} : int64_t{params[k]};
+    if (v < lo || v > hi) return false;
+  }
   return true;
 }
 
