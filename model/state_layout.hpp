@@ -25,6 +25,13 @@ constexpr int kTimerStopped = 0;
 constexpr int kTimerExpired = 1;
 constexpr int kTimerBias = 2;
 
+// The value that a slot, segment field or parameter of type t holding `v` stands for: a seq of
+// 32 bits is kept as its bit pattern in an int32 (bytecode.hpp) and is the unsigned value
+// 0..2^32-1; every other value is v itself. Whatever shows a value (traces, JSON, charts) reads it so.
+inline int64_t typed_value(const ir::Type& t, int32_t v) {
+  return t.kind == ir::Type::Kind::Seq ? int64_t{static_cast<uint32_t>(v)} : int64_t{v};
+}
+
 struct Slot {
   std::string name;
   int64_t lo = 0, hi = 0;
