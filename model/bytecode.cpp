@@ -8,7 +8,12 @@ namespace tcpmc {
 namespace {
 
 uint64_t u(int64_t x) { return static_cast<uint64_t>(x); }
+// A seq mask (2^n - 1, n <= 32) is held in an int32 operand: at n = 32 its bit pattern is -1.
+// Every use reads it as the uint32 it stands for.
+int64_t mask_of(int32_t mask) { return int64_t{static_cast<uint32_t>(mask)}; }
 int64_t seq(uint64_t x, int32_t mask) { return static_cast<int64_t>(x & static_cast<uint32_t>(mask)); }
+// Half the sequence space, 2^(n-1): `a < b` iff (b - a) mod 2^n is in 1..half-1.
+int64_t half_of(int32_t mask) { return (mask_of(mask) + 1) / 2; }
 
 ExecStatus overflow(ExecContext& ctx, int pc) {
   ctx.error_pc = pc;
@@ -64,13 +69,13 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
       case Opc::SeqLt: {
         --sp;
         int64_t d = seq(u(stack[sp]) - u(stack[sp - 1]), I.b);
-        stack[sp - 1] = d > 0 && d < (int64_t{I.b} + 1) / 2;
+        stack[sp - 1] = d > 0 && d < half_of(I.b);
         break;
       }
       case Opc::SeqLe: {
         --sp;
         int64_t d = seq(u(stack[sp]) - u(stack[sp - 1]), I.b);
-        stack[sp - 1] = d < (int64_t{I.b} + 1) / 2;
+        stack[sp - 1] = d < half_of(I.b);
         break;
       }
       case Opc::Lt: --sp; stack[sp - 1] = stack[sp - 1] < stack[sp]; break;
@@ -100,7 +105,7 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
         st[I.a] = static_cast<int32_t>(v);
         break;
       }
-      case Opc::StoreSeq: st[I.a] = static_cast<int32_t>(stack[--sp] & I.b); break;
+      case Opc::StoreSeq: st[I.a] = static_cast<int32_t>(stack[--sp] & mask_of(I.b)); break;  // the bit pattern
       case Opc::Send: {
         int32_t& count = st[I.a];
         const int nf = I.c;
@@ -135,7 +140,7 @@ ExecStatus run_code(const Code& code, ExecContext& ctx) {
           return ExecStatus::RangeError;
         }
         break;
-      case Opc::Mask: stack[sp - 1] &= I.b; break;
+      case Opc::Mask: stack[sp - 1] &= mask_of(I.b); break;
       case Opc::Halt:
         ctx.result = sp > 0 ? static_cast<int32_t>(stack[sp - 1]) : 0;
         return ExecStatus::Ok;

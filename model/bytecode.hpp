@@ -5,6 +5,11 @@
 // signed overflow of + - * / % or unary -) through its status, leaving the state partly updated
 // (callers work on a copy). Sequence-number arithmetic wraps modulo 2^n by definition and is
 // never an overflow.
+//
+// Sequence numbers of up to 32 bits: a slot, segment field or parameter of type seq holds the
+// value's bit pattern in an int32 (at 32 bits, 2^31..2^32-1 read back negative). The compiler
+// zero-extends every load of a seq value (a Mask after it) when that can happen, so that on the
+// 64-bit stack a seq is always 0..2^n-1.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -22,20 +27,20 @@ enum class Opc : uint8_t {
   LoadSeg,    // push seg[a]
   LoadParam,  // push params[a]
   Not, Neg, Add, Sub, Mul, Div, Mod,
-  SeqAdd, SeqSub, SeqLt, SeqLe,  // b = mask
+  SeqAdd, SeqSub, SeqLt, SeqLe,  // b = mask (2^n - 1 as a uint32 bit pattern: -1 at n = 32)
   Lt, Le, Eq, Ne,
   JumpIfFalseKeep,  // if top == 0 jump to a (keep top) else pop
   JumpIfTrueKeep,   // if top != 0 jump to a (keep top) else pop
   JumpIfFalse,      // pop; if 0 jump to a
   Jump,             // jump to a
   Store,            // pop into state[a], range-checked against b..c
-  StoreSeq,         // pop into state[a] & b
+  StoreSeq,         // pop into state[a] & b (b as uint32; at 32 bits the slot holds the bit pattern)
   Send,             // pop c field values (first field deepest) into channel whose count slot is a, capacity b;
                     // into a full channel the segment is dropped (recorded in ExecContext::overflow);
                     // at most kMaxSends per run
   TimerSet,         // state[a] = b
   Check,            // top must lie in a..b (model error otherwise); keeps it
-  Mask,             // top &= b
+  Mask,             // top &= b (b as uint32: with b = -1, zero-extends a 32-bit seq pattern)
   Halt,
 };
 

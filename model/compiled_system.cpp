@@ -1,12 +1,20 @@
 #include "compiled_system.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace tcpmc {
 namespace {
 
 using Op = ir::Expr::Op;
+
+// The mask of a seq operand, 2^n - 1, as the int32 bit pattern the bytecode reads as a uint32
+// (-1 at n = 32). 1 when the model has no seq type.
+int32_t seq_mask(int seq_bits) {
+  return seq_bits > 0 ? static_cast<int32_t>(static_cast<uint32_t>((uint64_t{1} << seq_bits) - 1)) : 1;
+}
 
 // Compiles IR expressions and statements into bytecode for one endpoint's instance of a rule
 // (or, with ep = -1, for a property, where only A./B. references occur). A monitor is compiled
@@ -15,16 +23,18 @@ class Compiler {
  public:
   Compiler(const ir::Model& m, const StateLayout& l, int ep, Code& out, int rule = -1)
       : m_(m), l_(l), ep_(ep), rule_(rule), c_(out) {
-    mask_ = m.seq_bits > 0 ? (1 << m.seq_bits) - 1 : 1;
+    mask_ = seq_mask(m.seq_bits);
+    // A 32-bit seq is held as its bit pattern: a load may read it negative (bytecode.hpp).
+    zero_extend_seq_ = m.seq_bits >= 32;
   }
 
   void expr(const ir::Expr& e) {
     switch (e.op) {
-      case Op::Const: emit(Opc::Const, e.range, static_cast<int32_t>(e.value)); return;
-      case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); return;
-      case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); return;
-      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); return;
-      case Op::Param: emit(Opc::LoadParam, e.range, e.index); return;
+      case Op::Const: constant(e); return;
+      case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); loaded(e); return;
+      case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); loaded(e); return;
+      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); loaded(e); return;
+      case Op::Param: emit(Opc::LoadParam, e.range, e.index); loaded(e); return;
       case Op::SelfId: emit(Opc::Const, e.range, ep_); return;
       case Op::TimerExpired:
         emit(load(), e.range, l_.timer(who(e), e.index));
@@ -176,7 +186,21 @@ class Compiler {
   Code& c_;
   int32_t mask_;
 
+  bool zero_extend_seq_ = false;
+
   Opc load() const { return old_ ? Opc::LoadOld : Opc::Load; }
+  // After the load of e: a seq held as a 32-bit pattern becomes its value 0..2^32-1.
+  void loaded(const ir::Expr& e) {
+    if (zero_extend_seq_ && e.type.kind == ir::Type::Kind::Seq) emit(Opc::Mask, e.range, 0, -1);
+  }
+  // A constant: an int32 operand, or (a seq constant or a distance of 2^31..2^32-1) its 32-bit
+  // pattern zero-extended.
+  void constant(const ir::Expr& e) {
+    if (e.value < INT32_MIN || e.value > int64_t{UINT32_MAX})
+      throw std::logic_error("compile: constant " + std::to_string(e.value) + " does not fit 32 bits");
+    emit(Opc::Const, e.range, static_cast<int32_t>(static_cast<uint32_t>(e.value)));
+    if (e.value > INT32_MAX) emit(Opc::Mask, e.range, 0, -1);
+  }
   int who(const ir::Expr& e) const {
     if (e.who == ir::Who::A) return 0;
     if (e.who == ir::Who::B) return 1;
@@ -225,9 +249,38 @@ bool never_for_rule(const ir::Expr& guard, int rule) { return rule_only_value(gu
 
 }  // namespace
 
+std::optional<std::string> explicit_enumeration_problem(const ir::Model& m, int* rule) {
+  const std::string advice = "; the explicit engine enumerates parameters (at most " +
+                             std::to_string(kMaxParamValues) + " values each, " +
+                             std::to_string(kMaxParamCombinations) + " combinations per rule, " +
+                             std::to_string(kMaxTotalParamCombinations) +
+                             " in all); use --engine bmc or --engine kind";
+  uint64_t total = 0;
+  for (size_t r = 0; r < m.rules.size(); ++r) {
+    const ir::Rule& ru = m.rules[r];
+    if (ru.kind != ir::Rule::Kind::Call || ru.params.empty()) continue;
+    if (rule) *rule = static_cast<int>(r);
+    uint64_t combinations = 1;
+    for (const auto& p : ru.params) {
+      const uint64_t values = static_cast<uint64_t>(p.type.hi - p.type.lo) + 1;
+      if (values > static_cast<uint64_t>(kMaxParamValues))
+        return "rule '" + ru.name + "': parameter '" + p.name + "' ranges over " + std::to_string(values) +
+               " values" + (p.type.kind == ir::Type::Kind::Seq ? " (a seq of " + std::to_string(m.seq_bits) + " bits)" : "") +
+               advice;
+      combinations *= values;
+    }
+    if (combinations > kMaxParamCombinations)
+      return "rule '" + ru.name + "' has " + std::to_string(combinations) + " parameter combinations" + advice;
+    if ((total += combinations) > kMaxTotalParamCombinations)
+      return "the rules have " + std::to_string(total) + " parameter combinations in all; rule '" + ru.name +
+             "' (parameter '" + ru.params.front().name + "') exceeds the limit" + advice;
+  }
+  if (rule) *rule = -1;
+  return std::nullopt;
+}
+
 CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& faults)
     : model_(model), faults_(faults), layout_(model, faults) {
-  seq_mask_ = model.seq_bits > 0 ? (1 << model.seq_bits) - 1 : 1;
   for (int ep = 0; ep < 2; ++ep) {
     for (size_t r = 0; r < model.rules.size(); ++r) {
       const ir::Rule& rule = model.rules[r];
@@ -256,7 +309,7 @@ CompiledSystem::CompiledSystem(const ir::Model& model, const ir::FaultBudget& fa
       for (auto& chunk : ri.monitors) Compiler(model, layout_, ep, chunk.code).finish();
       if (rule.kind == ir::Rule::Kind::Timeout) ri.timer_slot = layout_.timer(ep, rule.timer);
       for (const auto& p : rule.params)
-        ri.param_ranges.emplace_back(static_cast<int32_t>(p.type.lo), static_cast<int32_t>(p.type.hi));
+        ri.param_ranges.emplace_back(p.type.lo, p.type.hi);
       int idx = static_cast<int>(instances_.size());
       instances_.push_back(std::move(ri));
       switch (rule.kind) {
@@ -398,6 +451,16 @@ bool CompiledSystem::run_monitors(const RuleInstance& ri, const int32_t* seg, Sc
     }
   }
   ctx.seg = seg;
+  return true;
+}
+
+bool CompiledSystem::params_in_range(const RuleInstance& ri, const int32_t* params) const {
+  for (size_t k = 0; k < ri.param_ranges.size(); ++k) {
+    const auto [lo, hi] = ri.param_ranges[k];
+    // A parameter wider than an int32 (a seq of 32 bits) is held as its bit pattern.
+    const int64_t v = hi > INT32_MAX ? int64_t{static_cast<uint32_t>(params[k])} : int64_t{params[k]};
+    if (v < lo || v > hi) return false;
+  }
   return true;
 }
 

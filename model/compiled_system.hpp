@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,6 @@
 
 namespace tcpmc {
 
-constexpr int kMaxParams = 4;
-
 // Monitor code compiled for one rule instance: consecutive non-send monitors share one chunk,
 // run once; each send monitor is a chunk of its own, run once per segment the firing sent (with
 // that segment as ExecContext::seg), so that monitors run in declaration order.
@@ -34,6 +33,16 @@ struct MonitorChunk {
   bool per_segment = false;
 };
 
+// Why the explicit engines (explicit search, liveness, simulation) cannot check model `m`, or
+// nullopt when they can: they enumerate every call rule's parameter values in every state, so
+// every parameter must range over at most kMaxParamValues values and the combinations stay within
+// kMaxParamCombinations per rule and kMaxTotalParamCombinations in all (limits.hpp). The type
+// checker enforces that for integer and enum parameters; a seq parameter (a free choice of a
+// sequence number, 2^SEQ_BITS values) is checked only here, as the symbolic engines take it as
+// it is. The message names the rule and the parameter; `rule`, when given, is set to the rule's
+// index. CompiledSystem::successors needs a model without a problem; fire() takes any.
+std::optional<std::string> explicit_enumeration_problem(const ir::Model& m, int* rule = nullptr);
+
 struct RuleInstance {
   int rule = -1;   // index into model.rules
   int ep = 0;      // 0 = A, 1 = B
@@ -41,7 +50,7 @@ struct RuleInstance {
   Code guard, body;
   std::vector<MonitorChunk> monitors;  // the monitors observing this instance; empty: none runs
   int timer_slot = -1;  // Timeout
-  std::vector<std::pair<int32_t, int32_t>> param_ranges;
+  std::vector<std::pair<int64_t, int64_t>> param_ranges;  // each parameter's type, lo..hi
 };
 
 struct Label {
@@ -106,8 +115,24 @@ class CompiledSystem {
   // that transition is skipped; engines report it. A send into a full channel is a loss charged
   // to the loss budget; with the budget spent the transition is blocked (counted in
   // scratch.capacity_blocked), so that the capacity bound never adds losses beyond the budget.
+  // Needs a model the explicit engines accept (explicit_enumeration_problem): it enumerates
+  // every call's parameter values.
   template <class Emit>
   void successors(const int32_t* state, Scratch& sc, Emit&& emit) const;
+
+  // The transition `label` names, from `state`, without enumerating anything: calls emit (as
+  // successors does) with the successor that successors would emit with the same kind, endpoint,
+  // instance, parameters and position, or not at all when there is none (the rule's guard is
+  // false there, the label's parameters lie outside their types, no segment is at that position,
+  // a fault budget is spent, a model error...). Which fields of `label` it reads: Call: inst and
+  // params (the instance's number of them; a seq parameter of 32 bits as its bit pattern);
+  // Recv/Unhandled: ep (the receiver) and pos, the segment at pos in the channel toward ep going
+  // to the first recv rule that takes it, as in successors (so the label emitted may be
+  // Unhandled for a Recv asked, or the other way round); Timeout: inst; Loss/Dup: ep (the
+  // channel's sender) and pos; Tick: nothing. Works for any model, a seq parameter of 32 bits
+  // included.
+  template <class Emit>
+  void fire(const int32_t* state, const Label& label, Scratch& sc, Emit&& emit) const;
 
  private:
   bool predicate_holds(const Code& code, int p, const int32_t* state, ModelError* error) const;
@@ -119,7 +144,6 @@ class CompiledSystem {
   std::vector<int> recvs_[2];
   std::vector<Code> properties_;
   std::vector<Code> triggers_;  // per property: LeadsTo's P, empty otherwise
-  int seq_mask_ = 0;
 
   bool eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg, const int32_t* params,
                   Scratch& sc) const;
@@ -134,15 +158,183 @@ class CompiledSystem {
   bool any_timer_expired(const int32_t* s) const;
   bool any_segment_at_msl(const int32_t* s) const;
   bool same_segment(const int32_t* s, int chan, int p, int q) const;
+  bool params_in_range(const RuleInstance& ri, const int32_t* params) const;
+
+  // One transition each, shared by successors and fire (sc.label is the label they emit).
+  // Call instance ii with parameters sc.params.
+  template <class Emit>
+  void fire_call(const int32_t* s, int ii, Scratch& sc, Emit& emit) const;
+  // Arrival at endpoint ep of the segment at `pos` of the channel toward it.
+  template <class Emit>
+  void fire_arrival(const int32_t* s, int ep, int pos, Scratch& sc, Emit& emit) const;
+  // Timeout instance ii; returns whether it is enabled (its timer expired and its guard holds),
+  // whether or not a full channel or a model error stopped it.
+  template <class Emit>
+  bool fire_timeout(const int32_t* s, int ii, Scratch& sc, Emit& emit) const;
+  // Loss (when `lose`) and duplication (when `dup`) of the segment at `pos` in channel `chan`.
+  template <class Emit>
+  void fire_faults(const int32_t* s, int chan, int pos, bool lose, bool dup, Scratch& sc, Emit& emit) const;
+  template <class Emit>
+  void fire_tick(const int32_t* s, Scratch& sc, Emit& emit) const;
+  bool can_lose(const int32_t* s) const {
+    return faults_.unbounded_loss() || s[layout_.loss_slot()] < faults_.loss;
+  }
+  bool can_dup(const int32_t* s) const { return s[layout_.dup_slot()] < faults_.dup; }
+  // How many segments may arrive at endpoint ep: any in flight toward it with reordering, else the oldest.
+  int arrivable(const int32_t* s, int ep) const {
+    const int count = s[layout_.chan_count(1 - ep)];
+    return faults_.reorder ? count : (count > 0 ? 1 : 0);
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
 template <class Emit>
-void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) const {
+void CompiledSystem::fire_call(const int32_t* s, int ii, Scratch& sc, Emit& emit) const {
+  const RuleInstance& ri = instances_[ii];
+  const int np = static_cast<int>(ri.param_ranges.size());
+  Label& L = sc.label;
+  if (eval_guard(ri, s, nullptr, sc.params, sc)) {
+    int32_t* next = sc.next.data();
+    std::memcpy(next, s, sizeof(int32_t) * layout_.num_slots());
+    if (exec_body(ri, s, next, nullptr, sc.params, sc)) {
+      L.kind = Label::Kind::Call;
+      L.ep = static_cast<uint8_t>(ri.ep);
+      L.inst = ii;
+      for (int k = 0; k < np; ++k) L.params[k] = sc.params[k];
+      L.pos = -1;
+      if (L.nsent) canonicalize(next);
+      emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+    }
+  }
+  if (sc.has_error && sc.error.label.inst == -2) {  // the guard or the body failed
+    sc.error.label.kind = Label::Kind::Call;
+    sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+    sc.error.label.inst = ii;
+    for (int k = 0; k < np; ++k) sc.error.label.params[k] = sc.params[k];
+  }
+}
+
+template <class Emit>
+void CompiledSystem::fire_arrival(const int32_t* s, int ep, int pos, Scratch& sc, Emit& emit) const {
+  const int chan = 1 - ep;
+  const int stride = layout_.seg_stride();
+  const int32_t* seg = s + layout_.seg_base(chan, pos);
+  Label& L = sc.label;
+  auto arrival_error = [&](int ii) {
+    sc.error.label.kind = Label::Kind::Recv;
+    sc.error.label.ep = static_cast<uint8_t>(ep);
+    sc.error.label.inst = ii;
+    sc.error.label.pos = pos;
+    std::memcpy(sc.error.label.seg, seg, sizeof(int32_t) * stride);
+  };
+  int matched = -1;
+  for (int ii : recvs_[ep]) {
+    if (eval_guard(instances_[ii], s, seg, nullptr, sc)) {
+      matched = ii;
+      break;
+    }
+    if (sc.has_error && sc.error.label.inst == -2) return arrival_error(ii);  // the guard failed
+  }
+  int32_t* next = sc.next.data();
+  std::memcpy(next, s, sizeof(int32_t) * layout_.num_slots());
+  std::memcpy(L.seg, seg, sizeof(int32_t) * stride);
+  remove_segment(next, chan, pos);
+  L.ep = static_cast<uint8_t>(ep);
+  L.pos = pos;
+  if (matched >= 0) {
+    if (!exec_body(instances_[matched], s, next, L.seg, nullptr, sc)) {
+      if (sc.has_error && sc.error.label.inst == -2) arrival_error(matched);
+      return;
+    }
+    L.kind = Label::Kind::Recv;
+    L.inst = matched;
+  } else {
+    L.kind = Label::Kind::Unhandled;
+    L.inst = -1;
+    L.nsent = 0;
+    L.overflow = 0;
+  }
+  if (L.nsent) canonicalize(next);  // removing a record keeps a channel sorted
+  emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+}
+
+template <class Emit>
+bool CompiledSystem::fire_timeout(const int32_t* s, int ii, Scratch& sc, Emit& emit) const {
+  const RuleInstance& ri = instances_[ii];
+  if (s[ri.timer_slot] != kTimerExpired) return false;
+  auto timeout_error = [&] {
+    if (sc.has_error && sc.error.label.inst == -2) {
+      sc.error.label.kind = Label::Kind::Timeout;
+      sc.error.label.ep = static_cast<uint8_t>(ri.ep);
+      sc.error.label.inst = ii;
+    }
+  };
+  if (!eval_guard(ri, s, nullptr, nullptr, sc)) {
+    timeout_error();
+    return false;
+  }
+  int32_t* next = sc.next.data();
+  std::memcpy(next, s, sizeof(int32_t) * layout_.num_slots());
+  next[ri.timer_slot] = kTimerStopped;
+  if (!exec_body(ri, s, next, nullptr, nullptr, sc)) {  // old() reads s, where the timer has expired
+    timeout_error();
+    return true;
+  }
+  Label& L = sc.label;
+  L.kind = Label::Kind::Timeout;
+  L.ep = static_cast<uint8_t>(ri.ep);
+  L.inst = ii;
+  L.pos = -1;
+  if (L.nsent) canonicalize(next);
+  emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  return true;
+}
+
+template <class Emit>
+void CompiledSystem::fire_faults(const int32_t* s, int chan, int pos, bool lose, bool dup, Scratch& sc,
+                                 Emit& emit) const {
   const int n = layout_.num_slots();
   int32_t* next = sc.next.data();
   Label& L = sc.label;
-  const int stride = layout_.seg_stride();
+  std::memcpy(L.seg, s + layout_.seg_base(chan, pos), sizeof(int32_t) * layout_.seg_stride());
+  L.ep = static_cast<uint8_t>(chan);
+  L.pos = pos;
+  L.inst = -1;
+  L.nsent = 0;
+  L.overflow = 0;
+  if (lose) {
+    std::memcpy(next, s, sizeof(int32_t) * n);
+    remove_segment(next, chan, pos);
+    if (!faults_.unbounded_loss()) ++next[layout_.loss_slot()];
+    L.kind = Label::Kind::Loss;  // removal keeps the channel sorted
+    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  }
+  if (dup && s[layout_.chan_count(chan)] < layout_.capacity()) {
+    std::memcpy(next, s, sizeof(int32_t) * n);
+    insert_copy(next, chan, pos);
+    ++next[layout_.dup_slot()];
+    L.kind = Label::Kind::Dup;  // the copy sits next to its original: still sorted
+    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  }
+}
+
+// Time: not while a timer has expired (timeouts are urgent) nor while a segment has reached the
+// maximum segment lifetime (it must arrive, or be lost within the loss budget, first).
+template <class Emit>
+void CompiledSystem::fire_tick(const int32_t* s, Scratch& sc, Emit& emit) const {
+  int32_t* next = sc.next.data();
+  if (any_timer_expired(s) || any_segment_at_msl(s) || !tick(s, next)) return;
+  Label& L = sc.label;
+  L.kind = Label::Kind::Tick;
+  L.inst = -1;
+  L.pos = -1;
+  L.nsent = 0;
+  L.overflow = 0;
+  emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+}
+
+template <class Emit>
+void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) const {
   sc.capacity_blocked = 0;
   sc.time_frozen = false;
 
@@ -150,168 +342,75 @@ void CompiledSystem::successors(const int32_t* s, Scratch& sc, Emit&& emit) cons
   for (int ii : calls_) {
     const RuleInstance& ri = instances_[ii];
     const int np = static_cast<int>(ri.param_ranges.size());
-    for (int k = 0; k < np; ++k) sc.params[k] = ri.param_ranges[k].first;
+    for (int k = 0; k < np; ++k) sc.params[k] = static_cast<int32_t>(ri.param_ranges[k].first);
     for (;;) {
-      if (eval_guard(ri, s, nullptr, sc.params, sc)) {
-        std::memcpy(next, s, sizeof(int32_t) * n);
-        if (exec_body(ri, s, next, nullptr, sc.params, sc)) {
-          L.kind = Label::Kind::Call;
-          L.ep = static_cast<uint8_t>(ri.ep);
-          L.inst = ii;
-          for (int k = 0; k < np; ++k) L.params[k] = sc.params[k];
-          L.pos = -1;
-          if (L.nsent) canonicalize(next);
-          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-        }
-      }
-      if (sc.has_error && sc.error.label.inst == -2) {  // the guard or the body failed
-        sc.error.label.kind = Label::Kind::Call;
-        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
-        sc.error.label.inst = ii;
-        for (int k = 0; k < np; ++k) sc.error.label.params[k] = sc.params[k];
-      }
+      fire_call(s, ii, sc, emit);
       int k = 0;
       while (k < np && ++sc.params[k] > ri.param_ranges[k].second) {
-        sc.params[k] = ri.param_ranges[k].first;
+        sc.params[k] = static_cast<int32_t>(ri.param_ranges[k].first);
         ++k;
       }
       if (k == np) break;
     }
   }
 
-  // 2. Segment arrival at endpoint `ep` from channel peer→ep (channel index = sender).
-  for (int ep = 0; ep < 2; ++ep) {
-    const int chan = 1 - ep;
-    const int count = s[layout_.chan_count(chan)];
-    const int last = faults_.reorder ? count : (count > 0 ? 1 : 0);
-    for (int pos = 0; pos < last; ++pos) {
-      if (pos > 0 && same_segment(s, chan, pos - 1, pos)) continue;
-      const int32_t* seg = s + layout_.seg_base(chan, pos);
-      int matched = -1;
-      bool guard_failed = false;
-      for (int ii : recvs_[ep]) {
-        if (eval_guard(instances_[ii], s, seg, nullptr, sc)) {
-          matched = ii;
-          break;
-        }
-        if (sc.has_error && sc.error.label.inst == -2) {  // the guard failed: report this arrival
-          sc.error.label.kind = Label::Kind::Recv;
-          sc.error.label.ep = static_cast<uint8_t>(ep);
-          sc.error.label.inst = ii;
-          sc.error.label.pos = pos;
-          std::memcpy(sc.error.label.seg, seg, sizeof(int32_t) * stride);
-          guard_failed = true;
-          break;
-        }
-      }
-      if (guard_failed) continue;
-      std::memcpy(next, s, sizeof(int32_t) * n);
-      std::memcpy(L.seg, seg, sizeof(int32_t) * stride);
-      remove_segment(next, chan, pos);
-      L.ep = static_cast<uint8_t>(ep);
-      L.pos = pos;
-      if (matched >= 0) {
-        if (!exec_body(instances_[matched], s, next, L.seg, nullptr, sc)) {
-          if (sc.has_error && sc.error.label.inst == -2) {
-            sc.error.label.kind = Label::Kind::Recv;
-            sc.error.label.ep = static_cast<uint8_t>(ep);
-            sc.error.label.inst = matched;
-            sc.error.label.pos = pos;
-            std::memcpy(sc.error.label.seg, seg, sizeof(int32_t) * stride);
-          }
-          continue;
-        }
-        L.kind = Label::Kind::Recv;
-        L.inst = matched;
-      } else {
-        L.kind = Label::Kind::Unhandled;
-        L.inst = -1;
-        L.nsent = 0;
-        L.overflow = 0;
-      }
-      if (L.nsent) canonicalize(next);  // removing a record keeps a channel sorted
-      emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-    }
-  }
+  // 2. Segment arrival at endpoint `ep` from channel peer→ep (channel index = sender); of equal
+  // segments side by side, the first only (the others give the same successor).
+  for (int ep = 0; ep < 2; ++ep)
+    for (int pos = 0, last = arrivable(s, ep); pos < last; ++pos)
+      if (pos == 0 || !same_segment(s, 1 - ep, pos - 1, pos)) fire_arrival(s, ep, pos, sc, emit);
 
   // 3. Timeouts.
   // Bit k: a timeout rule of the k-th timer slot (A's timers, then B's) is enabled here (it fired,
   // or only a full channel or a model error stopped it).
   uint64_t timers_taken = 0;
-  for (int ii : timeouts_) {
-    const RuleInstance& ri = instances_[ii];
-    if (s[ri.timer_slot] != kTimerExpired) continue;
-    if (!eval_guard(ri, s, nullptr, nullptr, sc)) {
-      if (sc.has_error && sc.error.label.inst == -2) {
-        sc.error.label.kind = Label::Kind::Timeout;
-        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
-        sc.error.label.inst = ii;
-      }
-      continue;
-    }
-    if (const int k = ri.timer_slot - layout_.timer(0, 0); k < 64) timers_taken |= uint64_t{1} << k;
-    std::memcpy(next, s, sizeof(int32_t) * n);
-    next[ri.timer_slot] = kTimerStopped;
-    if (!exec_body(ri, s, next, nullptr, nullptr, sc)) {  // old() reads s, where the timer has expired
-      if (sc.has_error && sc.error.label.inst == -2) {
-        sc.error.label.kind = Label::Kind::Timeout;
-        sc.error.label.ep = static_cast<uint8_t>(ri.ep);
-        sc.error.label.inst = ii;
-      }
-      continue;
-    }
-    L.kind = Label::Kind::Timeout;
-    L.ep = static_cast<uint8_t>(ri.ep);
-    L.inst = ii;
-    L.pos = -1;
-    if (L.nsent) canonicalize(next);
-    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-  }
+  for (int ii : timeouts_)
+    if (fire_timeout(s, ii, sc, emit))
+      if (const int k = instances_[ii].timer_slot - layout_.timer(0, 0); k < 64) timers_taken |= uint64_t{1} << k;
   if (any_timer_expired(s))
     for (int k = 0, nt = std::min(64, 2 * layout_.num_timers()); k < nt; ++k)  // (the first 64 timer slots)
       if (s[layout_.timer(0, 0) + k] == kTimerExpired && !((timers_taken >> k) & 1)) sc.time_frozen = true;
 
   // 4. Faults: loss and duplication within their budgets.
-  const bool can_lose = faults_.unbounded_loss() || s[layout_.loss_slot()] < faults_.loss;
-  const bool can_dup = s[layout_.dup_slot()] < faults_.dup;
-  if (can_lose || can_dup) {
-    for (int chan = 0; chan < 2; ++chan) {
-      const int count = s[layout_.chan_count(chan)];
-      for (int pos = 0; pos < count; ++pos) {
-        if (pos > 0 && same_segment(s, chan, pos - 1, pos)) continue;
-        std::memcpy(L.seg, s + layout_.seg_base(chan, pos), sizeof(int32_t) * stride);
-        L.ep = static_cast<uint8_t>(chan);
-        L.pos = pos;
-        L.inst = -1;
-        L.nsent = 0;
-        L.overflow = 0;
-        if (can_lose) {
-          std::memcpy(next, s, sizeof(int32_t) * n);
-          remove_segment(next, chan, pos);
-          if (!faults_.unbounded_loss()) ++next[layout_.loss_slot()];
-          L.kind = Label::Kind::Loss;  // removal keeps the channel sorted
-          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-        }
-        if (can_dup && count < layout_.capacity()) {
-          std::memcpy(next, s, sizeof(int32_t) * n);
-          insert_copy(next, chan, pos);
-          ++next[layout_.dup_slot()];
-          L.kind = Label::Kind::Dup;  // the copy sits next to its original: still sorted
-          emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
-        }
-      }
-    }
-  }
+  const bool lose = can_lose(s), dup = can_dup(s);
+  if (lose || dup)
+    for (int chan = 0; chan < 2; ++chan)
+      for (int pos = 0, count = s[layout_.chan_count(chan)]; pos < count; ++pos)
+        if (pos == 0 || !same_segment(s, chan, pos - 1, pos)) fire_faults(s, chan, pos, lose, dup, sc, emit);
 
-  // 5. Time: not while a timer has expired (timeouts are urgent) nor while a segment has reached
-  // the maximum segment lifetime (it must arrive, or be lost within the loss budget, first).
-  if (!any_timer_expired(s) && !any_segment_at_msl(s) && tick(s, next)) {
-    L.kind = Label::Kind::Tick;
-    L.inst = -1;
-    L.pos = -1;
-    L.nsent = 0;
-    L.overflow = 0;
-    emit(static_cast<const Label&>(L), static_cast<const int32_t*>(next));
+  // 5. Time.
+  fire_tick(s, sc, emit);
+}
+
+template <class Emit>
+void CompiledSystem::fire(const int32_t* s, const Label& label, Scratch& sc, Emit&& emit) const {
+  sc.capacity_blocked = 0;
+  sc.time_frozen = false;
+  const int ninst = static_cast<int>(instances_.size());
+  switch (label.kind) {
+    case Label::Kind::Call: {
+      if (label.inst < 0 || label.inst >= ninst || instances_[label.inst].kind != ir::Rule::Kind::Call) return;
+      const RuleInstance& ri = instances_[label.inst];
+      for (size_t k = 0; k < ri.param_ranges.size(); ++k) sc.params[k] = label.params[k];
+      if (params_in_range(ri, sc.params)) fire_call(s, label.inst, sc, emit);
+      return;
+    }
+    case Label::Kind::Recv:
+    case Label::Kind::Unhandled:
+      if (label.ep < 2 && label.pos >= 0 && label.pos < arrivable(s, label.ep)) fire_arrival(s, label.ep, label.pos, sc, emit);
+      return;
+    case Label::Kind::Timeout:
+      if (label.inst >= 0 && label.inst < ninst && instances_[label.inst].kind == ir::Rule::Kind::Timeout)
+        fire_timeout(s, label.inst, sc, emit);
+      return;
+    case Label::Kind::Loss:
+    case Label::Kind::Dup: {
+      const bool lose = label.kind == Label::Kind::Loss;
+      if (label.ep >= 2 || label.pos < 0 || label.pos >= s[layout_.chan_count(label.ep)]) return;
+      if (lose ? can_lose(s) : can_dup(s)) fire_faults(s, label.ep, label.pos, lose, !lose, sc, emit);
+      return;
+    }
+    case Label::Kind::Tick: fire_tick(s, sc, emit); return;
   }
 }
 

@@ -69,22 +69,22 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
     used += s.bits;
   }
   words_ = word + 1;
-  for (const auto& s : slots_) pack_.push_back({s.lo, s.word, s.shift, s.bits});
+  for (const auto& s : slots_)
+    pack_.push_back({s.lo, s.bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.bits) - 1, s.word, s.shift, s.bits});
 }
 
 void StateLayout::pack(const int32_t* state, uint64_t* words) const {
   for (int w = 0; w < words_; ++w) words[w] = 0;
   const PackInfo* p = pack_.data();
   for (size_t i = 0, n = pack_.size(); i < n; ++i)
-    words[p[i].word] |= (static_cast<uint64_t>(int64_t{state[i]}) - static_cast<uint64_t>(p[i].lo)) << p[i].shift;
+    words[p[i].word] |= ((static_cast<uint64_t>(int64_t{state[i]}) - static_cast<uint64_t>(p[i].lo)) & p[i].mask)
+                        << p[i].shift;
 }
 
 void StateLayout::unpack(const uint64_t* words, int32_t* state) const {
   const PackInfo* p = pack_.data();
-  for (size_t i = 0, n = pack_.size(); i < n; ++i) {
-    const uint64_t mask = p[i].bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << p[i].bits) - 1;
-    state[i] = static_cast<int32_t>(((words[p[i].word] >> p[i].shift) & mask) + static_cast<uint64_t>(p[i].lo));
-  }
+  for (size_t i = 0, n = pack_.size(); i < n; ++i)
+    state[i] = static_cast<int32_t>(((words[p[i].word] >> p[i].shift) & p[i].mask) + static_cast<uint64_t>(p[i].lo));
 }
 
 }  // namespace tcpmc

@@ -9,7 +9,8 @@
 // Timer slots encode 0 = stopped, 1 = expired, k >= 2 = running with k-2 ticks left.
 // A slot never straddles two words, so packing is one shift and one or per slot. A slot is 0 to 64
 // bits wide (a slot whose range has one value takes none); a slot holds value - lo, computed
-// modulo 2^64, so that any range is packed without overflow.
+// modulo 2^64 and cut to the slot's bits, so that any range is packed without overflow, and a
+// 32-bit seq held as a negative int32 pattern (bytecode.hpp) packs to its 32 bits.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -23,6 +24,13 @@ constexpr int kMaxSegFields = 24;
 constexpr int kTimerStopped = 0;
 constexpr int kTimerExpired = 1;
 constexpr int kTimerBias = 2;
+
+// The value that a slot, segment field or parameter of type t holding `v` stands for: a seq of
+// 32 bits is kept as its bit pattern in an int32 (bytecode.hpp) and is the unsigned value
+// 0..2^32-1; every other value is v itself. Whatever shows a value (traces, JSON, charts) reads it so.
+inline int64_t typed_value(const ir::Type& t, int32_t v) {
+  return t.kind == ir::Type::Kind::Seq ? int64_t{static_cast<uint32_t>(v)} : int64_t{v};
+}
 
 struct Slot {
   std::string name;
@@ -58,6 +66,7 @@ class StateLayout {
  private:
   struct PackInfo {  // the hot part of a Slot, kept compact for pack/unpack
     int64_t lo;
+    uint64_t mask;  // the slot's bits: 2^bits - 1
     uint16_t word;
     uint8_t shift;
     uint8_t bits;

@@ -77,10 +77,6 @@ struct Abort {};  // an expression that failed to type; its diagnostic is alread
 // Constants (literals, folded values, -D values) lie within +-kMaxConst, so that they fit the
 // interpreter's 32-bit constants and state slots.
 constexpr int64_t kMaxConst = 999999999;
-// A call rule fires once per combination of its parameters' values, in every state: bound the
-// combinations per rule and over all rules.
-constexpr uint64_t kMaxParamCombinations = uint64_t{1} << 20;
-constexpr uint64_t kMaxTotalParamCombinations = uint64_t{1} << 22;
 
 // The bounds of an expression's type are only estimates (for messages and the Ite union), so
 // they saturate instead of overflowing: |bound| <= kTypeBound.
@@ -252,8 +248,8 @@ class Checker {
         if (it == const_values_.end()) {
           diags_.error(t.range, "the type 'seq' needs a constant SEQ_BITS (the width of sequence numbers)");
           m_.seq_bits = -1;
-        } else if (it->second < 1 || it->second > 16) {
-          diags_.error(t.range, "SEQ_BITS is " + std::to_string(it->second) + "; it must be between 1 and 16");
+        } else if (it->second < 1 || it->second > 32) {
+          diags_.error(t.range, "SEQ_BITS is " + std::to_string(it->second) + "; it must be between 1 and 32");
           m_.seq_bits = -1;
         } else {
           m_.seq_bits = static_cast<int>(it->second);
@@ -430,21 +426,28 @@ class Checker {
         add_access(&out.writes, {ir::Access::Kind::ChannelIn, -1});
       } else if (out.kind == ir::Rule::Kind::Call) {
         std::set<std::string> pn;
+        // A rule's integer and enum parameters are bounded here (kMaxParamValues each, with the
+        // combinations below). A seq parameter is a free choice of any sequence number: the
+        // symbolic engines take it as it is, and the explicit engines, which enumerate it, refuse
+        // a model with one too wide (explicit_enumeration_problem); a rule with one is left to them.
         uint64_t combinations = 1;
-        bool bounded = true;
+        bool bounded = true, seq_param = false;
         for (const auto& p : r.params) {
           if (!pn.insert(p.name).second) diags_.error(p.range, "parameter '" + p.name + "' is declared twice");
           Type t = type(p.type);
-          if (t.hi - t.lo > 255) {
-            diags_.error(p.type.range, "a rule parameter ranges over at most 256 values");
+          if (t.kind == Type::Kind::Seq) {
+            seq_param = true;
+          } else if (t.hi - t.lo > kMaxParamValues - 1) {
+            diags_.error(p.type.range, "a rule parameter ranges over at most " + std::to_string(kMaxParamValues) +
+                                           " values");
             bounded = false;
           }
           combinations *= static_cast<uint64_t>(t.hi - t.lo) + 1;  // may wrap only when unused (not bounded)
           out.params.push_back({p.name, t});
         }
-        if (out.params.size() > 4) {
-          diags_.error(r.name_range, "a rule has at most 4 parameters");
-        } else if (bounded && !r.params.empty()) {
+        if (out.params.size() > kMaxParams) {
+          diags_.error(r.name_range, "a rule has at most " + std::to_string(kMaxParams) + " parameters");
+        } else if (bounded && !seq_param && !r.params.empty()) {
           SourceRange where = join(r.params.front().range, r.params.back().type.range);
           if (combinations > kMaxParamCombinations) {
             diags_.error(where, "rule '" + r.name + "' has " + std::to_string(combinations) +
@@ -947,7 +950,10 @@ class Checker {
       diags_.error(e.range, "arithmetic overflow in a constant expression");
       throw Abort{};
     }
-    if (v > 1000000000 || v < -1000000000) {
+    // A sequence number, or a distance between two, lies in 0..2^SEQ_BITS-1 (up to 2^32-1) by
+    // construction: only other results are bounded like every constant.
+    const bool seq_result = e.op == Op::SeqAdd || e.op == Op::SeqSub || e.op == Op::SeqDist;
+    if (!seq_result && (v > 1000000000 || v < -1000000000)) {
       diags_.error(e.range, "constant value out of range");
       throw Abort{};
     }

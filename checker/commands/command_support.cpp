@@ -46,6 +46,15 @@ std::optional<LoadedSpec> load_reporting(const std::string& path, const ConstOve
   return loaded;
 }
 
+bool engine_accepts_reporting(const LoadedSpec& spec, EngineKind engine, std::ostream& err, ExitStatus& status) {
+  Diagnostics diags;
+  if (engine_accepts(spec, engine, diags)) return true;
+  err << format_diagnostics(diags);
+  err << spec.model.path << ": " << count_errors(diags.error_count()) << "\n";
+  status.add_load_failure(diags);
+  return false;
+}
+
 bool output_target_ok(const std::string& path, std::ostream& err) {
   if (path.empty() || is_stdout_name(path) || path == "/dev/stderr") return true;
   if (auto why = not_replaceable(path)) {
@@ -58,7 +67,7 @@ bool output_target_ok(const std::string& path, std::ostream& err) {
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status) {
   auto loaded = load_reporting(path, opts.defines, err, status);
-  if (!loaded) return nullptr;
+  if (!loaded || !engine_accepts_reporting(*loaded, opts.engine, err, status)) return nullptr;
   return check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded)), opts);
 }
 

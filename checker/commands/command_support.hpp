@@ -34,6 +34,10 @@ std::unique_ptr<SpecResult> check_reporting(const std::string& path, const Check
 std::optional<LoadedSpec> load_reporting(const std::string& path, const ConstOverrides& defines, std::ostream& err,
                                          ExitStatus& status);
 
+// Whether the engine `engine` can check the loaded spec (engine_accepts); if not, prints why to
+// err and records it in `status` as bad input (exit code 2, like a spec that does not type-check).
+bool engine_accepts_reporting(const LoadedSpec& spec, EngineKind engine, std::ostream& err, ExitStatus& status);
+
 // A user-named output (`--json FILE`) that may not be replaced (file_output.hpp) is refused before
 // any work is done: prints why and returns false.
 bool output_target_ok(const std::string& path, std::ostream& err);

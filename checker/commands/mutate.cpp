@@ -154,7 +154,7 @@ int run_mutate(const MutateCommand& cmd, std::ostream& out_stream, std::ostream&
   if (int c = check_property_selection({cmd.spec}, cmd.options, err)) return c;
   ExitStatus status;
   auto loaded = load_reporting(cmd.spec, cmd.options.defines, err, status);
-  if (!loaded) return status.code();
+  if (!loaded || !engine_accepts_reporting(*loaded, cmd.options.engine, err, status)) return status.code();
 
   mo.check = cmd.options;
   mo.jobs = cmd.jobs;

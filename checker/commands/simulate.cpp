@@ -23,7 +23,8 @@ int run_simulate(const SimulateCommand& cmd, std::ostream& out_stream, std::ostr
   if (int c = check_property_selection({cmd.spec}, cmd.options, err)) return c;
   ExitStatus load_status;
   auto loaded = load_reporting(cmd.spec, cmd.options.defines, err, load_status);
-  if (!loaded) return load_status.code();
+  // Random runs pick among the successors the explicit engine enumerates, whatever --engine says.
+  if (!loaded || !engine_accepts_reporting(*loaded, EngineKind::Explicit, err, load_status)) return load_status.code();
   const ir::Model& m = loaded->model;
   const ir::FaultBudget faults = run_faults(m, cmd.options);
   CompiledSystem sys(m, faults);

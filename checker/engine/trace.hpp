@@ -44,9 +44,18 @@ std::optional<Trace> replay_path(const CompiledSystem& sys, const std::vector<st
 // system's fixed order) at step i. Returns nullopt if a state has fewer successors.
 std::optional<Trace> replay_choices(const CompiledSystem& sys, const std::vector<uint32_t>& choices);
 
-// Checks a trace step by step against the model (each state a successor of the previous one
-// under the same label kind). Used before any counterexample is shown.
-// For a lasso it also checks that the loop closes (the last state is the loop's first state).
+// Checks a trace against the model: its first state is the model's initial state (unless the
+// trace is from_arbitrary_state, a counterexample to induction), and each step is the transition
+// its label names, fired from the state before (CompiledSystem::fire, no enumeration: a trace at
+// 32 bits with any seq parameter value checks at once): the same kind, endpoint, rule instance,
+// parameters, position and segment, the same segments sent (and lost to a full channel), and
+// exactly the step's state. Used before any counterexample is shown. For a lasso it also checks
+// that the loop closes (the last state is the loop's first state), or, for a run that stays in
+// its last state, that no move is possible there.
 bool validate_trace(const CompiledSystem& sys, const Trace& t);
+
+// The same without looking at the first state: every step from the one before, whatever state
+// the trace starts from (a counterexample to induction starts from any state its assumptions allow).
+bool validate_steps(const CompiledSystem& sys, const Trace& t);
 
 }  // namespace tcpmc

@@ -14,12 +14,12 @@ static Json segment_json(const CompiledSystem& sys, const int32_t* seg, int send
   j["flags"] = segment_flags(m, seg);
   for (const char* f : {"seq", "ack", "len"}) {
     int i = m.seg_field(f);
-    j[f] = static_cast<int64_t>(i >= 0 ? seg[i] : 0);
+    j[f] = i >= 0 ? typed_value(m.seg_fields[i].type, seg[i]) : int64_t{0};
   }
   for (size_t f = 0; f < m.seg_fields.size(); ++f) {
     const auto& sf = m.seg_fields[f];
     if (sf.is_flag || sf.name == "seq" || sf.name == "ack" || sf.name == "len") continue;
-    j[sf.name] = static_cast<int64_t>(seg[f]);
+    j[sf.name] = typed_value(sf.type, seg[f]);
   }
   j["text"] = format_segment(m, seg);
   if (dropped) j["dropped_network_full"] = true;
@@ -27,7 +27,7 @@ static Json segment_json(const CompiledSystem& sys, const int32_t* seg, int send
 }
 
 // A variable's value: booleans as true/false, enum members and endpoints by name, numbers
-// (sequence numbers included) as numbers.
+// (sequence numbers included, unsigned: typed_value) as numbers.
 static Json value_json(const ir::Model& m, const ir::Type& t, int32_t v) {
   switch (t.kind) {
     case ir::Type::Kind::Bool: return Json(v != 0);
@@ -36,7 +36,7 @@ static Json value_json(const ir::Model& m, const ir::Type& t, int32_t v) {
       if (t.enum_id >= 0 && v >= 0 && v < static_cast<int32_t>(m.enums[t.enum_id].members.size()))
         return Json(m.enums[t.enum_id].members[v]);
       return Json(static_cast<int64_t>(v));
-    default: return Json(static_cast<int64_t>(v));
+    default: return Json(typed_value(t, v));
   }
 }
 

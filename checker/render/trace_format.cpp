@@ -27,7 +27,9 @@ std::string segment_flags(const ir::Model& m, const int32_t* seg) {
   return out + "]";
 }
 
-static std::string value_text(const ir::Model& m, const ir::Type& t, int64_t v) {
+// `raw` as held in a slot, segment field or parameter of type t (a 32-bit seq as its bit pattern).
+static std::string value_text(const ir::Model& m, const ir::Type& t, int32_t raw) {
+  const int64_t v = typed_value(t, raw);
   if (t.kind == ir::Type::Kind::Bool) return v ? "true" : "false";
   if (t.kind == ir::Type::Kind::Enum && t.enum_id >= 0 && v >= 0 &&
       v < static_cast<int64_t>(m.enums[t.enum_id].members.size()))

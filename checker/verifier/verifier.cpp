@@ -1,6 +1,7 @@
 #include "verifier.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "explicit_engine.hpp"
 #include "figure5_coverage.hpp"
@@ -38,6 +39,10 @@ void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr
   pr.verdict = pr.missing_edges.empty() ? Verdict::Holds : x.complete ? Verdict::Violated : Verdict::Inconclusive;
 }
 
+// Whether `kind` runs an explicit engine (which enumerates rule parameters). The symbolic engines
+// are not built yet: every kind runs the explicit search (make_engine).
+bool runs_explicit_engine(EngineKind) { return true; }
+
 // The explicit search; with a temporal property selected, the liveness engine (the same search,
 // recording the reachable graph, then fair components and lassos).
 std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const std::vector<uint8_t>& selected) {
@@ -54,9 +59,19 @@ std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, 
 
 }  // namespace
 
+bool engine_accepts(const LoadedSpec& spec, EngineKind engine, Diagnostics& diags) {
+  if (!runs_explicit_engine(engine)) return true;
+  int rule = -1;
+  const auto problem = explicit_enumeration_problem(spec.model, &rule);
+  if (!problem) return true;
+  for (const auto& f : spec.sources) diags.retain(f);
+  diags.error(rule >= 0 ? spec.model.rules[rule].range : SourceRange{}, *problem);
+  return false;
+}
+
 std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const CheckOptions& opts, Diagnostics& diags) {
   auto loaded = load_spec_file(path, opts.defines, diags);
-  if (!loaded) return nullptr;
+  if (!loaded || !engine_accepts(*loaded, opts.engine, diags)) return nullptr;
   return check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded)), opts);
 }
 
@@ -66,6 +81,8 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   R->options = opts;
   R->spec = std::move(spec);
   const ir::Model& m = R->spec->model;
+  if (runs_explicit_engine(opts.engine))
+    if (auto problem = explicit_enumeration_problem(m)) throw std::invalid_argument(*problem);
   R->faults = run_faults(m, opts);
   R->system = std::make_unique<CompiledSystem>(m, R->faults);
   EngineLimits limits = opts.limits;

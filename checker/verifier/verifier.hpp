@@ -70,8 +70,16 @@ struct SpecResult {
   bool replay_failed = false;              // a counterexample did not replay: a bug in tcpmc
 };
 
-// Returns nullptr when the spec cannot be loaded (diagnostics say why).
+// Whether the engine that `engine` picks can check the spec: the explicit engines refuse a model
+// whose rule parameters they cannot enumerate (explicit_enumeration_problem, a seq parameter of
+// many bits). Otherwise adds an error at the rule to `diags` (keeping the spec's sources alive
+// with it) and returns false: the spec is not checked, like one that does not type-check.
+bool engine_accepts(const LoadedSpec& spec, EngineKind engine, Diagnostics& diags);
+
+// Returns nullptr when the spec cannot be loaded, or the engine cannot check it (diagnostics say
+// why).
 std::unique_ptr<SpecResult> check_spec_file(const std::string& path, const CheckOptions& opts, Diagnostics& diags);
+// The spec must be one that engine_accepts (std::invalid_argument otherwise).
 std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const CheckOptions& opts);
 
 // The selected property names the model lacks, each as a message with a "did you mean" when a

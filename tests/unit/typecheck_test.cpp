@@ -277,9 +277,16 @@ TEST(TypeCheck, SeqNeedsSeqBits) {
   ASSERT_EQ(r->diags.error_count(), 1u) << r->formatted();
   EXPECT_EQ(r->diags.all()[0].message, "the type 'seq' needs a constant SEQ_BITS (the width of sequence numbers)");
   EXPECT_EQ(where(r->diags.all()[0]), "3:8");
-  auto big = diagnose("const SEQ_BITS = 17\nenum S { A1 }\nendpoint { state: S = A1\n  iss: seq }\n");
-  ASSERT_EQ(big->diags.error_count(), 1u) << big->formatted();
-  EXPECT_EQ(big->diags.all()[0].message, "SEQ_BITS is 17; it must be between 1 and 16");
+  for (int bits : {0, 33}) {
+    auto bad = diagnose("const SEQ_BITS = " + std::to_string(bits) + "\nenum S { A1 }\nendpoint { state: S = A1\n  iss: seq }\n");
+    ASSERT_EQ(bad->diags.error_count(), 1u) << bad->formatted();
+    EXPECT_EQ(bad->diags.all()[0].message, "SEQ_BITS is " + std::to_string(bits) + "; it must be between 1 and 32");
+  }
+  for (int bits : {1, 17, 32}) {  // 32-bit sequence numbers are held as bit patterns in int32 slots
+    auto ok = diagnose("const SEQ_BITS = " + std::to_string(bits) + "\nenum S { A1 }\nendpoint { state: S = A1\n  iss: seq }\n");
+    EXPECT_EQ(ok->diags.error_count(), 0u) << ok->formatted();
+    EXPECT_EQ(ok->model.endpoint_vars[1].type.hi, (int64_t{1} << bits) - 1);
+  }
 }
 
 TEST(TypeCheck, KeywordsAndSettings) {
