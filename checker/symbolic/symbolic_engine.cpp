@@ -140,7 +140,7 @@ class Run {
       if (auto m = step.counterexample(g)) {
         auto run = symbolic::decode_run(*m, step.unrolling().relation, step.k());
         auto t = symbolic::replay_decoded(sys_, run, true);
-        if (t)
+        if (t && validate_steps(sys_, *t))
           o.cti = std::move(*t);
         else
           out_.replay_failed = true;

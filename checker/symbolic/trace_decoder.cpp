@@ -65,17 +65,9 @@ std::optional<Trace> replay_decoded(const CompiledSystem& sys, const DecodedRun&
         --want.pos;
     }
     const std::vector<int32_t>& to = run.states[i + 1];
-    const int np = want.inst >= 0 ? static_cast<int>(sys.instances()[want.inst].param_ranges.size()) : 0;
     bool found = false;
-    sys.successors(from.data(), sc, [&](const Label& lab, const int32_t* next) {
-      if (found || lab.kind != want.kind || lab.inst != want.inst) return;
-      if ((lab.kind == Label::Kind::Recv || lab.kind == Label::Kind::Unhandled || lab.kind == Label::Kind::Loss ||
-           lab.kind == Label::Kind::Dup) &&
-          (lab.ep != want.ep || lab.pos != want.pos))
-        return;
-      for (int k = 0; k < np; ++k)
-        if (lab.params[k] != want.params[k]) return;
-      if (std::memcmp(next, to.data(), sizeof(int32_t) * n) != 0) return;
+    sys.fire(from.data(), want, sc, [&](const Label& lab, const int32_t* next) {
+      if (found || lab.kind != want.kind || lab.inst != want.inst || std::memcmp(next, to.data(), sizeof(int32_t) * n) != 0) return;
       found = true;
       t.steps.push_back(TraceStep{lab, to});
     });
