@@ -261,6 +261,34 @@ TEST_F(Cli, ExitOneOnUsageErrors) {
   EXPECT_EQ(tcpmc_raw("frobnicate").code, 1);
 }
 
+TEST_F(Cli, EngineAndDepthOptions) {
+  write("c.tcp", kCounters);
+  // Until a symbolic engine is built, bmc and kind fall back to the explicit search.
+  EXPECT_EQ(tcpmc("check c.tcp --engine bmc --depth 5", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine kind", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine explicit", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine kind --depth 10000", dir).code, 0);
+  // --depth bounds only the symbolic engines.
+  for (const std::string& args : {std::string("check c.tcp --depth 5"), std::string("check c.tcp --engine explicit --depth 5")}) {
+    Result r = tcpmc(args, dir);
+    EXPECT_EQ(r.code, 1) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("tcpmc: error: --depth bounds the symbolic engines; give --engine bmc or --engine kind"),
+              std::string::npos)
+        << r.out;
+  }
+  for (const std::string& bad : {"--depth 0", "--depth 10001", "--depth -1", "--depth x"}) {
+    Result r = tcpmc("check c.tcp --engine bmc " + bad, dir);
+    EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
+    EXPECT_NE(r.out.find("--depth"), std::string::npos) << r.out;
+  }
+  Result unknown = tcpmc("check c.tcp --engine z3", dir);
+  EXPECT_EQ(unknown.code, 1) << unknown.out;
+  EXPECT_NE(unknown.out.find("--engine"), std::string::npos) << unknown.out;
+  // check only: the other commands do not take them.
+  EXPECT_EQ(tcpmc("report c.tcp --engine bmc --out rep", dir).code, 1);
+  EXPECT_EQ(tcpmc("sweep c.tcp -D N=1..2 --depth 3", dir).code, 1);
+}
+
 TEST_F(Cli, VersionAndHelpExitZero) {
   Result v = tcpmc_raw("--version");
   EXPECT_EQ(v.code, 0) << v.out;
