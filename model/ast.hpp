@@ -124,7 +124,7 @@ struct Include {
   SourceRange range;
 };
 
-struct Removal {  // `remove NAME`: drops an included rule, property or monitor
+struct Removal {  // `remove NAME`: drops an included rule, property, lemma or monitor
   std::string name;
   SourceRange range;
   bool fairness = false;  // `remove fair network` / `remove fair RULE`: drops a fairness declaration
@@ -170,6 +170,8 @@ struct Spec {
   std::vector<Setting> network, faults;
   std::vector<Rule> rules;
   std::vector<Property> properties;
+  // `lemma NAME: EXPR`: auxiliary invariants for k-induction (kind Invariant, expect_hold true).
+  std::vector<Property> lemmas;
   std::vector<Monitor> monitors;
   std::vector<Fairness> fairness;
   std::vector<Include> includes;

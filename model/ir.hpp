@@ -200,6 +200,10 @@ struct Model {
   FaultBudget default_faults;
   std::vector<Rule> rules;
   std::vector<Property> properties;
+  // `lemma NAME: EXPR`: auxiliary invariants (kind Invariant, expect_hold) for k-induction. A
+  // symbolic engine proves each and then assumes it in the induction step; they are not
+  // properties: no engine reports them, and the explicit engine ignores them.
+  std::vector<Property> lemmas;
   std::vector<Monitor> monitors;  // in declaration order (the order they run in)
   Fairness fairness;
 

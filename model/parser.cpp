@@ -12,7 +12,7 @@ using namespace ast;
 
 const std::set<std::string> kTopKeywords = {"include", "override", "remove", "spec", "const", "enum", "endpoint", "ghost", "segment", "network",
                                             "faults", "call", "recv", "timeout", "invariant", "stuck",
-                                            "reachable", "eventually", "leadsto", "expect", "monitor", "fair"};
+                                            "reachable", "eventually", "leadsto", "expect", "monitor", "fair", "lemma"};
 
 struct SyntaxError {};
 
@@ -105,7 +105,7 @@ class Parser {
     const Token& tok = peek();
     if (tok.kind != Tok::Ident || !kTopKeywords.count(tok.text))
       fail("a declaration (spec, include, const, enum, endpoint, ghost, segment, network, faults, call, recv, "
-           "timeout, invariant, stuck, reachable, eventually, leadsto, expect, monitor, fair, override, remove)");
+           "timeout, invariant, stuck, reachable, eventually, leadsto, lemma, expect, monitor, fair, override, remove)");
     std::string w = tok.text;
     if (w == "include") {
       SourceRange r = take().range;
@@ -117,7 +117,7 @@ class Parser {
         Token name = expect_ident("'network' or a rule name");
         spec.removals.push_back({name.text, join(first, name.range), true});
       } else {
-        Token name = expect_ident("the name of an included rule, property or monitor");
+        Token name = expect_ident("the name of an included rule, property, lemma or monitor");
         spec.removals.push_back({name.text, name.range});
       }
     } else if (w == "override") {
@@ -131,12 +131,14 @@ class Parser {
       } else if (at_word("invariant") || at_word("stuck") || at_word("reachable") || at_word("coverage") ||
                  at_word("eventually") || at_word("leadsto")) {
         spec.properties.push_back(property(true));
+      } else if (at_word("lemma")) {
+        spec.lemmas.push_back(lemma(true));
       } else if (at_word("monitor")) {
         spec.monitors.push_back(monitor());
         spec.monitors.back().is_override = true;
       } else {
-        fail("const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage or monitor after "
-             "'override'");
+        fail("const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage, lemma or monitor "
+             "after 'override'");
       }
     } else if (w == "spec") {
       take();
@@ -198,6 +200,8 @@ class Parser {
       spec.monitors.push_back(monitor());
     } else if (w == "fair") {
       spec.fairness.push_back(fairness());
+    } else if (w == "lemma") {
+      spec.lemmas.push_back(lemma());
     } else if (w == "expect") {
       // `expect figure5 covered`: the pseudo-property figure5_coverage, expected to hold
       Property p;
@@ -556,6 +560,29 @@ class Parser {
       diags_.error(peek().range, "'~>' belongs to a leadsto property: write 'leadsto " + p.name + " expect ...: P ~> Q'");
       throw SyntaxError{};
     }
+    p.expr_range = join(first, t_[pos_ - 1].range);
+    return p;
+  }
+
+  // `lemma NAME: EXPR` (also after `override`, with the expression required): an invariant that
+  // expects to hold, with no expectation to write.
+  Property lemma(bool is_override = false) {
+    Property p;
+    p.is_override = is_override;
+    p.kind = Property::Kind::Invariant;
+    Token kw = take();
+    Token name = expect_ident("a lemma name");
+    p.name = name.text;
+    p.name_range = name.range;
+    p.range = join(kw.range, name.range);
+    if (at_word("expect")) {
+      diags_.error(peek().range, "a lemma has no expectation (it is proved, then assumed): write 'lemma " + p.name +
+                                     ": EXPR'");
+      throw SyntaxError{};
+    }
+    expect(Tok::Colon, "':' and the lemma's expression");
+    const SourceRange first = peek().range;
+    p.expr = expr();
     p.expr_range = join(first, t_[pos_ - 1].range);
     return p;
   }

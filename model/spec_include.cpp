@@ -104,11 +104,13 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
       erase_fair_rule(out.fairness, r.name);  // a removed rule is no longer fair either
       continue;
     }
-    if (erase_named(out.properties, r.name) || erase_named(out.monitors, r.name)) continue;
+    if (erase_named(out.properties, r.name) || erase_named(out.lemmas, r.name) || erase_named(out.monitors, r.name))
+      continue;
     std::vector<std::string> cands = names_of(out.rules);
     for (auto& p : out.properties) cands.push_back(p.name);
+    for (auto& l : out.lemmas) cands.push_back(l.name);
     for (auto& m : out.monitors) cands.push_back(m.name);
-    diags.error(r.range, with_suggestion("'remove " + r.name + "': the included spec has no rule, property or monitor '" +
+    diags.error(r.range, with_suggestion("'remove " + r.name + "': the included spec has no rule, property, lemma or monitor '" +
                                              r.name + "'", r.name, cands));
   }
 
@@ -171,6 +173,21 @@ ast::Spec apply_edits(ast::Spec base, ast::Spec derived, Diagnostics& diags) {
     out.properties.push_back(std::move(p));
   }
 
+  for (auto& l : derived.lemmas) {
+    if (l.is_override) {
+      ast::Property* old = find_named(out.lemmas, l.name);
+      if (!old) {
+        diags.error(l.name_range, with_suggestion("'override': the included spec has no lemma '" + l.name + "'", l.name,
+                                                  names_of(out.lemmas)));
+        continue;
+      }
+      *old = std::move(l);  // in its place
+      old->is_override = false;
+      continue;
+    }
+    out.lemmas.push_back(std::move(l));
+  }
+
   for (auto& m : derived.monitors) {
     if (m.is_override) {
       ast::Monitor* old = find_named(out.monitors, m.name);
@@ -196,6 +213,8 @@ void check_no_edits_without_include(const ast::Spec& spec, Diagnostics& diags) {
     if (r.is_override) diags.error(r.name_range, why);
   for (const auto& p : spec.properties)
     if (p.is_override) diags.error(p.name_range, why);
+  for (const auto& l : spec.lemmas)
+    if (l.is_override) diags.error(l.name_range, why);
   for (const auto& m : spec.monitors)
     if (m.is_override) diags.error(m.name_range, why);
   for (const auto& r : spec.removals) diags.error(r.range, why);

@@ -5,8 +5,9 @@
 //     constant or rule in place (a recv rule keeps its position in the first-match order);
 //   - `override invariant|stuck NAME expect hold|violation [: EXPR]` changes a property's
 //     expectation (and, with an expression, the property itself);
+//   - `override lemma NAME: EXPR` replaces the included lemma's expression, in place;
 //   - `override monitor NAME on ...` replaces the included monitor in place;
-//   - `remove NAME` drops an included rule, property or monitor (a removed rule leaves the fairness
+//   - `remove NAME` drops an included rule, property, lemma or monitor (a removed rule leaves the fairness
 //     declarations too); `remove fair network` and `remove fair RULE` drop a fairness declaration;
 //   - fairness declarations (`fair ...`) are added to the included ones;
 //   - `spec NAME "..."`, network and fault settings given again take precedence.

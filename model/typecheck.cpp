@@ -681,11 +681,23 @@ class Checker {
     return -1;
   }
 
+  // What a property and a lemma share in the IR: name, ranges, a `true` trigger, expecting to hold.
+  static ir::Property named_property(const ast::Property& p) {
+    ir::Property out;
+    out.trigger = ir::constant_expr(1, Type::boolean(), p.range);
+    out.name = p.name;
+    out.expect_hold = p.expect_hold;
+    out.range = p.range;
+    out.expr_range = p.expr_range;
+    return out;
+  }
+
+  // Properties and lemmas share one namespace: a lemma may not reuse a property's name.
   void properties() {
     std::map<std::string, SourceRange> seen;
     for (const auto& p : spec_.properties) {
       declare_once(seen, p.name, p.name_range, "property ");
-      ir::Property out;
+      ir::Property out = named_property(p);
       switch (p.kind) {
         case ast::Property::Kind::Invariant: out.kind = ir::Property::Kind::Invariant; break;
         case ast::Property::Kind::Stuck: out.kind = ir::Property::Kind::Stuck; break;
@@ -694,11 +706,6 @@ class Checker {
         case ast::Property::Kind::Eventually: out.kind = ir::Property::Kind::Eventually; break;
         case ast::Property::Kind::LeadsTo: out.kind = ir::Property::Kind::LeadsTo; break;
       }
-      out.trigger = ir::constant_expr(1, Type::boolean(), p.range);
-      out.name = p.name;
-      out.expect_hold = p.expect_hold;
-      out.range = p.range;
-      out.expr_range = p.expr_range;
       Ctx ctx;
       if (p.expect_if) {  // `expect violation if C`: violation when C holds, hold otherwise
         try {
@@ -736,14 +743,29 @@ class Checker {
       }
       m_.properties.push_back(std::move(out));
     }
+    // Lemmas: typed exactly like an invariant's expression (A./B. references, globals, ghosts).
+    for (const auto& l : spec_.lemmas) {
+      declare_once(seen, l.name, l.name_range, "lemma ");
+      ir::Property out = named_property(l);
+      out.kind = ir::Property::Kind::Invariant;
+      out.expect_hold = true;
+      try {
+        Ctx ctx;
+        out.expr = expr(*l.expr, ctx);
+        require_bool(out.expr, "a lemma");
+      } catch (Abort&) {
+      }
+      m_.lemmas.push_back(std::move(out));
+    }
   }
 
   // ---- monitors ----
   void monitors() {
-    // A monitor's name shares the namespace of rules and properties.
+    // A monitor's name shares the namespace of rules, properties and lemmas.
     std::map<std::string, SourceRange> seen;
     for (const auto& r : spec_.rules) seen.emplace(r.name, r.name_range);
     for (const auto& p : spec_.properties) seen.emplace(p.name, p.name_range);
+    for (const auto& l : spec_.lemmas) seen.emplace(l.name, l.name_range);
     for (const auto& mo : spec_.monitors) {
       declare_once(seen, mo.name, mo.name_range, "");
       ir::Monitor out;

@@ -38,7 +38,8 @@ inline std::string main_footer() {
 inline std::string check_footer() {
   return "Examples:\n"
          "  tcpmc check specs/rfc9293.tcp --loss 2 --json result.json\n"
-         "  tcpmc check specs/no_time_wait.tcp --trace no_rst_for_retransmitted_fin --svg cex.svg\n\n" +
+         "  tcpmc check specs/no_time_wait.tcp --trace no_rst_for_retransmitted_fin --svg cex.svg\n"
+         "  tcpmc check specs/rfc9293.tcp --engine kind --depth 10\n\n" +
          exit_codes_text();
 }
 

@@ -56,6 +56,8 @@ struct RunFlags {
   int dup = -1;
   bool reorder = false, no_reorder = false, no_progress = false;
   std::string fairness = "spec";
+  std::string engine = "explicit";
+  int depth = 20;
   uint64_t max_states = 0, memory_mb = 0;
   int threads = default_threads();
 
@@ -78,6 +80,17 @@ struct RunFlags {
                   "at most N segments lost in a run (0..15), or 'unbounded' (any number; default: the spec's)")
         ->check(CLI::Range(0, 15) | CLI::IsMember({"unbounded"}));
   }
+  // check only: which engine, and the symbolic engines' depth. Returns the --depth option.
+  CLI::Option* add_engine_choice(CLI::App* c) {
+    c->add_option("--engine", engine,
+                  "explicit (the default): search every reachable state; bmc: bounded model checking up to "
+                  "--depth steps; kind: k-induction up to k = --depth (proofs)")
+        ->check(CLI::IsMember({"explicit", "bmc", "kind"}));
+    return c->add_option("--depth", depth,
+                         "with --engine bmc: the largest number of steps; with --engine kind: the largest k "
+                         "(1..10000, default 20)")
+        ->check(CLI::Range(1, 10000));
+  }
   void add_to(CLI::App* c) {
     c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
     add_loss_option(c);
@@ -99,6 +112,7 @@ struct RunFlags {
     if (l.progress) l.on_progress = tcpmc::progress_callback(tcpmc::stderr_progress_line());
     l.threads = threads == 0 ? default_threads() : threads;
     l.fairness = fairness == "spec";
+    l.max_depth = static_cast<uint32_t>(depth);
     return l;
   }
   // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is
@@ -134,6 +148,8 @@ struct RunFlags {
     if (dup >= 0) opts.dup = dup;
     if (reorder) opts.reorder = true;
     if (no_reorder) opts.reorder = false;
+    for (auto k : {tcpmc::EngineKind::Explicit, tcpmc::EngineKind::Bmc, tcpmc::EngineKind::Kind})
+      if (engine == tcpmc::engine_kind_name(k)) opts.engine = k;
     opts.limits = limits();
     return true;
   }
@@ -157,6 +173,7 @@ static int run(int argc, char** argv) {
   auto* c = app.add_subcommand("check", "explore every reachable state of each spec and check its properties");
   c->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
   flags.add_to(c);
+  const CLI::Option* depth_opt = flags.add_engine_choice(c);
   c->add_option("--json", check.json_path, "write results as JSON to FILE, or - for stdout");
   c->add_flag("-q,--quiet", check.quiet, "print only the summary table");
   c->add_flag("--coverage", check.coverage, "list rule counts and every reachable endpoint transition");
@@ -270,6 +287,11 @@ static int run(int argc, char** argv) {
       return run_mutate(mut, std::cout, std::cerr);
     }
     if (!flags.apply(check.options)) return exit_code::kUsage;
+    if (c->parsed() && depth_opt->count() > 0 && check.options.engine == EngineKind::Explicit) {
+      std::cerr << "tcpmc: error: --depth bounds the symbolic engines; give --engine bmc or --engine kind "
+                   "(the explicit engine searches every reachable state)\n";
+      return exit_code::kUsage;
+    }
     if (c->parsed()) return run_check(check, std::cout, std::cerr);
     if (rep->parsed()) return run_report(check, out_dir, std::cout, std::cerr);
     if (dif->parsed()) return run_diff(check, old_spec, new_spec, std::cout, std::cerr);

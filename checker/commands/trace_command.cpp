@@ -11,6 +11,7 @@
 #include "svg_sequence.hpp"
 #include "text_report.hpp"
 #include "trace_format.hpp"
+#include "verdict_text.hpp"
 
 namespace tcpmc {
 
@@ -35,13 +36,17 @@ int run_trace(const CheckCommand& cmd, std::ostream& out, std::ostream& err) {
   const PropertyReport& p = r->properties[0];
   out << "== " << path << (m.name.empty() ? "" : " (" + m.name + ")") << ": " << x.states << " states, depth "
       << x.depth << ", " << (x.complete ? "complete" : "INCOMPLETE: " + x.stop_reason) << "\n";
-  out << "   " << p.name << "  " << (p.expect_hold ? "expect hold  " : "expect violation  ") << verdict_name(p.verdict);
+  out << "   " << p.name << "  " << (p.expect_hold ? "expect hold  " : "expect violation  ") << verdict_text(p);
   if (p.verdict != Verdict::Inconclusive && !p.as_expected()) out << "   <-- NOT AS EXPECTED";
   out << "\n";
   int code = exit_code::kAllAsExpected;
   if (p.counterexample) {
     out << format_counterexample(*r->system, p.name, p.expression, *p.counterexample, how_found(*p.counterexample),
                                  p.run_name());
+  } else if (p.cti) {
+    out << format_cti(*r->system, p, *p.cti);
+  } else if (p.basis != Basis::Search) {
+    // a symbolic engine's verdict: the line above says how far it went; no state count applies
   } else if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Violated) {
     out << "   no state among all " << x.states << " reachable states satisfies " << p.name << ": there is no witness\n";
     out << "     property: " << p.expression << "\n";

@@ -3,6 +3,7 @@
 #include "figure5_coverage.hpp"
 
 #include "trace_format.hpp"
+#include "verdict_text.hpp"
 
 namespace tcpmc {
 
@@ -165,7 +166,9 @@ Json spec_json(const SpecResult& r, bool timing) {
   j["options"] = {{"defines", std::move(defines)},
                   {"max_states", r.options.limits.max_states},
                   {"memory_limit_mb", r.options.limits.memory_limit_mb},
-                  {"fairness", r.options.limits.fairness ? "spec" : "none"}};
+                  {"fairness", r.options.limits.fairness ? "spec" : "none"},
+                  {"engine", engine_kind_name(r.options.engine)},
+                  {"depth", r.options.engine == EngineKind::Explicit ? Json(nullptr) : Json(r.options.limits.max_depth)}};
   if (x.liveness) {  // temporal properties were judged on the reachable graph
     j["liveness"] = {{"edges", x.liveness->edges}, {"graph_bytes", x.liveness->graph_bytes}};
     if (timing) j["liveness"]["seconds"] = x.liveness->seconds;
@@ -183,11 +186,18 @@ Json spec_json(const SpecResult& r, bool timing) {
     pj["expression"] = p.expression;
     pj["expect"] = p.expect_hold ? "hold" : "violation";
     pj["verdict"] = verdict_name(p.verdict);
+    pj["basis"] = basis_name(p.basis);
+    pj["bound"] = p.bound;
     pj["as_expected"] = p.as_expected();
     const bool run = p.counterexample.has_value();
     pj["counterexample"] = run && !p.is_witness() ? trace_json(sys, *p.counterexample) : Json(nullptr);
     pj["witness"] = run && p.is_witness() ? trace_json(sys, *p.counterexample) : Json(nullptr);
     if (p.kind == ir::Property::Kind::Coverage) pj["missing_edges"] = p.missing_edges;
+    if (p.cti) {  // its first state is any state the assumptions allow
+      Json cj = trace_json(sys, *p.cti);
+      cj["reachable"] = false;
+      pj["counterexample_to_induction"] = std::move(cj);
+    }
     props.push_back(std::move(pj));
   }
   j["properties"] = std::move(props);

@@ -16,6 +16,7 @@
 #include "svg_sequence.hpp"
 #include "text_report.hpp"
 #include "trace_format.hpp"
+#include "verdict_text.hpp"
 
 namespace tcpmc {
 
@@ -35,6 +36,9 @@ static std::string options_text(const SpecResult& r) {
   for (const auto& [k, v] : r.options.defines) o += " -D " + k + "=" + std::to_string(v);
   if (r.options.limits.max_states) o += " --max-states " + std::to_string(r.options.limits.max_states);
   if (!r.options.limits.fairness) o += " --fairness none";
+  if (r.options.engine != EngineKind::Explicit)
+    o += std::string(" --engine ") + engine_kind_name(r.options.engine) + " --depth " +
+         std::to_string(r.options.limits.max_depth);
   return o;
 }
 
@@ -122,7 +126,7 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
       for (const auto& e : p.missing_edges) run += " " + e.substr(0, e.find(" ("));
     }
     md << "| " << p.name << " | " << ir::property_kind_name(p.kind) << " | " << (p.expect_hold ? "hold" : "violation")
-       << " | " << verdict_name(p.verdict)
+       << " | " << verdict_text(p)
        << (p.as_expected() || p.verdict == Verdict::Inconclusive ? "" : " **(not as expected)**") << " | " << run
        << " |\n";
   }
@@ -157,6 +161,12 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
     md << "```\n" << format_trace_table(sys, t) << "```\n\n";
     md << "Final values: `" << format_final_values(sys, t) << "`\n\n";
     md << "![sequence chart of the " << p.run_name() << "](" << svg_name << ")\n";
+  }
+  for (const auto& p : r.properties) {
+    if (!p.cti) continue;
+    md << "\n## Counterexample to induction: " << p.name << " (k=" << p.bound << ")\n\n"
+       << "The first state is any state satisfying the assumptions -- not necessarily reachable.\n\n"
+       << "```\n" << format_trace_table(sys, *p.cti) << "```\n";
   }
   md << "\n## Endpoint states reached\n\n";
   if (have_svg)

@@ -5,6 +5,7 @@
 
 #include "figure5_coverage.hpp"
 #include "trace_format.hpp"
+#include "verdict_text.hpp"
 
 namespace tcpmc {
 
@@ -41,10 +42,9 @@ const char* how_found(const Trace& t) {
   return t.loop_start ? "shortest prefix to a fair loop, replayed through the model" : "shortest, replayed through the model";
 }
 
-std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
-                                  const Trace& t, const std::string& how, const std::string& run) {
-  std::string out = "\n   " + run + " for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
-  if (t.loop_start) out += "     a run that never satisfies " + property + ": " + lasso_shape(t) + "\n";
+// A run under its heading line: the property's expression, the table, the chart, the final values.
+static std::string format_run(const CompiledSystem& sys, const std::string& expression, const Trace& t) {
+  std::string out;
   if (!expression.empty())
     out += expression.find('\n') == std::string::npos ? "     property: " + expression + "\n"
                                                       : "     property:\n" + indent(expression, "       ");
@@ -52,6 +52,19 @@ std::string format_counterexample(const CompiledSystem& sys, const std::string& 
   out += "\n" + indent(format_sequence_chart(sys, t), "     ");
   out += "     final values: " + format_final_values(sys, t) + "\n\n";
   return out;
+}
+
+std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
+                                  const Trace& t, const std::string& how, const std::string& run) {
+  std::string out = "\n   " + run + " for " + property + ": " + std::to_string(t.steps.size()) + " steps (" + how + ")\n";
+  if (t.loop_start) out += "     a run that never satisfies " + property + ": " + lasso_shape(t) + "\n";
+  return out + format_run(sys, expression, t);
+}
+
+std::string format_cti(const CompiledSystem& sys, const PropertyReport& p, const Trace& t) {
+  return "\n   counterexample to induction (k=" + std::to_string(p.bound) +
+         "): the first state is any state satisfying the assumptions -- not necessarily reachable\n" +
+         format_run(sys, p.expression, t);
 }
 
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
@@ -73,15 +86,14 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   for (const auto& p : r.properties) w = std::max(w, p.name.size());
   for (const auto& p : r.properties) {
     std::string line = "   " + p.name + std::string(w + 2 - p.name.size(), ' ') +
-                       (p.expect_hold ? "expect hold       " : "expect violation  ") + verdict_name(p.verdict);
+                       (p.expect_hold ? "expect hold       " : "expect violation  ") + verdict_text(p);
     if (!p.as_expected() && p.verdict != Verdict::Inconclusive) line += "   <-- NOT AS EXPECTED";
-    if (p.verdict == Verdict::Inconclusive) line += " (within the bounds explored)";
+    if (searched_inconclusive(p)) line += " (within the bounds explored)";
     if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Violated)
       line += " (no reachable state satisfies it)";
-    if (p.kind == ir::Property::Kind::Reachable && p.verdict == Verdict::Inconclusive)
+    if (p.kind == ir::Property::Kind::Reachable && searched_inconclusive(p))
       line.replace(line.find(" (within"), std::string::npos, " (not reached within the bounds explored)");
-    if ((p.kind == ir::Property::Kind::Eventually || p.kind == ir::Property::Kind::LeadsTo) &&
-        p.verdict == Verdict::Inconclusive)
+    if ((p.kind == ir::Property::Kind::Eventually || p.kind == ir::Property::Kind::LeadsTo) && searched_inconclusive(p))
       line.replace(line.find(" (within"), std::string::npos, " (not judged: a temporal property needs the complete state graph)");
     out += line + "\n";
     if (!p.missing_edges.empty()) {
@@ -91,6 +103,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
     if (p.counterexample && opt.counterexamples)
       out += format_counterexample(sys, p.name, p.expression, *p.counterexample, how_found(*p.counterexample),
                                    p.run_name());
+    if (p.cti && opt.counterexamples) out += format_cti(sys, p, *p.cti);
   }
   if (x.model_error) {
     out += "   " + describe_model_error(*x.model_error) + " in: " + describe_error_site(sys, *x.model_error) + "\n";
@@ -160,7 +173,7 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
 std::vector<SummaryRow> summary_rows(const SpecResult& r) {
   std::vector<SummaryRow> rows;
   for (const auto& p : r.properties) {
-    std::string verdict = verdict_name(p.verdict);
+    std::string verdict = verdict_text(p);
     if (p.counterexample)
       verdict += " (" + std::string(p.is_witness() ? "witness " : "") + std::to_string(p.counterexample->steps.size()) +
                  " steps)";

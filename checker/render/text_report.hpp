@@ -29,6 +29,11 @@ const char* how_found(const Trace& t);
 std::string format_counterexample(const CompiledSystem& sys, const std::string& property, const std::string& expression,
                                   const Trace& t, const std::string& how, const std::string& run = "counterexample");
 
+// A counterexample to induction (p.cti, from a k-induction run at k = p.bound) under the heading
+// "counterexample to induction (k=K): the first state is any state satisfying the assumptions --
+// not necessarily reachable", then like a counterexample (its first state shown in full).
+std::string format_cti(const CompiledSystem& sys, const PropertyReport& p, const Trace& t);
+
 struct SummaryRow {
   std::string spec, property, expected, verdict, states, time;
 };

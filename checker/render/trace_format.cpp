@@ -197,13 +197,49 @@ static std::string table_loop_end(const Trace& t) {
   return pad("", 6) + "-- " + (stays_forever(t) ? "no move is possible: stays here forever" : loop_back(t)) + " --\n";
 }
 
+std::string format_state_values(const CompiledSystem& sys, const std::vector<int32_t>& state) {
+  const ir::Model& m = sys.model();
+  const StateLayout& L = sys.layout();
+  std::string out;
+  for (int ep = 0; ep < 2; ++ep) {
+    std::string line = std::string(ep == 0 ? "A: " : "B: ") + state_name(sys, state, ep), ghost;
+    for (size_t v = 0; v < m.endpoint_vars.size(); ++v) {
+      if (static_cast<int>(v) == m.state_var) continue;
+      const auto& var = m.endpoint_vars[v];
+      const std::string item = var.name + "=" + value_text(m, var.type, state[L.ep_var(ep, static_cast<int>(v))]);
+      if (var.ghost)
+        ghost += (ghost.empty() ? "" : " ") + item;
+      else
+        line += "  " + item;
+    }
+    if (!ghost.empty()) line += "  (" + ghost + ")";
+    for (size_t k = 0; k < m.timers.size(); ++k) {
+      const int32_t x = state[L.timer(ep, static_cast<int>(k))];
+      line += "  " + m.timers[k].name + ": " +
+              (x == kTimerStopped   ? std::string("stopped")
+               : x == kTimerExpired ? std::string("expired")
+                                    : std::to_string(x - kTimerBias) + " ticks left");
+    }
+    out += line + "\n";
+  }
+  if (!m.global_vars.empty()) {
+    std::string line = "ghost:";
+    for (size_t g = 0; g < m.global_vars.size(); ++g)
+      line += " " + m.global_vars[g].name + "=" +
+              value_text(m, m.global_vars[g].type, state[L.global_var(static_cast<int>(g))]);
+    out += line + "\n";
+  }
+  return out;
+}
+
 std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
   struct Row {
     std::string step, event, a, b, net;
   };
   std::vector<Row> rows;
   auto net = [&](const std::vector<int32_t>& st) { return format_channel(sys, st, 0) + " / " + format_channel(sys, st, 1); };
-  rows.push_back({"0", "initial state", state_name(sys, t.initial, 0), state_name(sys, t.initial, 1), net(t.initial)});
+  rows.push_back({"0", t.from_arbitrary_state ? "any state satisfying the assumptions" : "initial state",
+                  state_name(sys, t.initial, 0), state_name(sys, t.initial, 1), net(t.initial)});
   size_t loop_row = 0;  // the row the loop starts at (0: none, row 0 being the initial state)
   for (size_t i = 0, j = 0; i < t.steps.size(); i = j + 1) {
     j = row_end(t, i);
@@ -224,6 +260,13 @@ std::string format_trace_table(const CompiledSystem& sys, const Trace& t) {
     const Row& r = rows[k];
     if (k == loop_row && k > 0) out += pad("", 6) + "-- loop: the steps below repeat forever --\n";
     out += cell(r.step, 6) + cell(r.event, we + 2) + cell(r.a, wa + 2) + cell(r.b, wb + 2) + r.net + "\n";
+    if (k == 0 && t.from_arbitrary_state) {  // not the initial state: every value matters
+      const std::string full = format_state_values(sys, t.initial);
+      for (size_t b = 0, e; b < full.size(); b = e + 1) {
+        e = full.find('\n', b);
+        out += pad("", 6) + full.substr(b, e - b) + "\n";
+      }
+    }
   }
   out += table_loop_end(t);
   if (t.error) out += pad("", 6) + "model error in the next step: " + describe_error_site(sys, *t.error) + "\n";

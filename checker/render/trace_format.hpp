@@ -53,7 +53,14 @@ std::string lasso_shape(const Trace& t);
 // "no move is possible after step 4: the run stays there forever".
 std::string loop_summary(const Trace& t);
 
+// The table: one row per step (step 0 the initial state). A trace from an arbitrary state
+// (Trace::from_arbitrary_state, a counterexample to induction) calls its first row "any state
+// satisfying the assumptions" and shows that state in full under it (format_state_values).
 std::string format_trace_table(const CompiledSystem& sys, const Trace& t);
+// Every value of a state, one line per endpoint and one for the global ghosts:
+// "A: ESTABLISHED  iss=3  open=true  (seen=1)  rexmt: 2 ticks left" (ghost variables in
+// parentheses; timers stopped, expired or with the ticks left), "ghost: total=0".
+std::string format_state_values(const CompiledSystem& sys, const std::vector<int32_t>& state);
 std::string format_sequence_chart(const CompiledSystem& sys, const Trace& t);
 // The values of the variables (endpoint and ghost) that differ between the initial and final states,
 // for explaining why a property failed: "A.delivered=0  B.app_sent=1  ...".

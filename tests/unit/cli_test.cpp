@@ -261,6 +261,39 @@ TEST_F(Cli, ExitOneOnUsageErrors) {
   EXPECT_EQ(tcpmc_raw("frobnicate").code, 1);
 }
 
+TEST_F(Cli, EngineAndDepthOptions) {
+  write("c.tcp", kCounters);
+  // Until a symbolic engine is built, bmc and kind fall back to the explicit search.
+  EXPECT_EQ(tcpmc("check c.tcp --engine bmc --depth 5", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine kind", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine explicit", dir).code, 0);
+  EXPECT_EQ(tcpmc("check c.tcp --engine kind --depth 10000", dir).code, 0);
+  // The JSON records them.
+  Result bmc = tcpmc("check c.tcp --engine bmc --depth 5 --json -", dir, false);
+  EXPECT_NE(bmc.out.find("\"fairness\":\"spec\",\"engine\":\"bmc\",\"depth\":5}"), std::string::npos) << bmc.out;
+  Result plain = tcpmc("check c.tcp --json -", dir, false);
+  EXPECT_NE(plain.out.find("\"engine\":\"explicit\",\"depth\":null}"), std::string::npos) << plain.out;
+  // --depth bounds only the symbolic engines.
+  for (const std::string& args : {std::string("check c.tcp --depth 5"), std::string("check c.tcp --engine explicit --depth 5")}) {
+    Result r = tcpmc(args, dir);
+    EXPECT_EQ(r.code, 1) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("tcpmc: error: --depth bounds the symbolic engines; give --engine bmc or --engine kind"),
+              std::string::npos)
+        << r.out;
+  }
+  for (const std::string& bad : {"--depth 0", "--depth 10001", "--depth -1", "--depth x"}) {
+    Result r = tcpmc("check c.tcp --engine bmc " + bad, dir);
+    EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
+    EXPECT_NE(r.out.find("--depth"), std::string::npos) << r.out;
+  }
+  Result unknown = tcpmc("check c.tcp --engine z3", dir);
+  EXPECT_EQ(unknown.code, 1) << unknown.out;
+  EXPECT_NE(unknown.out.find("--engine"), std::string::npos) << unknown.out;
+  // check only: the other commands do not take them.
+  EXPECT_EQ(tcpmc("report c.tcp --engine bmc --out rep", dir).code, 1);
+  EXPECT_EQ(tcpmc("sweep c.tcp -D N=1..2 --depth 3", dir).code, 1);
+}
+
 TEST_F(Cli, VersionAndHelpExitZero) {
   Result v = tcpmc_raw("--version");
   EXPECT_EQ(v.code, 0) << v.out;
@@ -389,7 +422,8 @@ TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
            std::string("\"constants\":{\"K\":7}"),
            std::string("\"properties\":[{\"name\":\"both_open\",\"kind\":\"stuck\","
                        "\"expression\":\"A.state == ESTABLISHED && B.state == ESTABLISHED\",\"expect\":\"violation\","
-                       "\"verdict\":\"violated\",\"as_expected\":true,\"counterexample\":{\"length\":2,\"initial\":{"),
+                       "\"verdict\":\"violated\",\"basis\":\"search\",\"bound\":0,\"as_expected\":true,"
+                       "\"counterexample\":{\"length\":2,\"initial\":{"),
            std::string("\"event\":\"A connect; sends A→B [S] seq=0\",\"kind\":\"call\",\"rule\":\"connect\","
                        "\"A\":{\"state\":\"SYN_SENT\",\"variables\":{},\"ghost\":{},\"timers\":{}},"
                        "\"B\":{\"state\":\"CLOSED\",\"variables\":{},\"ghost\":{},\"timers\":{}},\"ghost\":{},\"segment\":null"),
@@ -403,7 +437,8 @@ TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
                        "\"in_flight_text\":{\"A->B\":\"{[S] seq=0 @0}\",\"B->A\":\"{}\"}"),
            std::string("{\"name\":\"agree\",\"kind\":\"invariant\","
                        "\"expression\":\"A.state == ESTABLISHED -> B.state in {SYN_RECEIVED, ESTABLISHED}\","
-                       "\"expect\":\"hold\",\"verdict\":\"holds\",\"as_expected\":true,\"counterexample\":null,\"witness\":null}"),
+                       "\"expect\":\"hold\",\"verdict\":\"holds\",\"basis\":\"search\",\"bound\":0,\"as_expected\":true,"
+                       "\"counterexample\":null,\"witness\":null}"),
            std::string("\"coverage\":{\"rules\":[{\"name\":\"connect\",\"endpoint\":\"A\",\"kind\":\"call\",\"fired\":"),
            std::string("\"endpoint_transitions\":["),
            std::string("{\"endpoint\":\"A\",\"from\":\"CLOSED\",\"event\":\"call connect\",\"to\":\"SYN_SENT\",\"count\":"),

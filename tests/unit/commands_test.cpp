@@ -476,6 +476,11 @@ TEST_F(Commands, InstallPlacesExecutableManPageAndCompletion) {
     EXPECT_NE(man.find(std::string(".B ") + cmd), std::string::npos) << cmd;
     EXPECT_NE(completion.find(cmd), std::string::npos) << cmd;
   }
+  // check's engine options, and their values.
+  for (const char* opt : {"--engine", "--depth"}) EXPECT_NE(completion.find(opt), std::string::npos) << opt;
+  EXPECT_NE(man.find(".BR \\-\\-engine \" explicit|bmc|kind\""), std::string::npos);
+  EXPECT_NE(man.find(".BI \\-\\-depth \" K\""), std::string::npos);
+  EXPECT_NE(completion.find("compgen -W \"explicit bmc kind\""), std::string::npos);
   EXPECT_EQ(sh("'" + path("bin/tcpmc") + "' --version").code, 0);
 }
 

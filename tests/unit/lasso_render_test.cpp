@@ -23,6 +23,7 @@ namespace tcpmc {
 namespace {
 
 using test::check_text;
+using test::follow;
 using test::prop;
 using test::read_file;
 
@@ -52,26 +53,6 @@ const std::string kUnanswered =
     "call connect in CLOSED when self == A { send SYN (seq = 0) goto SYN_SENT }\n"
     "recv syn(s) in CLOSED when s.SYN { goto ESTABLISHED }\n"
     "stuck both_open expect violation: A.state == ESTABLISHED && B.state == ESTABLISHED\n";
-
-// The run from the initial state that takes, at each step, the first successor whose event reads
-// as the next of `events`.
-Trace follow(const CompiledSystem& sys, const std::vector<std::string>& events) {
-  const int n = sys.layout().num_slots();
-  Trace t;
-  t.initial.resize(n);
-  sys.initial_state(t.initial.data());
-  Scratch sc = sys.make_scratch();
-  for (const auto& e : events) {
-    std::optional<TraceStep> next;
-    sys.successors(t.final_state().data(), sc, [&](const Label& l, const int32_t* s) {
-      if (!next && describe_event(sys, l) == e) next = TraceStep{l, std::vector<int32_t>(s, s + n)};
-    });
-    EXPECT_TRUE(next) << "no step '" << e << "' after " << t.steps.size() << " steps";
-    if (!next) break;
-    t.steps.push_back(*next);
-  }
-  return t;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

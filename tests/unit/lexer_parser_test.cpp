@@ -164,7 +164,7 @@ TEST(Parser, NotADeclaration) {
   auto r = diagnose(kHead + "foo bar\n");
   const Diagnostic* d = find_diag(r->diags, "expected a declaration (spec, include, const, enum, endpoint, ghost, "
                                             "segment, network, faults, call, recv, timeout, invariant, stuck, reachable, eventually, "
-                                            "leadsto, expect, monitor, fair, override, remove), found 'foo'");
+                                            "leadsto, lemma, expect, monitor, fair, override, remove), found 'foo'");
   ASSERT_NE(d, nullptr) << r->formatted();
   EXPECT_EQ(where(*d), "6:1");
 }

@@ -376,6 +376,63 @@ TEST_F(SpecInclude, RemoveProperty) {
   EXPECT_EQ(property_names(l->spec->model), (Names{"bounded", "all_counted"}));
 }
 
+// ---- lemmas: override and remove like properties ----
+
+std::vector<std::string> lemma_names(const ir::Model& m) {
+  std::vector<std::string> v;
+  for (const auto& l : m.lemmas) v.push_back(l.name);
+  return v;
+}
+
+TEST_F(SpecInclude, LemmasAreOverriddenInPlaceAndRemoved) {
+  write("lemmas.tcp", kBase +
+                          "lemma small: A.n <= TWICE\n"  // 18
+                          "lemma got_some: B.got <= 3\n"  // 19
+                          "lemma last: true\n");          // 20
+  const std::string text =
+      "include \"lemmas.tcp\"\n"           // 1
+      "override lemma small: A.n <= N\n"   // 2
+      "remove got_some\n"                  // 3
+      "lemma added: B.n <= N\n";           // 4
+  auto l = derive(text);
+  ASSERT_TRUE(l->ok()) << fmt(*l);
+  const ir::Model& m = l->spec->model;
+  EXPECT_EQ(lemma_names(m), (Names{"small", "last", "added"}));
+  EXPECT_EQ(property_names(m), (Names{"bounded", "syn_taken", "all_counted"}));
+  EXPECT_EQ(loc(m.lemmas[0].expr.range), "DIR/derived.tcp:" + pos_in(text, "A.n <= N"));
+  EXPECT_EQ(loc(m.lemmas[0].range), "DIR/derived.tcp:2:10");
+  EXPECT_TRUE(m.lemmas[0].expect_hold);
+  // A removed lemma's name may be declared again; a lemma's name clashes with an included property's.
+  auto again = derive("include \"lemmas.tcp\"\nremove got_some\nlemma got_some: B.got <= 2\n");
+  ASSERT_TRUE(again->ok()) << fmt(*again);
+  EXPECT_EQ(lemma_names(again->spec->model), (Names{"small", "last", "got_some"}));
+  auto clash = derive("include \"lemmas.tcp\"\nlemma bounded: true\n");
+  expect_one_error(*clash, "lemma 'bounded' is already declared", "DIR/derived.tcp:2:7", "bounded");
+  auto twice = derive("include \"lemmas.tcp\"\nlemma small: true\n");
+  expect_one_error(*twice, "lemma 'small' is already declared", "DIR/derived.tcp:2:7", "small");
+}
+
+TEST_F(SpecInclude, LemmaEditsOfSomethingMissing) {
+  write("lemmas.tcp", kBase + "lemma small: A.n <= TWICE\n");
+  auto over = derive("include \"lemmas.tcp\"\noverride lemma smal: true\n");
+  expect_one_error(*over, "'override': the included spec has no lemma 'smal'; did you mean 'small'?",
+                   "DIR/derived.tcp:2:16", "smal");
+  // A property is not a lemma: override keeps the kind of declaration.
+  auto prop = derive("include \"lemmas.tcp\"\noverride lemma bounded: true\n");
+  expect_one_error(*prop, "'override': the included spec has no lemma 'bounded'", "DIR/derived.tcp:2:16", "bounded");
+  auto rem = derive("include \"lemmas.tcp\"\nremove smalll\n");
+  expect_one_error(*rem,
+                   "'remove smalll': the included spec has no rule, property, lemma or monitor 'smalll'; did you mean "
+                   "'small'?",
+                   "DIR/derived.tcp:2:8", "smalll");
+  auto no_expr = derive("include \"lemmas.tcp\"\noverride lemma small\n");
+  expect_one_error(*no_expr, "expected ':' and the lemma's expression, found end of file", "DIR/derived.tcp:3:1", "");
+  write("alone.tcp", "enum S { CLOSED }\nendpoint { state: S = CLOSED }\noverride lemma l: true\n");
+  auto alone = load("alone.tcp");
+  expect_one_error(*alone, "'override' and 'remove' edit an included spec, and this spec includes none",
+                   "DIR/alone.tcp:3:16", "l");
+}
+
 TEST_F(SpecInclude, RemovedRuleMayBeDeclaredAgainAndGoesToTheEnd) {
   auto l = derive("include \"base.tcp\"\nremove take_syn\nrecv take_syn(s) when s.SYN { got := 3 }\n");
   ASSERT_TRUE(l->ok()) << fmt(*l);
@@ -549,15 +606,15 @@ TEST_F(SpecInclude, BeforeAnUnknownRule) {
 
 TEST_F(SpecInclude, RemoveOfSomethingMissing) {
   auto rule = derive("include \"base.tcp\"\nremove take_sym\n");
-  expect_one_error(*rule, "'remove take_sym': the included spec has no rule, property or monitor 'take_sym'; did you mean 'take_syn'?",
+  expect_one_error(*rule, "'remove take_sym': the included spec has no rule, property, lemma or monitor 'take_sym'; did you mean 'take_syn'?",
                    "DIR/derived.tcp:2:8", "take_sym");
   auto prop = derive("include \"base.tcp\"\nremove all_countd\n");
   expect_one_error(*prop,
-                   "'remove all_countd': the included spec has no rule, property or monitor 'all_countd'; did you mean "
+                   "'remove all_countd': the included spec has no rule, property, lemma or monitor 'all_countd'; did you mean "
                    "'all_counted'?",
                    "DIR/derived.tcp:2:8", "all_countd");
   auto twice = derive("include \"base.tcp\"\nremove open\nremove open\n");
-  expect_one_error(*twice, "'remove open': the included spec has no rule, property or monitor 'open'", "DIR/derived.tcp:3:8",
+  expect_one_error(*twice, "'remove open': the included spec has no rule, property, lemma or monitor 'open'", "DIR/derived.tcp:3:8",
                    "open");
 }
 
@@ -781,10 +838,10 @@ TEST_F(SpecInclude, TypeErrorInTheIncludedFileNamesThatFile) {
 
 TEST_F(SpecInclude, SyntaxErrorsInTheEditDeclarations) {
   auto l = derive("include \"base.tcp\"\noverride enum S { X }\n");
-  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage or monitor after 'override', found 'enum'",
+  expect_one_error(*l, "expected const, call, recv, timeout, invariant, stuck, reachable, eventually, leadsto, coverage, lemma or monitor after 'override', found 'enum'",
                    "DIR/derived.tcp:2:10", "enum");
   auto r = derive("include \"base.tcp\"\nremove 3\n");
-  expect_one_error(*r, "expected the name of an included rule, property or monitor, found number 3", "DIR/derived.tcp:2:8",
+  expect_one_error(*r, "expected the name of an included rule, property, lemma or monitor, found number 3", "DIR/derived.tcp:2:8",
                    "3");
   auto i = derive("include base.tcp\n");
   EXPECT_FALSE(i->spec.has_value());

@@ -137,6 +137,26 @@ inline std::unique_ptr<SpecResult> check_text(const std::string& text, CheckOpti
   return check_loaded(std::make_unique<LoadedSpec>(std::move(*spec)), opts);
 }
 
+// The run from the initial state that takes, at each step, the first successor whose event reads
+// as the next of `events` (describe_event).
+inline Trace follow(const CompiledSystem& sys, const std::vector<std::string>& events) {
+  const int n = sys.layout().num_slots();
+  Trace t;
+  t.initial.resize(n);
+  sys.initial_state(t.initial.data());
+  Scratch sc = sys.make_scratch();
+  for (const auto& e : events) {
+    std::optional<TraceStep> next;
+    sys.successors(t.final_state().data(), sc, [&](const Label& l, const int32_t* s) {
+      if (!next && describe_event(sys, l) == e) next = TraceStep{l, std::vector<int32_t>(s, s + n)};
+    });
+    EXPECT_TRUE(next) << "no step '" << e << "' after " << t.steps.size() << " steps";
+    if (!next) break;
+    t.steps.push_back(*next);
+  }
+  return t;
+}
+
 inline CheckOptions faults(int loss, int dup, bool reorder) {
   CheckOptions o;
   o.loss = loss;

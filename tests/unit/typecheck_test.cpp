@@ -102,6 +102,26 @@ TEST(TypeCheck, UnknownNamesWithSuggestions) {
   expect_single("endpoint { m: bol }\n", {"unknown type 'bol'; did you mean 'bool'?", "18:15", "bol"});
 }
 
+// A name declared twice: the error at the second declaration, a note at the first.
+struct Dup {
+  std::string message, at, prev;  // at, prev: line:col
+};
+
+// The first errors of `r` are these duplicates, in this order.
+void expect_duplicates(const test::Diagnosed& r, const std::vector<Dup>& want) {
+  ASSERT_GE(r.diags.all().size(), want.size()) << r.formatted();
+  for (size_t i = 0; i < want.size(); ++i) {
+    const Diagnostic& d = r.diags.all()[i];
+    EXPECT_EQ(d.message, want[i].message);
+    EXPECT_EQ(where(d), want[i].at);
+    ASSERT_EQ(d.notes.size(), 1u);
+    EXPECT_EQ(d.notes[0].message, "previously declared here");
+    ASSERT_TRUE(d.notes[0].range.valid());
+    LineCol lc = d.notes[0].range.file->position(d.notes[0].range.begin);
+    EXPECT_EQ(std::to_string(lc.line) + ":" + std::to_string(lc.col), want[i].prev);
+  }
+}
+
 TEST(TypeCheck, DuplicateDeclarationsPointAtThePreviousOne) {
   const std::string text =
       "const MAX = 2\n"                 // 1
@@ -117,23 +137,10 @@ TEST(TypeCheck, DuplicateDeclarationsPointAtThePreviousOne) {
       "invariant p expect hold: true\n";  // 11
   auto r = diagnose(text);
   ASSERT_EQ(r->diags.error_count(), 4u) << r->formatted();
-  struct Dup {
-    std::string message, at, prev;
-  };
-  std::vector<Dup> want = {{"'MAX' is already declared", "2:7", "1:7"},
+  expect_duplicates(*r, {{"'MAX' is already declared", "2:7", "1:7"},
                            {"'CLOSED' is already declared", "6:3", "3:10"},
                            {"rule 'd' is already declared", "9:6", "8:6"},
-                           {"property 'p' is already declared", "11:11", "10:11"}};
-  for (size_t i = 0; i < want.size(); ++i) {
-    const Diagnostic& d = r->diags.all()[i];
-    EXPECT_EQ(d.message, want[i].message);
-    EXPECT_EQ(where(d), want[i].at);
-    ASSERT_EQ(d.notes.size(), 1u);
-    EXPECT_EQ(d.notes[0].message, "previously declared here");
-    ASSERT_TRUE(d.notes[0].range.valid());
-    LineCol lc = d.notes[0].range.file->position(d.notes[0].range.begin);
-    EXPECT_EQ(std::to_string(lc.line) + ":" + std::to_string(lc.col), want[i].prev);
-  }
+                           {"property 'p' is already declared", "11:11", "10:11"}});
   // The note is rendered after its error, with its own location and caret.
   EXPECT_NE(r->formatted().find("test.tcp:2:7: error: 'MAX' is already declared\n"
                                 " 2 | const MAX = 3\n"
@@ -380,6 +387,73 @@ TEST(TypeCheck, ConditionalExpectationMustBeAConstantBool) {
   EXPECT_EQ(b->diags.all()[0].message, "the condition of an expectation must be a bool, not int");
   EXPECT_EQ(where(b->diags.all()[0]), pos_in(not_bool, "C + 1"));
   EXPECT_EQ(covered(b->diags.all()[0]), "C + 1");
+}
+
+// ---- lemmas (auxiliary invariants for k-induction) ----
+
+TEST(Lemma, ParsesIntoTheModelsLemmasNotItsProperties) {
+  const std::string text = kDecls +
+                           "invariant p expect hold: A.n <= MAX\n"                                     // 18
+                           "lemma counts: A.n + B.n <= 2 * MAX && total >= 0 && A.seen <= MAX\n"       // 19
+                           "lemma timers: !expired(A.rexmt) || A.state != CLOSED\n";                   // 20
+  auto r = diagnose(text);
+  ASSERT_FALSE(r->diags.has_errors()) << r->formatted();
+  ASSERT_EQ(r->model.properties.size(), 1u);
+  EXPECT_EQ(r->model.properties[0].name, "p");
+  ASSERT_EQ(r->model.lemmas.size(), 2u);
+  const ir::Property& l = r->model.lemmas[0];
+  EXPECT_EQ(l.name, "counts");
+  EXPECT_EQ(l.kind, ir::Property::Kind::Invariant);
+  EXPECT_TRUE(l.expect_hold);
+  EXPECT_TRUE(l.expr.reads_ghost);  // ghosts and globals are allowed, as in an invariant
+  EXPECT_EQ(l.expr.type.kind, ir::Type::Kind::Bool);
+  ASSERT_TRUE(l.range.valid());
+  EXPECT_EQ(l.range.file->text().substr(l.range.begin, l.range.end - l.range.begin), "lemma counts");
+  ASSERT_TRUE(l.expr_range.valid());
+  EXPECT_EQ(l.expr_range.file->text().substr(l.expr_range.begin, l.expr_range.end - l.expr_range.begin),
+            "A.n + B.n <= 2 * MAX && total >= 0 && A.seen <= MAX");
+  EXPECT_EQ(r->model.lemmas[1].name, "timers");
+  // The explicit engine ignores lemmas: only the property is reported.
+  auto loaded = load(text);
+  ASSERT_TRUE(loaded->ok()) << all_messages(loaded->diags);
+  CheckOptions o;
+  o.limits.progress = false;
+  auto result = check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded->spec)), o);
+  ASSERT_EQ(result->properties.size(), 1u);
+  EXPECT_EQ(result->properties[0].name, "p");
+}
+
+TEST(Lemma, NamesAreUniqueAmongPropertiesAndLemmas) {
+  const std::string text = kDecls +
+                           "invariant p expect hold: true\n"  // 18
+                           "lemma p: A.n == 0\n"              // 19
+                           "lemma q: true\n"                  // 20
+                           "lemma q: B.n == 0\n"              // 21
+                           "lemma r: true\n"                  // 22
+                           "invariant r expect hold: true\n";  // 23
+  auto r = diagnose(text);
+  ASSERT_EQ(r->diags.error_count(), 3u) << r->formatted();
+  expect_duplicates(*r, {{"lemma 'p' is already declared", "19:7", "18:11"},
+                         {"lemma 'q' is already declared", "21:7", "20:7"},
+                         // properties are checked first, so the lemma is the duplicate
+                         {"lemma 'r' is already declared", "22:7", "23:11"}});
+  EXPECT_NE(r->formatted().find("test.tcp:19:7: error: lemma 'p' is already declared\n"), std::string::npos)
+      << r->formatted();
+  // A monitor shares the namespace too.
+  auto mon = diagnose(kDecls + "lemma m: true\nmonitor m on any { }\n");
+  ASSERT_EQ(mon->diags.error_count(), 1u) << mon->formatted();
+  EXPECT_EQ(mon->diags.all()[0].message, "'m' is already declared");
+}
+
+TEST(Lemma, TypedLikeAnInvariant) {
+  expect_single("lemma l: A.n\n", {"a lemma must be a bool, not 0..3", "18:10", "A.n"});
+  expect_single("lemma l: n == 0\n", {"'n' belongs to an endpoint here; write 'A.n' or 'B.n'", "18:10", "n"});
+  expect_single("lemma l: A.nn == 0\n", {"an endpoint has no variable 'nn'; did you mean 'n'?", "18:12", "nn"});
+  expect_single("lemma l: self == A\n", {"'self' exists only inside a rule", "18:10", "self"});
+  expect_single("lemma l expect hold: true\n",
+                {"a lemma has no expectation (it is proved, then assumed): write 'lemma l: EXPR'", "18:9", "expect"});
+  expect_single("lemma l true\n", {"expected ':' and the lemma's expression, found 'true'", "18:9", "true"});
+  expect_single("lemma : true\n", {"expected a lemma name, found ':'", "18:7", ":"});
 }
 
 }  // namespace
