@@ -82,8 +82,10 @@ struct EndpointTransition {
   uint64_t count = 0;
 };
 
-// What the run reached. An engine that does not enumerate states leaves it empty.
+// What the run reached. An engine that does not enumerate states (the symbolic one) sizes the
+// per-instance vectors with zeros and sets `recorded` false: renderers then say nothing of it.
 struct Coverage {
+  bool recorded = true;
   std::vector<uint64_t> fired;     // per rule instance
   std::vector<uint64_t> overflow;  // per rule instance: segments it sent into a full channel (lost,
                                    // charged to the loss budget)
@@ -117,6 +119,9 @@ struct EngineResult {
     uint32_t scc_rounds = 0;   // strong_components passes, all properties together
   };
   std::optional<Liveness> liveness;
+  // What the engine has to say about the run beyond the verdicts (e.g. a lemma that was not
+  // proved and so not assumed), one sentence each; renderers print them as notes.
+  std::vector<std::string> notes;
 };
 
 class Engine {

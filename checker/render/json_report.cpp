@@ -160,6 +160,7 @@ Json spec_json(const SpecResult& r, bool timing) {
   j["depth"] = static_cast<uint64_t>(x.depth);
   j["complete"] = x.complete;
   j["stop_reason"] = x.complete ? Json(nullptr) : Json(x.stop_reason);
+  j["notes"] = x.notes;
   if (timing) j["seconds"] = x.seconds;
   Json defines = Json::object();
   for (const auto& [k, v] : r.options.defines) defines[k] = v;

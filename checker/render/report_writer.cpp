@@ -140,7 +140,7 @@ std::optional<std::string> write_spec_report(const SpecResult& r, const std::str
   for (size_t i = 0; i < m.consts.size(); ++i) md << (i ? ", " : "") << m.consts[i].name << " = " << m.consts[i].value;
   md << "\n- " << x.states << " states, " << x.transitions << " transitions, depth " << x.depth << ", "
      << (x.complete ? "complete" : "incomplete (" + x.stop_reason + ")") << "\n";
-  auto nf = never_fired(r);
+  auto nf = x.coverage.recorded ? never_fired(r) : std::vector<std::string>{};
   if (!nf.empty()) {
     md << "- rules that never fired:";
     for (const auto& s : nf) md << " `" << s << "`";

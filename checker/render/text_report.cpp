@@ -71,10 +71,12 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   const ir::Model& m = r.spec->model;
   const EngineResult& x = r.exploration;
   const CompiledSystem& sys = *r.system;
-  std::string out = "== " + r.path + (m.name.empty() ? "" : " (" + m.name + ")") + ": " + std::to_string(x.states) +
-                    " states, " + std::to_string(x.transitions) + " transitions, depth " + std::to_string(x.depth) +
-                    ", " + (x.complete ? "complete" : "INCOMPLETE: " + x.stop_reason) + ", " + fmt_seconds(x.seconds) +
-                    "\n";
+  const std::string counts = x.coverage.recorded ? std::to_string(x.states) + " states, " +
+                                                     std::to_string(x.transitions) + " transitions, depth "
+                                               : std::string("no states enumerated (symbolic), depth ");
+  std::string out = "== " + r.path + (m.name.empty() ? "" : " (" + m.name + ")") + ": " + counts +
+                    std::to_string(x.depth) + ", " + (x.complete ? "complete" : "INCOMPLETE: " + x.stop_reason) +
+                    ", " + fmt_seconds(x.seconds) + "\n";
   out += "   faults: loss " + r.faults.loss_text() + ", dup " + std::to_string(r.faults.dup) + ", " +
          (r.faults.reorder ? "reorder" : "no reorder") + "; capacity " + std::to_string(m.capacity) + ", msl " +
          std::to_string(m.msl) + (m.seq_bits > 0 ? ", seq bits " + std::to_string(m.seq_bits) : "") + "\n";
@@ -110,6 +112,8 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
     if (r.model_error_trace) out += indent(format_trace_table(sys, *r.model_error_trace), "     ");
   }
   if (r.replay_failed) out += "   internal error: a counterexample or witness did not replay through the model\n";
+  for (const auto& n : x.notes) out += "   note: " + n + "\n";
+  if (!x.coverage.recorded) return out;
   for (const auto& nf : never_fired(r)) out += "   warning: rule '" + nf + "' never fired (by either endpoint)\n";
   uint64_t overflow = 0;
   for (auto b : x.coverage.overflow) overflow += b;

@@ -18,7 +18,7 @@ bool judged(Kind k) { return k == Kind::Invariant || k == Kind::Stuck || k == Ki
 
 class Run {
  public:
-  Run(const CompiledSystem& sys, const EngineLimits& limits, EngineResult& out)
+  Run(const CompiledSystem& sys, const EngineLimits& limits, EngineResult& out, bool kinduction)
       : sys_(sys), limits_(limits), out_(out), p_(sys), start_(std::chrono::steady_clock::now()) {
     const auto& props = sys.model().properties;
     out_.properties.assign(props.size(), PropertyOutcome{});
@@ -34,6 +34,18 @@ class Run {
       g.decl = &props[i];
       goals_.push_back(g);
     }
+    // The spec's lemmas: proved (and then assumed) by the induction step; BMC checks their base.
+    if (limits.max_depth > 0 && kinduction)
+      for (size_t l = 0; l < sys.model().lemmas.size(); ++l) {
+        Goal g;
+        g.lemma = static_cast<int>(l);
+        g.decl = &sys.model().lemmas[l];
+        goals_.push_back(g);
+      }
+    const size_t ni = sys.instances().size();
+    out_.coverage.recorded = false;
+    out_.coverage.fired.assign(ni, 0);
+    out_.coverage.overflow.assign(ni, 0);
   }
 
   // BMC at depth k for every open goal: one question for all of them (is any bad at k?), then,
@@ -89,7 +101,7 @@ class Run {
       }
     const uint32_t reached = finished ? limits_.max_depth : (k == 0 ? 0 : static_cast<uint32_t>(k - 1));
     for (Goal& g : goals_) {
-      if (!g.open) continue;
+      if (!g.open || g.property < 0) continue;
       PropertyOutcome& o = out_.properties[g.property];
       if (!finished && k == 0) continue;  // nothing checked: inconclusive
       o.basis = Basis::Bounded;
@@ -123,6 +135,10 @@ class Run {
       for (Goal* g : step.prove(open)) {
         g->open = false;
         step.assert_proved(g);
+        if (g->property < 0) {
+          proved_lemmas_.push_back(g->decl->name + " (k=" + std::to_string(k) + ")");
+          continue;
+        }
         PropertyOutcome& o = out_.properties[g->property];
         o.verdict = Verdict::Holds;
         o.basis = Basis::Proved;
@@ -130,8 +146,19 @@ class Run {
       }
     }
     const size_t last_k = std::min<size_t>(k, limits_.max_depth);
+    if (!proved_lemmas_.empty()) {
+      std::string s;
+      for (const auto& n : proved_lemmas_) s += (s.empty() ? "" : ", ") + n;
+      out_.notes.push_back("lemmas proved and assumed: " + s);
+    }
     for (Goal* g : inductive) {
       if (!g->open) continue;
+      if (g->property < 0) {
+        if (ok)
+          out_.notes.push_back("lemma '" + g->decl->name + "' is not k-inductive at k=" + std::to_string(last_k) +
+                               " (with the lemmas and properties proved), so it was not assumed");
+        continue;
+      }
       PropertyOutcome& o = out_.properties[g->property];
       if (!ok) continue;  // stopped: inconclusive, nothing more to say
       o.verdict = Verdict::Inconclusive;
@@ -159,7 +186,9 @@ class Run {
   void finish() {
     out_.seconds = seconds();
     out_.memory_bytes = resident_bytes();
-    out_.complete = !any_open();
+    // Complete: the engine went as far as asked (the verdicts say what that establishes); not
+    // complete when Z3 gave up or the run was interrupted before.
+    out_.complete = out_.stop_reason.empty() && !out_.interrupted;
     if (out_.interrupted) out_.stop_reason = "interrupted";
     progress(out_.depth, true);
   }
@@ -172,6 +201,7 @@ class Run {
   std::vector<Goal> goals_;
   std::chrono::steady_clock::time_point start_;
   bool reported_ = false;
+  std::vector<std::string> proved_lemmas_;
 
   bool any_open() const {
     for (const Goal& g : goals_)
@@ -200,6 +230,11 @@ class Run {
   // A violation (or a reachable property's witness) in the model of the BMC solver at depth k.
   void found(Goal& g, const z3::model& m, symbolic::Unrolling& u, size_t k) {
     g.open = false;
+    if (g.property < 0) {  // a lemma that is false: never assumed
+      out_.notes.push_back("lemma '" + g.decl->name + "' is false: violated by a run of " + std::to_string(k) +
+                           " steps, so it was not assumed");
+      return;
+    }
     PropertyOutcome& o = out_.properties[g.property];
     o.verdict = g.kind == Kind::Reachable ? Verdict::Holds : Verdict::Violated;
     o.basis = Basis::Bounded;
@@ -218,7 +253,7 @@ class Run {
 
 EngineResult SymbolicEngine::check(const EngineLimits& limits) {
   EngineResult out;
-  Run run(sys_, limits, out);
+  Run run(sys_, limits, out, mode_ == Mode::KInduction);
   if (mode_ == Mode::Bmc)
     run.run_bmc();
   else
