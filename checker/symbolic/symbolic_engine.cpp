@@ -51,14 +51,14 @@ class Run {
   // BMC at depth k for every open goal: one question for all of them (is any bad at k?), then,
   // while the answer is yes, the goals that model violates are settled and the question is asked
   // again for the rest. False when Z3 gave up or the run was interrupted.
-  bool bmc_depth(symbolic::Bmc& bmc, size_t k) {
+  bool bmc_depth(symbolic::Bmc& bmc, const std::vector<Goal*>& group, size_t k) {
     bmc.extend_to(k);
     std::vector<Goal*> open;
     std::vector<z3::expr> bad;
-    for (Goal& g : goals_)
-      if (g.open) {
-        open.push_back(&g);
-        bad.push_back(bmc.unrolling().bad(g, k));
+    for (Goal* g : group)
+      if (g->open) {
+        open.push_back(g);
+        bad.push_back(bmc.unrolling().bad(*g, k));
       }
     while (!open.empty()) {
       if (stopped()) return false;
@@ -85,41 +85,72 @@ class Run {
       open = std::move(rest);
       bad = std::move(rest_bad);
     }
-    out_.depth = static_cast<uint32_t>(k);
+    out_.depth = std::max(out_.depth, static_cast<uint32_t>(k));
     progress(k, false);
     return true;
   }
 
+  // The goals in groups that each get their own solvers: stuck properties that must quantify
+  // over a call's sequence-number parameter need a quantifier-capable solver, which would slow
+  // every other goal down; the rest share the incremental bit-blasting one.
+  std::vector<std::vector<Goal*>> groups() {
+    std::vector<std::vector<Goal*>> out(2);
+    const bool wide = p_.wide_parameters();
+    for (Goal& g : goals_) out[wide && g.kind == Kind::Stuck].push_back(&g);
+    if (out[1].empty()) out.pop_back();
+    return out;
+  }
+  static bool quantified(const std::vector<Goal*>& group) { return !group.empty() && group[0]->kind == Kind::Stuck; }
+
   void run_bmc() {
-    symbolic::Bmc bmc(p_, p_.make_solver(goals_));
+    for (const auto& group : groups()) bmc_group(group);
+  }
+
+  void bmc_group(const std::vector<Goal*>& group) {
+    symbolic::Bmc bmc(p_, p_.make_solver(quantified(group) && p_.wide_parameters()));
     size_t k = 0;
     bool finished = true;
-    for (; k <= limits_.max_depth && any_open(); ++k)
-      if (!bmc_depth(bmc, k)) {
+    auto open = [&] {
+      for (Goal* g : group)
+        if (g->open) return true;
+      return false;
+    };
+    for (; k <= limits_.max_depth && open(); ++k)
+      if (!bmc_depth(bmc, group, k)) {
         finished = false;
         break;
       }
     const uint32_t reached = finished ? limits_.max_depth : (k == 0 ? 0 : static_cast<uint32_t>(k - 1));
-    for (Goal& g : goals_) {
-      if (!g.open || g.property < 0) continue;
-      PropertyOutcome& o = out_.properties[g.property];
+    for (Goal* g : group) {
+      if (!g->open || g->property < 0) continue;
+      PropertyOutcome& o = out_.properties[g->property];
       if (!finished && k == 0) continue;  // nothing checked: inconclusive
       o.basis = Basis::Bounded;
       o.bound = reached;
-      o.verdict = g.kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
+      o.verdict = g->kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
     }
   }
 
   void run_kinduction() {
-    symbolic::Bmc bmc(p_, p_.make_solver(goals_));
+    for (const auto& group : groups()) kinduction_group(group);
+    if (!proved_lemmas_.empty()) {
+      std::string s;
+      for (const auto& n : proved_lemmas_) s += (s.empty() ? "" : ", ") + n;
+      out_.notes.push_back("lemmas proved and assumed: " + s);
+    }
+  }
+
+  void kinduction_group(const std::vector<Goal*>& group) {
+    const bool q = quantified(group) && p_.wide_parameters();
+    symbolic::Bmc bmc(p_, p_.make_solver(q));
     std::vector<Goal*> inductive;
-    for (Goal& g : goals_)
-      if (g.kind != Kind::Reachable) inductive.push_back(&g);
-    symbolic::KInduction step(p_, inductive, p_.make_solver(goals_));
+    for (Goal* g : group)
+      if (g->kind != Kind::Reachable) inductive.push_back(g);
+    symbolic::KInduction step(p_, inductive, p_.make_solver(q));
     size_t k = 1;
     bool ok = true;
     for (; k <= limits_.max_depth; ++k) {
-      if (!bmc_depth(bmc, k - 1)) {  // the base case: no violation within k-1 steps
+      if (!bmc_depth(bmc, group, k - 1)) {  // the base case: no violation within k-1 steps
         ok = false;
         break;
       }
@@ -146,11 +177,6 @@ class Run {
       }
     }
     const size_t last_k = std::min<size_t>(k, limits_.max_depth);
-    if (!proved_lemmas_.empty()) {
-      std::string s;
-      for (const auto& n : proved_lemmas_) s += (s.empty() ? "" : ", ") + n;
-      out_.notes.push_back("lemmas proved and assumed: " + s);
-    }
     for (Goal* g : inductive) {
       if (!g->open) continue;
       if (g->property < 0) {
@@ -174,9 +200,9 @@ class Run {
       }
     }
     // Reachable properties: BMC only.
-    for (Goal& g : goals_) {
-      if (!g.open || g.kind != Kind::Reachable || !ok) continue;
-      PropertyOutcome& o = out_.properties[g.property];
+    for (Goal* g : group) {
+      if (!g->open || g->kind != Kind::Reachable || !ok) continue;
+      PropertyOutcome& o = out_.properties[g->property];
       o.verdict = Verdict::Inconclusive;
       o.basis = Basis::Bounded;
       o.bound = out_.depth;
@@ -203,11 +229,6 @@ class Run {
   bool reported_ = false;
   std::vector<std::string> proved_lemmas_;
 
-  bool any_open() const {
-    for (const Goal& g : goals_)
-      if (g.open) return true;
-    return false;
-  }
   bool stopped() {
     if (interrupt_requested()) out_.interrupted = true;
     return out_.interrupted;

@@ -40,9 +40,11 @@ class SymbolicProblem {
   z3::context& ctx() { return ctx_; }
   const CompiledSystem& system() const { return sys_; }
   const SlotCodec& codec() const { return codec_; }
-  // A solver for these goals: quantifier-free bit-vectors (bit-blasting, incremental SAT), unless
-  // a stuck goal must quantify over a call's sequence-number parameter.
-  z3::solver make_solver(const std::vector<Goal>& goals);
+  // Some call has more parameter values than a stuck property's formula enumerates.
+  bool wide_parameters() const;
+  // A solver for quantifier-free bit-vectors (bit-blasting, incremental SAT), or one that takes
+  // quantifiers (a stuck property over wide parameters).
+  z3::solver make_solver(bool quantifiers);
 
  private:
   z3::context ctx_;

@@ -343,6 +343,16 @@ z3::expr TransitionRelation::can_move(size_t i) {
   return z3::mk_or(any);
 }
 
+uint64_t TransitionRelation::parameter_combinations(const ir::Rule& rule) {
+  uint64_t combos = 1;
+  for (const auto& p : rule.params) {
+    const uint64_t n = static_cast<uint64_t>(p.type.hi - p.type.lo) + 1;
+    if (n > kMaxEnumerated || combos * n > kMaxEnumerated) return kMaxEnumerated + 1;
+    combos *= n;
+  }
+  return combos;
+}
+
 z3::expr TransitionRelation::stuck(size_t i) {
   const Step& st = step(i);
   z3::context& c = codec_.ctx();
@@ -356,27 +366,23 @@ z3::expr TransitionRelation::stuck(size_t i) {
       none.push_back(!moves);
       continue;
     }
-    const auto& ranges = sys.instances()[a.inst].param_ranges;
-    uint64_t combos = 1;
-    for (size_t k = 0; k < a.params.size(); ++k)
-      combos = a.param_kinds[k] == ValKind::Seq ? kMaxEnumerated + 1
-                                                 : combos * static_cast<uint64_t>(ranges[k].second - ranges[k].first + 1);
-    if (combos > kMaxEnumerated) {
+    const ir::Rule& rule = sys.model().rules[sys.instances()[a.inst].rule];
+    if (parameter_combinations(rule) > kMaxEnumerated) {
       for (const z3::expr& p : a.params) bound.push_back(p);
       none.push_back(!moves);
       continue;
     }
     std::vector<int64_t> v(a.params.size());
-    for (size_t k = 0; k < v.size(); ++k) v[k] = ranges[k].first;
+    for (size_t k = 0; k < v.size(); ++k) v[k] = rule.params[k].type.lo;
     for (;;) {
       z3::expr_vector from(c), to(c);
       for (size_t k = 0; k < v.size(); ++k) {
         from.push_back(a.params[k]);
-        to.push_back(codec_.int_const(v[k]));
+        to.push_back(c.bv_val(v[k], a.params[k].get_sort().bv_size()));
       }
       none.push_back(!z3::expr(moves).substitute(from, to));
       size_t k = 0;
-      for (; k < v.size() && ++v[k] > ranges[k].second; ++k) v[k] = ranges[k].first;
+      for (; k < v.size() && ++v[k] > rule.params[k].type.hi; ++k) v[k] = rule.params[k].type.lo;
       if (k == v.size()) break;
     }
   }

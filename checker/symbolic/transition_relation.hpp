@@ -55,6 +55,8 @@ class TransitionRelation {
   // Some formula made so far has a quantifier (a solver for quantifier-free bit-vectors won't do).
   bool quantified() const { return quantified_; }
   static constexpr uint64_t kMaxEnumerated = 256;
+  // The number of parameter value combinations of a rule, or kMaxEnumerated + 1 if more.
+  static uint64_t parameter_combinations(const ir::Rule& rule);
   // A state predicate (a property's or a lemma's expression) on a state: it holds, and its
   // evaluation does not fail.
   z3::expr predicate(const ir::Expr& e, const StateVec& s) const;
