@@ -26,6 +26,23 @@
 
 namespace tcpmc::test {
 
+// A three-way handshake with retransmission under loss, duplication and reordering: small
+// (500 states) and exercising every kind of transition; engine tests share it.
+inline const std::string kHandshakeSpec =
+    "enum TcpState { CLOSED, SYN_SENT, SYN_RECEIVED, ESTABLISHED }\n"
+    "endpoint { state: TcpState = CLOSED\n  timer rexmt }\n"
+    "segment { flags SYN, ACK\n  seq: 0..3\n  ack: 0..3 }\n"
+    "network { capacity = 2, msl = 2 }\n"
+    "faults { loss = 1, dup = 1, reorder = true }\n"
+    "call connect(isn: 0..2) in CLOSED when self == A { send SYN (seq = isn) timer rexmt := 2 goto SYN_SENT }\n"
+    "recv syn(s) in CLOSED when s.SYN && !s.ACK { send SYN|ACK (seq = 2, ack = s.seq + 1) goto SYN_RECEIVED }\n"
+    "recv synack(s) in SYN_SENT when s.SYN && s.ACK { stop rexmt send ACK (seq = 1, ack = s.seq + 1) goto ESTABLISHED }\n"
+    "recv ack(s) in SYN_RECEIVED when s.ACK && !s.SYN { goto ESTABLISHED }\n"
+    "timeout rexmt_fired on rexmt in SYN_SENT { send SYN (seq = 0) timer rexmt := 2 }\n"
+    "stuck both_open expect violation: A.state == ESTABLISHED && B.state == ESTABLISHED\n"
+    "invariant agree expect hold: A.state == ESTABLISHED -> B.state in {SYN_RECEIVED, ESTABLISHED}\n"
+    "invariant never_open expect violation: A.state != ESTABLISHED\n";
+
 // A fixture with a fresh temporary directory per test, removed afterwards, and a way to write
 // files into it (creating subdirectories as needed).
 class TempDirTest : public ::testing::Test {
