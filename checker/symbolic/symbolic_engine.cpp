@@ -1,6 +1,8 @@
 #include "symbolic_engine.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "bmc.hpp"
 #include "interrupt.hpp"
@@ -66,7 +68,7 @@ class Run {
       for (const z3::expr& b : bad) any.push_back(b);
       const z3::check_result r = bmc.check(z3::mk_or(any));
       if (r == z3::unknown) {
-        out_.stop_reason = "Z3 gave up at depth " + std::to_string(k) + ": " + bmc.reason_unknown();
+        if (!stopped()) out_.stop_reason = "Z3 gave up at depth " + std::to_string(k) + ": " + bmc.reason_unknown();
         return false;
       }
       if (r == z3::unsat) break;
@@ -209,6 +211,8 @@ class Run {
     }
   }
 
+  void interrupt() { p_.ctx().interrupt(); }
+
   void finish() {
     out_.seconds = seconds();
     out_.memory_bytes = resident_bytes();
@@ -275,10 +279,23 @@ class Run {
 EngineResult SymbolicEngine::check(const EngineLimits& limits) {
   EngineResult out;
   Run run(sys_, limits, out, mode_ == Mode::KInduction);
+  // Z3 answers one question at a time, possibly for long: an interrupt (Ctrl-C) stops it.
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (interrupt_requested()) {
+        run.interrupt();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   if (mode_ == Mode::Bmc)
     run.run_bmc();
   else
     run.run_kinduction();
+  done = true;
+  watcher.join();
   run.finish();
   return out;
 }

@@ -25,7 +25,10 @@ bool SymbolicProblem::wide_parameters() const {
 }
 
 z3::solver SymbolicProblem::make_solver(bool quantifiers) {
-  return quantifiers ? z3::solver(ctx_) : z3::solver(ctx_, "QF_BV");
+  z3::solver s = quantifiers ? z3::solver(ctx_) : z3::solver(ctx_, "QF_BV");
+  // Ctrl-C is tcpmc's to handle (interrupt.hpp): the engine then interrupts Z3 itself.
+  s.set("ctrl_c", false);
+  return s;
 }
 
 }  // namespace tcpmc::symbolic

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The symbolic engine, measured by hand (not by ctest): `bash tests/bench/symbolic.sh [build-dir] [seconds]`.
+# Run one at a time on a quiet machine (Z3 uses one core). Prints one line per measurement:
+#   1. BMC depth reached on rfc9293 within the time budget (default 60 s), at SEQ_BITS 3 (the
+#      default bounds) and at SEQ_BITS 32 with every ISN free;
+#   2. BMC to each variant's counterexample at SEQ_BITS 32 with every ISN free, at reduced bounds
+#      (--loss 0 --dup 0 --no-reorder -D CRASHES=0 -D MAX_DATA=0, where the explicit engine's
+#      counterexamples are 8-19 steps), next to the explicit engine's length at the same bounds;
+#   3. k-induction on rfc9293 at SEQ_BITS 32 (every ISN free): time and verdict per property.
+# Time and peak memory come from /usr/bin/time; a run stopped by the budget says so.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+build="${1:-$repo/build}"
+budget="${2:-60}"
+tcpmc="$build/checker/tcpmc"
+[ -x "$tcpmc" ] || { echo "build tcpmc first (bash .ci/bootstrap check)"; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+wide=(-D SEQ_BITS=32 -D ISN_MAX=-1)
+reduced=(--loss 0 --dup 0 --no-reorder -D CRASHES=0 -D MAX_DATA=0)
+
+# label, timeout seconds, then tcpmc check arguments; prints depth, seconds, peak RSS, verdicts.
+measure() {
+  local label="$1" limit="$2"; shift 2
+  /usr/bin/time -f "%e %M" -o "$work/time" timeout --signal=INT -k 10 "$limit" "$tcpmc" check "$@" \
+    --json "$work/out.json" >"$work/out.txt" 2>"$work/err.txt"
+  python3 - "$label" "$work/out.json" "$work/time" "$work/err.txt" <<'PY'
+import json, os, re, sys
+label, js, tm, err = sys.argv[1:]
+wall, rss = open(tm).read().split()[-2:]
+depth = None
+for line in open(err, errors="replace"):
+    m = re.search(r"depth (\d+)", line)
+    if m: depth = int(m.group(1))
+verdicts = ""
+if os.path.exists(js) and os.path.getsize(js) > 0:
+    r = json.load(open(js))[0]
+    depth = r["depth"]
+    verdicts = ", ".join(f"{p['name']}: {p['verdict']}/{p['basis']}"
+                         + (f" {len(p['counterexample']['steps'])} steps" if p.get("counterexample") else "")
+                         for p in r["properties"] if p["basis"] != "not_checked")
+print(f"{label}: depth {depth}, {float(wall):.1f} s, peak RSS {int(rss) / 1024:.0f} MB; {verdicts or 'stopped by the time budget'}")
+PY
+}
+
+echo "== 1. BMC depth on rfc9293 in ${budget} s"
+measure "rfc9293 SEQ_BITS=3 " "$budget" "$repo/specs/rfc9293.tcp" --engine bmc --depth 200
+measure "rfc9293 SEQ_BITS=32" "$budget" "$repo/specs/rfc9293.tcp" --engine bmc --depth 200 "${wide[@]}"
+
+echo "== 2. Variants refuted by BMC at SEQ_BITS=32, every ISN free (reduced bounds)"
+for v in close_wait_leak no_time_wait short_time_wait time_wait_reuse lossy_network unfair_network \
+         two_way_handshake three_way_close time_wait_reuse_checked_isn; do
+  spec="$repo/specs/$v.tcp"
+  "$tcpmc" check "$spec" "${reduced[@]}" --no-progress --json "$work/ex.json" >/dev/null 2>&1
+  read -r prop len < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+v = [p for p in r["properties"] if p["kind"] in ("invariant", "stuck") and p["verdict"] == "violated"]
+print(v[0]["name"], len(v[0]["counterexample"]["steps"])) if v else print("-", 0)
+' "$work/ex.json")
+  if [ "$prop" = "-" ]; then echo "$v: no invariant or stuck property violated at these bounds"; continue; fi
+  measure "$v ($prop, explicit: $len steps)" "$((budget * 5))" "$spec" --engine bmc --depth "$len" \
+    --property "$prop" "${reduced[@]}" "${wide[@]}"
+done
+
+echo "== 3. k-induction on rfc9293, SEQ_BITS=32, every ISN free"
+for p in handshake_agreement in_order_exactly_once no_data_loss_at_close no_old_segment_accepted \
+         no_rst_for_retransmitted_fin bounded_retransmission half_open_not_closed; do
+  measure "kind $p" "$((budget * 10))" "$repo/specs/rfc9293.tcp" --engine kind --depth 2 --property "$p" "${wide[@]}"
+done
