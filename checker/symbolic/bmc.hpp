@@ -16,6 +16,8 @@ class Bmc {
   size_t depth() const { return depth_; }
   // Is `bad` satisfiable at the current depth? On sat the model is kept for model().
   z3::check_result check(const z3::expr& bad);
+  // Asserts a fact an unsat answer established (no goal is bad at some depth already checked).
+  void assume_clean(const z3::expr& fact) { solver_.add(fact); }
   z3::model model() const { return solver_.get_model(); }
   Unrolling& unrolling() { return u_; }
   std::string reason_unknown() const { return solver_.reason_unknown(); }

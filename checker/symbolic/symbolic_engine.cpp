@@ -71,7 +71,12 @@ class Run {
         if (!stopped()) out_.stop_reason = "Z3 gave up at depth " + std::to_string(k) + ": " + bmc.reason_unknown();
         return false;
       }
-      if (r == z3::unsat) break;
+      if (r == z3::unsat) {
+        // No run of k steps violates these: say so to the solver, a fact the deeper questions
+        // can use (an invariant then holds at every earlier step).
+        bmc.assume_clean(!z3::mk_or(any));
+        break;
+      }
       const z3::model m = bmc.model();
       std::vector<Goal*> rest;
       std::vector<z3::expr> rest_bad;
