@@ -132,7 +132,7 @@ Val IrSemantics::eval_in(const ir::Expr& e, const ExecEnv& env, bool old, const 
     case Op::Mod: {
       const z3::expr zero = codec_.int_const(0);
       fail_if(b == zero);
-      fail_if(a == codec_.int_const(INT64_MIN) && b == codec_.int_const(-1));
+      fail_if(a == codec_.int_min() && b == codec_.int_const(-1));
       // C's / and % truncate toward zero, as bvsdiv and bvsrem do.
       return {e.op == Op::Div ? a / b : z3::srem(a, b), ValKind::Int};
     }

@@ -3,6 +3,118 @@
 #include <algorithm>
 
 namespace tcpmc::symbolic {
+namespace {
+
+// Interval analysis of every integer the model computes, for the width of Int bit-vectors: the
+// interpreter computes in 64 bits and a result that does not fit is a model error; when every
+// value provably fits in W-2 bits, W-bit arithmetic gives the same values and never overflows
+// either, so the errors agree (none) and the formulas are smaller. Returns 64 when unsure.
+struct Interval {
+  __int128 lo = 0, hi = 0;
+};
+
+class IntWidth {
+ public:
+  explicit IntWidth(const ir::Model& m) : m_(m) {
+    seq_hi_ = m.seq_bits > 0 ? (__int128{1} << m.seq_bits) - 1 : 1;
+    for (const auto& r : m.rules) {
+      for (const auto& p : r.params) note(type(p.type));
+      expr(r.guard);
+      stmts(r.body);
+    }
+    for (const auto& mo : m.monitors) {
+      expr(mo.guard);
+      stmts(mo.body);
+    }
+    for (const auto& p : m.properties) {
+      expr(p.expr);
+      expr(p.trigger);
+    }
+    for (const auto& l : m.lemmas) expr(l.expr);
+    for (const auto& v : m.endpoint_vars) note(type(v.type));
+    for (const auto& v : m.global_vars) note(type(v.type));
+    for (const auto& f : m.seg_fields) note(type(f.type));
+    note({0, seq_hi_});  // a seq read as a number
+    for (const auto& t : m.timers) note({0, t.max_duration + kTimerBias});
+    note({0, 64});  // budgets, counts, ages, endpoint ids (capacity, msl and budgets are small)
+    note({0, m.capacity + 1});
+    note({0, m.msl + 1});
+  }
+  unsigned bits() const {
+    if (wide_) return 64;
+    unsigned b = 2;
+    while (b < 64 && (max_ >= (__int128{1} << (b - 2)))) ++b;
+    return b;
+  }
+
+ private:
+  const ir::Model& m_;
+  __int128 seq_hi_ = 1, max_ = 0;
+  bool wide_ = false;
+  static constexpr __int128 kLimit = __int128{1} << 61;
+
+  void note(const Interval& i) {
+    const __int128 a = i.lo < 0 ? -i.lo : i.lo, b = i.hi < 0 ? -i.hi : i.hi;
+    max_ = std::max(max_, std::max(a, b));
+    if (max_ >= kLimit) wide_ = true;
+  }
+  Interval type(const ir::Type& t) const {
+    if (t.kind == ir::Type::Kind::Seq) return {0, seq_hi_};
+    return {std::min<__int128>(t.lo, 0), std::max<__int128>(t.hi, 0)};
+  }
+  static Interval clamp(Interval i) {
+    i.lo = std::max(i.lo, -kLimit * 4);
+    i.hi = std::min(i.hi, kLimit * 4);
+    return i;
+  }
+  Interval expr(const ir::Expr& e) {
+    using Op = ir::Expr::Op;
+    if (wide_) return {0, 0};
+    std::vector<Interval> a;
+    for (const auto& x : e.args) a.push_back(expr(x));
+    Interval r{0, 1};
+    switch (e.op) {
+      case Op::Const: r = {e.value, e.value}; break;
+      case Op::EpVar: r = type(m_.endpoint_vars[e.index].type); break;
+      case Op::GlobalVar: r = type(m_.global_vars[e.index].type); break;
+      case Op::SegField: r = type(m_.seg_fields[e.index].type); break;
+      case Op::Param: r = type(e.type); break;
+      case Op::Neg: r = {-a[0].hi, -a[0].lo}; break;
+      case Op::Add: r = {a[0].lo + a[1].lo, a[0].hi + a[1].hi}; break;
+      case Op::Sub: r = {a[0].lo - a[1].hi, a[0].hi - a[1].lo}; break;
+      case Op::Mul: {
+        const __int128 c[4] = {a[0].lo * a[1].lo, a[0].lo * a[1].hi, a[0].hi * a[1].lo, a[0].hi * a[1].hi};
+        r = {*std::min_element(c, c + 4), *std::max_element(c, c + 4)};
+        break;
+      }
+      case Op::Div:
+      case Op::Mod: {
+        const __int128 m = std::max({a[0].lo < 0 ? -a[0].lo : a[0].lo, a[0].hi < 0 ? -a[0].hi : a[0].hi});
+        r = {-m, m};
+        break;
+      }
+      case Op::SeqAdd: case Op::SeqSub: case Op::SeqDist: r = {0, seq_hi_}; break;
+      case Op::Ite: r = {std::min(a[1].lo, a[2].lo), std::max(a[1].hi, a[2].hi)}; break;
+      case Op::Old: r = a[0]; break;
+      default: r = {0, 1}; break;  // comparisons, logic, timers, self, rule: 0..1
+    }
+    r = clamp(r);
+    for (const auto& x : a) note(x);
+    note(r);
+    return r;
+  }
+  void stmts(const std::vector<ir::Stmt>& body) {
+    for (const auto& s : body) {
+      expr(s.value);
+      for (const auto& [f, v] : s.fields) expr(v);
+      stmts(s.then_body);
+      stmts(s.else_body);
+    }
+  }
+};
+
+}  // namespace
+
 ValKind kind_of(const ir::Type& t) {
   switch (t.kind) {
     case ir::Type::Kind::Bool: return ValKind::Bool;
@@ -15,6 +127,7 @@ SlotCodec::SlotCodec(z3::context& ctx, const CompiledSystem& sys) : ctx_(ctx), s
   const ir::Model& m = sys.model();
   const StateLayout& L = sys.layout();
   seq_bits_ = m.seq_bits > 0 ? static_cast<unsigned>(m.seq_bits) : 1;
+  int_bits_ = IntWidth(m).bits();
   slots_.resize(L.num_slots());
   for (int i = 0; i < L.num_slots(); ++i) {
     slots_[i].lo = L.slot(i).lo;
@@ -42,7 +155,7 @@ Val SlotCodec::load(int slot, const z3::expr& stored) const {
       return {stored == ctx_.bv_val(1, s.width), ValKind::Bool};
     case ValKind::Int: break;
   }
-  z3::expr wide = s.width < 64 ? z3::zext(stored, 64 - s.width) : stored;
+  z3::expr wide = s.width < int_bits_ ? z3::zext(stored, int_bits_ - s.width) : stored;
   return {wide + int_const(s.lo), ValKind::Int};
 }
 
@@ -54,7 +167,7 @@ z3::expr SlotCodec::store(int slot, const Val& v) const {
     case ValKind::Int: break;
   }
   z3::expr off = as_int(v) - int_const(s.lo);
-  return s.width < 64 ? off.extract(s.width - 1, 0) : off;
+  return s.width < int_bits_ ? off.extract(s.width - 1, 0) : off;
 }
 
 z3::expr SlotCodec::stored_constant(int slot, int32_t value) const {
@@ -87,7 +200,7 @@ z3::expr SlotCodec::less(int slot, const z3::expr& a, const z3::expr& b) const {
 z3::expr SlotCodec::as_int(const Val& v) const {
   switch (v.kind) {
     case ValKind::Int: return v.e;
-    case ValKind::Seq: return seq_bits_ < 64 ? z3::zext(v.e, 64 - seq_bits_) : v.e;
+    case ValKind::Seq: return seq_bits_ < int_bits_ ? z3::zext(v.e, int_bits_ - seq_bits_) : v.e;
     case ValKind::Bool: return z3::ite(v.e, int_const(1), int_const(0));
   }
   return v.e;

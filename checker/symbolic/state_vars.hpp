@@ -5,7 +5,7 @@
 // packing, without the words). Sequence-number slots hold the number itself in SEQ_BITS bits (a
 // 32-bit sequence number is held by the explicit engine as its bit pattern in an int32). Values
 // are read and written through SlotCodec, which knows each slot's IR kind: Bool, Int (compared
-// and computed as 64-bit signed bit-vectors, like the interpreter) or Seq.
+// and computed as signed bit-vectors wide enough for every value, like the interpreter's 64 bits) or Seq.
 // The unroller (Unroller) makes the copy of the state at each step: step 0 is the initial state
 // as constants (BMC) or free constants (an induction step); each later step is fresh constants
 // named "s<i>.<slot name>" that the transition relation equates with what the step computes.
@@ -25,7 +25,7 @@ namespace tcpmc::symbolic {
 
 enum class ValKind : uint8_t { Bool, Int, Seq };
 
-// A value of an IR expression: Bool is a Z3 Boolean; Int a 64-bit bit-vector (signed); Seq a
+// A value of an IR expression: Bool is a Z3 Boolean; Int a SlotCodec::int_bits() bit-vector (signed); Seq a
 // SEQ_BITS-wide bit-vector (unsigned, modulo 2^SEQ_BITS).
 struct Val {
   z3::expr e;
@@ -69,13 +69,19 @@ class SlotCodec {
   z3::expr as_int(const Val& v) const;
   z3::expr as_seq(const Val& v) const;
   z3::expr as_bool(const Val& v) const;
-  z3::expr int_const(int64_t v) const { return ctx_.bv_val(v, 64); }
+  z3::expr int_const(int64_t v) const { return ctx_.bv_val(v, int_bits_); }
+  // The width of Int values: 64, as the interpreter computes, or fewer bits when an interval
+  // analysis of the model shows that every integer it computes fits (then the results, and the
+  // absence of overflow, are the same).
+  unsigned int_bits() const { return int_bits_; }
+  z3::expr int_min() const { return int_const(int_bits_ == 64 ? INT64_MIN : -(int64_t{1} << (int_bits_ - 1))); }
 
  private:
   z3::context& ctx_;
   const CompiledSystem& sys_;
   std::vector<SlotInfo> slots_;
   unsigned seq_bits_ = 1;
+  unsigned int_bits_ = 64;
 };
 
 // The state at one step: a stored bit-vector per slot.

@@ -187,7 +187,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
         kinds.push_back(ValKind::Seq);
         pvals.push_back({params.back(), ValKind::Seq});
       } else {
-        params.push_back(c.bv_const(name.c_str(), 64));
+        params.push_back(c.bv_const(name.c_str(), codec_.int_bits()));
         in_range = in_range && z3::sle(codec_.int_const(t.lo), params.back()) &&
                    z3::sle(params.back(), codec_.int_const(t.hi));
         const bool boolean = t.kind == ir::Type::Kind::Bool;
