@@ -44,6 +44,9 @@ class Run {
         g.decl = &sys.model().lemmas[l];
         goals_.push_back(g);
       }
+    Goal error_goal;
+    error_goal.model_error = true;
+    goals_.push_back(error_goal);
     const size_t ni = sys.instances().size();
     out_.coverage.recorded = false;
     out_.coverage.fired.assign(ni, 0);
@@ -152,7 +155,7 @@ class Run {
     symbolic::Bmc bmc(p_, p_.make_solver(q));
     std::vector<Goal*> inductive;
     for (Goal* g : group)
-      if (g->kind != Kind::Reachable) inductive.push_back(g);
+      if (g->kind != Kind::Reachable && !g->model_error) inductive.push_back(g);
     symbolic::KInduction step(p_, inductive, p_.make_solver(q));
     size_t k = 1;
     bool ok = true;
@@ -208,7 +211,7 @@ class Run {
     }
     // Reachable properties: BMC only.
     for (Goal* g : group) {
-      if (!g->open || g->kind != Kind::Reachable || !ok) continue;
+      if (!g->open || g->kind != Kind::Reachable || g->property < 0 || !ok) continue;
       PropertyOutcome& o = out_.properties[g->property];
       o.verdict = Verdict::Inconclusive;
       o.basis = Basis::Bounded;
@@ -257,9 +260,28 @@ class Run {
     reported_ = true;
   }
 
+  // A step from the state at depth k fails with a model error: the run there, and the error as
+  // the explicit semantics reports it when that step is fired.
+  void found_model_error(const z3::model& m, symbolic::Unrolling& u, size_t k) {
+    auto t = symbolic::replay_decoded(sys_, symbolic::decode_run(m, u.relation, k), false);
+    const symbolic::Step& step = u.relation.step(k);
+    for (const symbolic::Action& a : step.actions) {
+      if (!t || !m.eval(a.fails, true).is_true()) continue;
+      Scratch sc = sys_.make_scratch();
+      sys_.fire(t->final_state().data(), symbolic::decode_label(m, a), sc, [](const Label&, const int32_t*) {});
+      if (!sc.has_error) continue;
+      out_.model_error = sc.error;
+      t->error = sc.error;
+      out_.model_error_trace = std::move(*t);
+      return;
+    }
+    out_.replay_failed = true;  // Z3 saw an error the explicit semantics does not have
+  }
+
   // A violation (or a reachable property's witness) in the model of the BMC solver at depth k.
   void found(Goal& g, const z3::model& m, symbolic::Unrolling& u, size_t k) {
     g.open = false;
+    if (g.model_error) return found_model_error(m, u, k);
     if (g.property < 0) {  // a lemma that is false: never assumed
       out_.notes.push_back("lemma '" + g.decl->name + "' is false: violated by a run of " + std::to_string(k) +
                            " steps, so it was not assumed");

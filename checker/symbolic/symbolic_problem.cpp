@@ -3,6 +3,7 @@
 namespace tcpmc::symbolic {
 
 z3::expr Unrolling::bad(const Goal& g, size_t i) {
+  if (g.model_error) return relation.fails(i);
   const z3::expr holds = relation.predicate(g.decl->expr, relation.state(i));
   switch (g.kind) {
     case ir::Property::Kind::Invariant: return !holds;

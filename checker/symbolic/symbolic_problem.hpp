@@ -16,7 +16,10 @@ struct Goal {
   int property = -1;  // index into model.properties; -1 for a lemma
   int lemma = -1;     // index into model.lemmas
   ir::Property::Kind kind = ir::Property::Kind::Invariant;
-  const ir::Property* decl = nullptr;
+  const ir::Property* decl = nullptr;  // null for the model-error goal
+  // The pseudo-goal "no step fails with a model error" (BMC only), which the explicit engine
+  // reports as a model error.
+  bool model_error = false;
   // Found (a violation, or a reachable property's witness) or settled (proved, or given up).
   bool open = true;
 };

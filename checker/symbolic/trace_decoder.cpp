@@ -14,6 +14,18 @@ uint64_t numeral(const z3::model& m, const z3::expr& e) {
 
 }  // namespace
 
+Label decode_label(const z3::model& model, const Action& act) {
+  Label L;
+  L.kind = act.kind;
+  L.ep = static_cast<uint8_t>(act.ep);
+  L.inst = act.inst;
+  L.pos = act.pos;
+  // A parameter is read as its bit pattern: a 32-bit sequence number as the int32 that holds it.
+  for (size_t k = 0; k < act.params.size() && k < static_cast<size_t>(kMaxParams); ++k)
+    L.params[k] = static_cast<int32_t>(static_cast<uint32_t>(numeral(model, act.params[k])));
+  return L;
+}
+
 DecodedRun decode_run(const z3::model& model, TransitionRelation& relation, size_t n) {
   const SlotCodec& codec = relation.codec();
   DecodedRun run;
@@ -26,17 +38,7 @@ DecodedRun decode_run(const z3::model& model, TransitionRelation& relation, size
   for (size_t i = 0; i < n; ++i) {
     const Step& step = relation.step(i);
     const uint64_t a = numeral(model, step.selector);
-    Label L;
-    if (a < step.actions.size()) {
-      const Action& act = step.actions[a];
-      L.kind = act.kind;
-      L.ep = static_cast<uint8_t>(act.ep);
-      L.inst = act.inst;
-      L.pos = act.pos;
-      for (size_t k = 0; k < act.params.size() && k < static_cast<size_t>(kMaxParams); ++k)
-        L.params[k] = static_cast<int32_t>(static_cast<uint32_t>(numeral(model, act.params[k])));
-    }
-    run.labels.push_back(L);
+    run.labels.push_back(a < step.actions.size() ? decode_label(model, step.actions[a]) : Label{});
   }
   return run;
 }

@@ -19,6 +19,9 @@ struct DecodedRun {
   std::vector<Label> labels;                 // n labels: kind, endpoint, instance, position, parameters
 };
 
+// The label of one action with its parameters as `model` chose them.
+Label decode_label(const z3::model& model, const Action& action);
+
 // Reads steps 0..n of `model` (the relation must have built steps 0..n-1).
 DecodedRun decode_run(const z3::model& model, TransitionRelation& relation, size_t n);
 

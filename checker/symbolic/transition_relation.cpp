@@ -112,9 +112,10 @@ void TransitionRelation::run_monitors(int inst, const ExecEnv& env, const std::v
 // A rule instance fires from `s` (guard already part of `enabled`): the body runs on `start`
 // (s, less the segment taken or with the timer stopped), then the capacity charge, then monitors.
 void TransitionRelation::add_rule_action(std::vector<Action>& out, int inst, const StateVec& s,
-                                         const std::vector<Val>* seg, const StateVec& start, const z3::expr& enabled,
-                                         Label::Kind kind, int pos, std::vector<z3::expr> params,
-                                         std::vector<ValKind> kinds) const {
+                                         const std::vector<Val>* seg, const StateVec& start, const z3::expr& reached,
+                                         const z3::expr& guard, const z3::expr& guard_error, Label::Kind kind,
+                                         int pos, std::vector<z3::expr> params, std::vector<ValKind> kinds) const {
+  const z3::expr enabled = reached && guard && !guard_error;
   const CompiledSystem& sys = codec_.system();
   const RuleInstance& ri = sys.instances()[inst];
   const ir::Rule& rule = sys.model().rules[ri.rule];
@@ -147,8 +148,16 @@ void TransitionRelation::add_rule_action(std::vector<Action>& out, int inst, con
   }
   run_monitors(inst, env, seg, sent, error);
   if (!sent.empty()) canonicalize(next);
-  Action a{kind, ri.ep, inst, pos, enabled && !error && capacity_ok, enabled && !error && !capacity_ok,
-           std::move(next), std::move(params), std::move(kinds)};
+  Action a{kind,
+           ri.ep,
+           inst,
+           pos,
+           enabled && !error && capacity_ok,
+           enabled && !error && !capacity_ok,
+           (reached && guard_error) || (enabled && error),
+           std::move(next),
+           std::move(params),
+           std::move(kinds)};
   out.push_back(std::move(a));
 }
 
@@ -199,7 +208,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
     StateVec guard_state = s;
     z3::expr error = F;
     const z3::expr g = guard_of(static_cast<int>(ii), guard_state, nullptr, &pvals, error, T);
-    add_rule_action(out, static_cast<int>(ii), s, nullptr, s, in_range && g && !error, Label::Kind::Call, -1,
+    add_rule_action(out, static_cast<int>(ii), s, nullptr, s, in_range, g, error, Label::Kind::Call, -1,
                     std::move(params), std::move(kinds));
   }
 
@@ -219,11 +228,11 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
         if (insts[ii].kind != ir::Rule::Kind::Recv || insts[ii].ep != ep) continue;
         StateVec guard_state = s;
         const z3::expr g = guard_of(static_cast<int>(ii), guard_state, &seg, nullptr, error, none_before);
-        add_rule_action(out, static_cast<int>(ii), s, &seg, start, present && none_before && g && !error,
+        add_rule_action(out, static_cast<int>(ii), s, &seg, start, present && none_before, g, error,
                         Label::Kind::Recv, pos, {}, {});
         none_before = none_before && !g;
       }
-      Action a{Label::Kind::Unhandled, ep, -1, pos, present && none_before && !error, F, start, {}, {}};
+      Action a{Label::Kind::Unhandled, ep, -1, pos, present && none_before && !error, F, present && error, start, {}, {}};
       out.push_back(std::move(a));
     }
   }
@@ -237,9 +246,8 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
     const z3::expr g = guard_of(static_cast<int>(ii), guard_state, nullptr, nullptr, error, T);
     StateVec start = s;
     start[ts] = codec_.stored_constant(ts, kTimerStopped);
-    add_rule_action(out, static_cast<int>(ii), s, nullptr, start,
-                    s[ts] == codec_.stored_constant(ts, kTimerExpired) && g && !error, Label::Kind::Timeout, -1, {},
-                    {});
+    add_rule_action(out, static_cast<int>(ii), s, nullptr, start, s[ts] == codec_.stored_constant(ts, kTimerExpired),
+                    g, error, Label::Kind::Timeout, -1, {}, {});
   }
 
   // 4. Loss and duplication within their budgets.
@@ -259,7 +267,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
           can = can && z3::slt(losses, codec_.int_const(faults.loss));
           next[ls] = codec_.store(ls, {losses + codec_.int_const(1), ValKind::Int});
         }
-        out.push_back(Action{Label::Kind::Loss, chan, -1, pos, can, F, std::move(next), {}, {}});
+        out.push_back(Action{Label::Kind::Loss, chan, -1, pos, can, F, F, std::move(next), {}, {}});
       }
       if (faults.dup > 0) {
         StateVec next = s;
@@ -270,7 +278,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
         next[ds] = codec_.store(ds, {dups + codec_.int_const(1), ValKind::Int});
         const z3::expr can = present && z3::ult(s[cs], c.bv_val(L.capacity(), cw)) &&
                              z3::slt(dups, codec_.int_const(faults.dup));
-        out.push_back(Action{Label::Kind::Dup, chan, -1, pos, can, F, std::move(next), {}, {}});
+        out.push_back(Action{Label::Kind::Dup, chan, -1, pos, can, F, F, std::move(next), {}, {}});
       }
     }
   }
@@ -300,7 +308,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
         next[as] = z3::ite(present, s[as] + c.bv_val(1, codec_.slot(as).width), s[as]);
       }
     }
-    out.push_back(Action{Label::Kind::Tick, 0, -1, -1, quiet && changes, F, std::move(next), {}, {}});
+    out.push_back(Action{Label::Kind::Tick, 0, -1, -1, quiet && changes, F, F, std::move(next), {}, {}});
   }
   return out;
 }
@@ -334,6 +342,13 @@ const Step& TransitionRelation::step(size_t i) {
     steps_.push_back(std::move(st));
   }
   return *steps_[i];
+}
+
+z3::expr TransitionRelation::fails(size_t i) {
+  const Step& st = step(i);
+  z3::expr_vector any(codec_.ctx());
+  for (const Action& a : st.actions) any.push_back(a.fails);
+  return z3::mk_or(any);
 }
 
 z3::expr TransitionRelation::can_move(size_t i) {

@@ -26,6 +26,7 @@ struct Action {
   int pos = -1;   // segment position (arrival, loss, duplication)
   z3::expr fires;    // it is a transition of the model from this state
   z3::expr blocked;  // only a full channel with the loss budget spent stops it
+  z3::expr fails;    // evaluating it hits a model error (its guard, body or monitors)
   StateVec next;
   std::vector<z3::expr> params;  // the call's parameters (as 64-bit or SEQ_BITS-wide constants)
   std::vector<ValKind> param_kinds;
@@ -52,6 +53,8 @@ class TransitionRelation {
   // No move is possible from state(i), whatever the parameters: small parameter domains are
   // enumerated, larger ones (sequence numbers) universally quantified.
   z3::expr stuck(size_t i);
+  // Some action of step i fails with a model error (the explicit engine reports one then).
+  z3::expr fails(size_t i);
   // Some formula made so far has a quantifier (a solver for quantifier-free bit-vectors won't do).
   bool quantified() const { return quantified_; }
   static constexpr uint64_t kMaxEnumerated = 256;
@@ -73,9 +76,12 @@ class TransitionRelation {
   bool quantified_ = false;
 
   std::vector<Action> actions_from(const StateVec& s, const std::string& tag) const;
+  // `reached`: the action is tried (its preconditions hold and, for an arrival, no earlier rule
+  // took the segment); `guard`: its guard holds; `guard_error`: evaluating the guards so far failed.
   void add_rule_action(std::vector<Action>& out, int inst, const StateVec& s, const std::vector<Val>* seg,
-                       const StateVec& start, const z3::expr& enabled, Label::Kind kind, int pos,
-                       std::vector<z3::expr> params, std::vector<ValKind> kinds) const;
+                       const StateVec& start, const z3::expr& reached, const z3::expr& guard,
+                       const z3::expr& guard_error, Label::Kind kind, int pos, std::vector<z3::expr> params,
+                       std::vector<ValKind> kinds) const;
   void run_monitors(int inst, const ExecEnv& env, const std::vector<Val>* seg, const std::vector<SentSegment>& sent,
                     z3::expr& error) const;
   std::vector<Val> segment_at(const StateVec& s, int chan, int pos) const;

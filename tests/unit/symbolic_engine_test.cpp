@@ -347,3 +347,33 @@ TEST(KInduction, ViolationsAreFoundByTheBaseCase) {
 
 }  // namespace
 }  // namespace tcpmc
+
+namespace tcpmc {
+namespace {
+
+// A value out of its range is a model error for both engines: the same run to the state whose
+// step fails, the same source location.
+TEST(SymbolicModelError, ReportedLikeTheExplicitEngine) {
+  const std::string spec =
+      "enum S { C, D }\n"
+      "endpoint { state: S = C\n  n: 0..2 }\n"
+      "segment { flags SYN }\n"
+      "network { capacity = 1, msl = 1 }\n"
+      "faults { loss = 0, dup = 0, reorder = false }\n"
+      "call inc in C when self == A { n := n + 1 }\n"
+      "invariant fine expect hold: A.n <= 2\n";
+  auto ex = run({"", spec}, EngineKind::Explicit, 0);
+  auto bmc = run({"", spec}, EngineKind::Bmc, 5);
+  ASSERT_TRUE(ex && bmc);
+  ASSERT_TRUE(ex->exploration.model_error && bmc->exploration.model_error);
+  EXPECT_FALSE(bmc->replay_failed);
+  EXPECT_EQ(bmc->exploration.model_error->status, ExecStatus::RangeError);
+  EXPECT_EQ(bmc->exploration.model_error->value, 3);
+  EXPECT_EQ(bmc->exploration.model_error->where.begin, ex->exploration.model_error->where.begin);
+  ASSERT_TRUE(ex->model_error_trace && bmc->model_error_trace);
+  EXPECT_EQ(bmc->model_error_trace->steps.size(), 2u);
+  EXPECT_EQ(bmc->model_error_trace->steps.size(), ex->model_error_trace->steps.size());
+}
+
+}  // namespace
+}  // namespace tcpmc
