@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "bmc.hpp"
@@ -112,33 +113,40 @@ class Run {
   }
   static bool quantified(const std::vector<Goal*>& group) { return !group.empty() && group[0]->kind == Kind::Stuck; }
 
+  // The groups depth by depth, so that a time budget (Ctrl-C) leaves each as deep as the others.
   void run_bmc() {
-    for (const auto& group : groups()) bmc_group(group);
-  }
-
-  void bmc_group(const std::vector<Goal*>& group) {
-    symbolic::Bmc bmc(p_, p_.make_solver(quantified(group) && p_.wide_parameters()));
-    size_t k = 0;
-    bool finished = true;
-    auto open = [&] {
-      for (Goal* g : group)
+    const auto gs = groups();
+    std::vector<std::unique_ptr<symbolic::Bmc>> bmcs;
+    for (const auto& group : gs)
+      bmcs.push_back(std::make_unique<symbolic::Bmc>(p_, p_.make_solver(quantified(group) && p_.wide_parameters())));
+    std::vector<int64_t> reached(gs.size(), -1);  // per group: the deepest depth fully checked
+    auto open = [](const std::vector<Goal*>& group) {
+      for (const Goal* g : group)
         if (g->open) return true;
       return false;
     };
-    for (; k <= limits_.max_depth && open(); ++k)
-      if (!bmc_depth(bmc, group, k)) {
-        finished = false;
-        break;
+    bool stop = false;
+    for (size_t k = 0; k <= limits_.max_depth && !stop; ++k) {
+      bool any = false;
+      for (size_t i = 0; i < gs.size() && !stop; ++i) {
+        if (!open(gs[i])) continue;
+        any = true;
+        if (bmc_depth(*bmcs[i], gs[i], k))
+          reached[i] = static_cast<int64_t>(k);
+        else
+          stop = true;
       }
-    const uint32_t reached = finished ? limits_.max_depth : (k == 0 ? 0 : static_cast<uint32_t>(k - 1));
-    for (Goal* g : group) {
-      if (!g->open || g->property < 0) continue;
-      PropertyOutcome& o = out_.properties[g->property];
-      if (!finished && k == 0) continue;  // nothing checked: inconclusive
-      o.basis = Basis::Bounded;
-      o.bound = reached;
-      o.verdict = g->kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
+      if (!any) break;
     }
+    for (size_t i = 0; i < gs.size(); ++i)
+      for (Goal* g : gs[i]) {
+        if (!g->open || g->property < 0) continue;
+        PropertyOutcome& o = out_.properties[g->property];
+        if (reached[i] < 0) continue;  // nothing checked: inconclusive
+        o.basis = Basis::Bounded;
+        o.bound = stop ? static_cast<uint32_t>(reached[i]) : limits_.max_depth;
+        o.verdict = g->kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
+      }
   }
 
   void run_kinduction() {
