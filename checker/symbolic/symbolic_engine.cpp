@@ -1,5 +1,6 @@
 #include "symbolic_engine.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -45,9 +46,6 @@ class Run {
         g.decl = &sys.model().lemmas[l];
         goals_.push_back(g);
       }
-    Goal error_goal;
-    error_goal.model_error = true;
-    goals_.push_back(error_goal);
     const size_t ni = sys.instances().size();
     out_.coverage.recorded = false;
     out_.coverage.fired.assign(ni, 0);
@@ -113,6 +111,31 @@ class Run {
   }
   static bool quantified(const std::vector<Goal*>& group) { return !group.empty() && group[0]->kind == Kind::Stuck; }
 
+  // Model errors (a value out of range, an overflow, a division by zero), which the explicit
+  // engine reports as it meets them: searched by BMC after the properties, to the depth they were
+  // checked to, when every property is checked (a --property selection asks about those only).
+  // Proving that no step of depth k fails is as hard as proving an invariant per assignment, so
+  // it comes last: the properties' verdicts never wait for it.
+  void search_model_errors(uint32_t depth) {
+    if (!limits_.selected.empty() || stopped()) return;
+    Goal g;
+    g.model_error = true;
+    std::vector<Goal*> group{&g};
+    symbolic::Bmc bmc(p_, p_.make_solver(false));
+    int64_t reached = -1;
+    for (size_t k = 0; k <= depth && g.open; ++k) {
+      if (!bmc_depth(bmc, group, k)) break;
+      reached = static_cast<int64_t>(k);
+    }
+    if (!g.open) return;  // found: reported as the run's model error
+    if (reached == static_cast<int64_t>(depth))
+      out_.notes.push_back("no model error (value out of range, overflow, division by zero) in runs of up to " +
+                           std::to_string(depth) + " steps");
+    else
+      out_.notes.push_back("the search for model errors stopped: none in runs of up to " +
+                           std::to_string(std::max<int64_t>(reached, 0)) + " steps");
+  }
+
   // The groups depth by depth, so that a time budget (Ctrl-C) leaves each as deep as the others.
   void run_bmc() {
     const auto gs = groups();
@@ -147,10 +170,12 @@ class Run {
         o.bound = stop ? static_cast<uint32_t>(reached[i]) : limits_.max_depth;
         o.verdict = g->kind == Kind::Reachable ? Verdict::Inconclusive : Verdict::Holds;
       }
+    if (!stop) search_model_errors(limits_.max_depth);
   }
 
   void run_kinduction() {
     for (const auto& group : groups()) kinduction_group(group);
+    search_model_errors(out_.depth);
     if (!proved_lemmas_.empty()) {
       std::string s;
       for (const auto& n : proved_lemmas_) s += (s.empty() ? "" : ", ") + n;
