@@ -197,6 +197,17 @@ z3::expr SlotCodec::less(int slot, const z3::expr& a, const z3::expr& b) const {
   return z3::ult(a, b);
 }
 
+z3::expr SlotCodec::next_record_less(const std::vector<z3::expr>& s, int ch, int p) const {
+  const StateLayout& L = sys_.layout();
+  z3::expr less_so_far = ctx_.bool_val(false), equal_so_far = ctx_.bool_val(true);
+  for (int f = 0; f < L.seg_stride(); ++f) {
+    const int a = L.seg_base(ch, p) + f, b = L.seg_base(ch, p + 1) + f;
+    less_so_far = less_so_far || (equal_so_far && less(a, s[b], s[a]));
+    equal_so_far = equal_so_far && s[a] == s[b];
+  }
+  return less_so_far;
+}
+
 z3::expr SlotCodec::as_int(const Val& v) const {
   switch (v.kind) {
     case ValKind::Int: return v.e;
@@ -267,14 +278,7 @@ z3::expr Unroller::well_formed(const StateVec& s) const {
     if (sys.faults().reorder)
       for (int p = 0; p + 1 < cap; ++p) {
         z3::expr both = z3::ugt(s[cs], c.bv_val(p + 1, codec_.slot(cs).width));
-        // Not (record p+1 < record p), lexicographically over (fields..., age).
-        z3::expr greater = c.bool_val(false), equal_so_far = c.bool_val(true);
-        for (int f = 0; f < stride; ++f) {
-          const int a = L.seg_base(ch, p) + f, b = L.seg_base(ch, p + 1) + f;
-          greater = greater || (equal_so_far && codec_.less(a, s[b], s[a]));
-          equal_so_far = equal_so_far && s[a] == s[b];
-        }
-        parts.push_back(z3::implies(both, !greater));
+        parts.push_back(z3::implies(both, !codec_.next_record_less(s, ch, p)));
       }
   }
   return z3::mk_and(parts);

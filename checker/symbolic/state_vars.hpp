@@ -63,6 +63,9 @@ class SlotCodec {
   // Strict order of two stored slots as the explicit engine compares int32 slots (channels are
   // kept sorted by it under reordering).
   z3::expr less(int slot, const z3::expr& a, const z3::expr& b) const;
+  // Record p+1 of channel ch orders before record p, lexicographically over (fields..., age) as
+  // the explicit engine sorts channels under reordering.
+  z3::expr next_record_less(const std::vector<z3::expr>& s, int ch, int p) const;
 
   // Conversions between value kinds (as the interpreter does: a seq read as an int is its number
   // 0..2^n-1; an int stored as a seq is reduced modulo 2^n).

@@ -68,13 +68,7 @@ void TransitionRelation::canonicalize(StateVec& s) const {
     for (int pass = 0; pass + 1 < cap; ++pass)
       for (int p = 0; p + 1 < cap - pass; ++p) {
         const z3::expr both = z3::ugt(s[cs], c.bv_val(p + 1, codec_.slot(cs).width));
-        z3::expr less = c.bool_val(false), equal_so_far = c.bool_val(true);
-        for (int f = 0; f < stride; ++f) {
-          const int a = L.seg_base(ch, p) + f, b = L.seg_base(ch, p + 1) + f;
-          less = less || (equal_so_far && codec_.less(a, s[b], s[a]));
-          equal_so_far = equal_so_far && s[a] == s[b];
-        }
-        const z3::expr swap = both && less;
+        const z3::expr swap = both && codec_.next_record_less(s, ch, p);
         for (int f = 0; f < stride; ++f) {
           const int a = L.seg_base(ch, p) + f, b = L.seg_base(ch, p + 1) + f;
           const z3::expr x = s[a], y = s[b];
