@@ -73,6 +73,20 @@ inline std::string simulate_footer() {
          "  1   usage error; 2 bad spec or model error; 6 internal error";
 }
 
+inline std::string export_footer() {
+  return "Example:\n  tcpmc export --promela specs/rfc9293.tcp -D MAX_DATA=0 -o rfc9293.pml\n"
+         "  spin -o2 -a rfc9293.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -c0 -m100000000\n\n"
+         "SPIN stores exactly the states tcpmc stores (same fault budget and bounds) and reaches the same\n"
+         "verdicts: 'assertion violated invariant_NAME' (or stuck_NAME) is a violated property,\n"
+         "'reached_NAME' the witness of a reachable one. spin -o2 keeps write-only ghosts in the state;\n"
+         "pan -c0 goes on after a violation. Temporal and coverage properties and model errors are not\n"
+         "exported. Sequence numbers of at most 30 bits.\n"
+         "Exit codes:\n"
+         "  0   written\n"
+         "  1   usage error (an unknown option or property)\n"
+         "  2   the spec does not load or cannot be exported, or FILE cannot be written";
+}
+
 inline std::string mutate_footer() {
   return "Examples:\n"
          "  tcpmc mutate specs/rfc9293.tcp -j2 --loss 0 --dup 0 --no-reorder\n"

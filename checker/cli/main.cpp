@@ -91,13 +91,17 @@ struct RunFlags {
                          "(1..10000, default 20)")
         ->check(CLI::Range(1, 10000));
   }
-  void add_to(CLI::App* c) {
+  // The model's options: constants and the fault budget.
+  void add_model_options(CLI::App* c) {
     c->add_option("-D,--define", defines, "override a spec constant: -D NAME=VALUE");
     add_loss_option(c);
     c->add_option("--dup", dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
     auto* ro = c->add_flag("--reorder", reorder, "segments may arrive in any order");
     auto* nro = c->add_flag("--no-reorder", no_reorder, "segments arrive in the order sent");
     ro->excludes(nro);
+  }
+  void add_to(CLI::App* c) {
+    add_model_options(c);
     c->add_option("--fairness", fairness,
                   "temporal properties under the spec's fairness declarations and fair time (spec, the default) "
                   "or under no fairness at all (none)")
@@ -213,11 +217,7 @@ static int run(int argc, char** argv) {
   SimulateCommand sim;
   auto* sm = app.add_subcommand("simulate", "random runs from the initial state, checking the properties on the way");
   sm->add_option("spec", sim.spec, "the spec")->required();
-  sm->add_option("-D,--define", flags.defines, "override a spec constant: -D NAME=VALUE");
-  flags.add_loss_option(sm);
-  sm->add_option("--dup", flags.dup, "at most N segments duplicated in a run (default: the spec's)")->check(CLI::Range(0, 15));
-  sm->add_flag("--reorder", flags.reorder, "segments may arrive in any order")
-      ->excludes(sm->add_flag("--no-reorder", flags.no_reorder, "segments arrive in the order sent"));
+  flags.add_model_options(sm);
   auto* seed_opt = sm->add_option("--seed", sim.seed, "seed of the random choices (default: random, printed)");
   sm->add_option("--runs", sim.runs, "number of runs (default: 1000)")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   sm->add_option("--steps", sim.steps, "at most N transitions per run (default: 200)")
@@ -239,6 +239,17 @@ static int run(int argc, char** argv) {
   mt->add_option("--out", mut.out_dir, "write DIR/<spec>-mutants.md, every survivor as a one-line diff");
   mt->add_flag("-q,--quiet", mut.quiet, "list only the survivors and the summary");
   mt->footer(cli::mutate_footer());
+
+  ExportCommand exp;
+  bool promela = false;
+  auto* ex = app.add_subcommand("export", "write the spec's transition system as a model for another tool (SPIN)");
+  ex->add_flag("--promela", promela, "a Promela model for SPIN (the only format)")->required();
+  ex->add_option("spec", exp.spec, "the spec")->required();
+  flags.add_model_options(ex);
+  ex->add_option("--property", exp.options.properties,
+                 "export only this property (repeatable; default: every invariant, stuck and reachable property)");
+  ex->add_option("-o,--out", exp.out_path, "write the model to FILE (default: standard output)");
+  ex->footer(cli::export_footer());
 
   install_interrupt_handlers();
   if (argc > 1 && argv[1][0] != '-') {  // a mistyped command: say which one was meant
@@ -280,6 +291,10 @@ static int run(int argc, char** argv) {
       if (!flags.apply(sim.options)) return exit_code::kUsage;
       sim.seed_given = seed_opt->count() > 0;
       return run_simulate(sim, std::cout, std::cerr);
+    }
+    if (ex->parsed()) {
+      if (!flags.apply(exp.options)) return exit_code::kUsage;
+      return run_export(exp, std::cout, std::cerr);
     }
     if (mt->parsed()) {
       if (!flags.apply(mut.options)) return exit_code::kUsage;

@@ -83,6 +83,17 @@ struct MutateCommand {
 // 2 bad spec (or a model error in the original), 5 interrupted (the summary so far is printed).
 int run_mutate(const MutateCommand& cmd, std::ostream& out, std::ostream& err);
 
+struct ExportCommand {
+  std::string spec;
+  CheckOptions options;   // defines, faults, properties (engine and limits are not used)
+  std::string out_path;   // "" = standard output
+};
+
+// `tcpmc export --promela SPEC`: writes the spec's transition system as a Promela model
+// (export/promela_export.hpp). Exit 0; 1 usage (an unknown property); 2 when the spec does not
+// load, cannot be exported, or the file cannot be written.
+int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err);
+
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);
 

@@ -1,6 +1,6 @@
-// Running the tcpmc executable (TCPMC_BINARY) as a child process for end-to-end tests, without a
-// shell: the arguments go to execv as they are (so names with quotes, `$(...)` and newlines reach
-// tcpmc unchanged), the working directory, the standard output file and a file-size limit can be
+// Running the tcpmc executable (TCPMC_BINARY), or another program, as a child process for
+// end-to-end tests, without a shell: the arguments go to execvp as they are (so names with
+// quotes, `$(...)` and newlines reach tcpmc unchanged), the working directory, the standard output file and a file-size limit can be
 // chosen, and the result carries the exit code, both output streams and the peak resident set
 // size. A child can also be interrupted once its standard error shows a given text (event-driven:
 // the test blocks on the pipe; nothing sleeps). run_shell is the shell-based runner, for tests that
@@ -42,14 +42,13 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-inline ChildResult run_tcpmc(const std::vector<std::string>& args, const ChildOptions& opt = {}) {
+// Runs `argv` (argv[0] a path, or a program name looked up in PATH).
+inline ChildResult run_program(std::vector<std::string> argv_s, const ChildOptions& opt = {}) {
   ChildResult r;
   char out_tmpl[] = "/tmp/tcpmc_child_out_XXXXXX";
   const int out_fd = opt.stdout_path.empty() ? mkstemp(out_tmpl) : -1;
   int err_pipe[2];
   if (pipe(err_pipe) != 0) return r;
-  std::vector<std::string> argv_s = {TCPMC_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -69,7 +68,7 @@ inline ChildResult run_tcpmc(const std::vector<std::string>& args, const ChildOp
       rlimit lim{*opt.file_size, *opt.file_size};
       setrlimit(RLIMIT_FSIZE, &lim);
     }
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(err_pipe[1]);
@@ -95,6 +94,12 @@ inline ChildResult run_tcpmc(const std::vector<std::string>& args, const ChildOp
     unlink(out_tmpl);
   }
   return r;
+}
+
+inline ChildResult run_tcpmc(const std::vector<std::string>& args, const ChildOptions& opt = {}) {
+  std::vector<std::string> argv = {TCPMC_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(std::move(argv), opt);
 }
 
 // Runs a command line through /bin/sh (for tests that want the shell's own features: variable

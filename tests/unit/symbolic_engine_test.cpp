@@ -14,151 +14,34 @@
 #include <string>
 #include <vector>
 
+#include "engine_cases.hpp"
 #include "test_util.hpp"
 
 namespace tcpmc {
 namespace {
 
 using test::check_text;
+using test::Case;
+using test::run_case;
+using test::shipped_cases;
+using test::unit_cases;
+using namespace test::specs;
 using Kind = ir::Property::Kind;
 
-struct Case {
-  std::string name;
-  std::string text;  // a spec text, or empty to read `path`
-  std::string path;
-  ConstOverrides defines;
-  int loss = -1, dup = -1, reorder = -1;  // -1: the spec's
-  uint32_t depth = 0;                     // BMC depth; 0: the explicit run's depth
-};
-
-std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
-
-const std::string kHandshake = test::kHandshakeSpec + "reachable b_open expect hold: B.state == ESTABLISHED\n";
-
-// The first recv rule whose guard holds takes the segment; a segment no rule takes is consumed.
-const std::string kFirstMatch =
-    "enum S { C, D, E }\n"
-    "endpoint { state: S = C\n  x: 0..2\n  y: 0..3 }\n"
-    "segment { flags SYN\n  v: 0..3 }\n"
-    "network { capacity = 2, msl = 1 }\n"
-    "faults { loss = 0, dup = 0, reorder = false }\n"
-    "call go(v: 0..3) in C when self == A { send SYN (v = v) goto D }\n"
-    "recv first(s) in C when s.v >= 2 { x := 1 y := s.v goto E }\n"
-    "recv second(s) in C when s.v >= 1 { x := 2 y := s.v goto E }\n"
-    "invariant first_wins expect hold: B.x == 2 -> B.y == 1\n"
-    "invariant second_never expect violation: B.x != 2\n"
-    "stuck ends_in_e expect violation: B.state == E\n";
-
-// Capacity 1: a burst of two segments loses the second (charged to the loss budget); with the
-// budget spent, a second burst is blocked.
-const std::string kCapacity =
-    "enum S { C, D }\n"
-    "endpoint { state: S = C\n  bursts: 0..2\n  n: 0..4 }\n"
-    "segment { flags SYN }\n"
-    "network { capacity = 1, msl = 1 }\n"
-    "faults { loss = 1, dup = 0, reorder = false }\n"
-    "call burst in C, D when self == A && bursts < 2 { bursts := bursts + 1 send SYN () send SYN () goto D }\n"
-    "recv got(s) { n := n + 1 }\n"
-    "invariant at_most_one expect hold: B.n <= 1\n"
-    "reachable one expect hold: B.n == 1\n"
-    "reachable two expect violation: B.n == 2\n";
-
-// Time: segments age and are delivered at ages 0..MSL; a timer of N covers N ticks and its
-// timeout is urgent; a monitor sees the peer's state when a segment arrives.
-const std::string kTime =
-    "enum S { C, W, D }\n"
-    "endpoint { state: S = C\n  timer t }\n"
-    "ghost { late: bool }\n"
-    "segment { flags SYN }\n"
-    "network { capacity = 2, msl = 2 }\n"
-    "faults { loss = 0, dup = 1, reorder = true }\n"
-    "call start in C when self == A { send SYN () timer t := 1 goto W }\n"
-    "timeout fired on t in W { send SYN () goto D }\n"
-    "recv got(s) in C { goto W }\n"
-    "recv again(s) in W { goto D }\n"
-    "monitor arrival on recv(s) { if peer.state == D { late := true } }\n"
-    "reachable timed_out expect hold: A.state == D\n"
-    "reachable arrived_late expect hold: late\n"
-    "invariant b_not_done expect violation: B.state != D\n";
-
-// Timeouts are urgent: no tick while a timer has expired, so t (1 tick) fires before u (2 ticks)
-// can expire; without urgency a second tick would let u's timeout win.
-const std::string kUrgent =
-    "enum S { C, W, X, Y }\n"
-    "endpoint { state: S = C\n  timer t\n  timer u }\n"
-    "segment { flags SYN }\n"
-    "network { capacity = 1, msl = 1 }\n"
-    "faults { loss = 0, dup = 0, reorder = false }\n"
-    "call start in C when self == A { timer t := 0 timer u := 1 goto W }\n"
-    "timeout t_fired on t in W { goto X }\n"
-    "timeout u_fired on u in W { goto Y }\n"
-    "invariant t_first expect hold: A.state != Y\n"
-    "reachable x expect hold: A.state == X\n";
-
-// Sequence numbers modulo 2^SEQ_BITS: RFC 9293's comparison and the distance `seq - seq`.
-const std::string kSeq =
-    "const SEQ_BITS = 3\n"
-    "enum S { C, D }\n"
-    "endpoint { state: S = C\n  iss: seq\n  nxt: seq\n  base: seq }\n"
-    "segment { flags SYN\n  seq: seq }\n"
-    "network { capacity = 1, msl = 1 }\n"
-    "faults { loss = 0, dup = 0, reorder = false }\n"
-    "call go(isn: seq) in C when self == A { iss := isn nxt := isn + 1 send SYN (seq = isn) goto D }\n"
-    "call step in D when self == A && nxt - iss < 5 { nxt := nxt + 1 }\n"
-    "recv got(s) in C { iss := s.seq + 7 goto D }\n"
-    "invariant ahead expect violation: A.state == D -> A.iss < A.nxt\n"
-    "invariant no_wrap expect violation: A.nxt - A.base >= A.iss - A.base\n"
-    "invariant b_knows expect hold: B.state == D -> B.iss == A.iss + 7\n";
-
-std::string spec_path(const std::string& f) { return std::string(TCPMC_SOURCE_DIR) + "/specs/" + f; }
-
 std::vector<Case> cases() {
-  std::vector<Case> v = {
-      {"handshake", kHandshake},
-      {"handshake_no_faults", kHandshake, "", {}, 0, 0, 0},
-      {"handshake_loss_only", kHandshake, "", {}, 1, 0, 0},
-      {"handshake_dup_only", kHandshake, "", {}, 0, 1, 0},
-      {"first_match", kFirstMatch},
-      {"capacity", kCapacity},
-      {"capacity_loss2", kCapacity, "", {}, 2},
-      {"time", kTime},
-      {"time_fifo", kTime, "", {}, -1, -1, 0},
-      {"urgent", kUrgent},
-      {"seq3", kSeq},
-      {"seq4", kSeq, "", {{"SEQ_BITS", 4}}},
-  };
-  // Every shipped spec at reduced bounds: no faults, no crash, no data; BMC to depth 8.
-  for (const auto& e : std::filesystem::directory_iterator(std::string(TCPMC_SOURCE_DIR) + "/specs")) {
-    if (e.path().extension() != ".tcp") continue;
-    Case c;
-    c.name = "spec_" + e.path().stem().string();
-    c.path = e.path().string();
-    c.defines = {{"CRASHES", 0}, {"MAX_DATA", 0}};
-    c.loss = 0;
-    c.dup = 0;
-    c.reorder = 0;
-    c.depth = 8;
-    v.push_back(c);
-  }
+  // The unit specs, and every shipped spec at reduced bounds: no faults, no crash, no data; BMC to depth 8.
+  std::vector<Case> v = unit_cases();
+  Case reduced;
+  reduced.defines = {{"CRASHES", 0}, {"MAX_DATA", 0}};
+  reduced.loss = 0;
+  reduced.dup = 0;
+  reduced.reorder = 0;
+  reduced.depth = 8;
+  for (auto& c : shipped_cases(reduced)) v.push_back(c);
   return v;
 }
 
-std::unique_ptr<SpecResult> run(const Case& c, EngineKind engine, uint32_t depth) {
-  CheckOptions o;
-  o.engine = engine;
-  o.limits.threads = 1;
-  o.limits.max_depth = depth;
-  o.limits.progress = false;
-  if (c.loss >= 0) o.loss = c.loss;
-  if (c.dup >= 0) o.dup = c.dup;
-  if (c.reorder >= 0) o.reorder = c.reorder == 1;
-  if (!c.text.empty()) return check_text(c.text, o, c.defines);
-  o.defines = c.defines;
-  Diagnostics d;
-  auto r = check_spec_file(c.path, o, d);
-  EXPECT_TRUE(r) << format_diagnostics(d);
-  return r;
-}
+std::unique_ptr<SpecResult> run(const Case& c, EngineKind engine, uint32_t depth) { return run_case(c, engine, depth); }
 
 class CrossEngine : public ::testing::TestWithParam<Case> {};
 

@@ -1,0 +1,166 @@
+// Specs that several engine tests run: hand-checked unit specs, each exercising one part of the
+// semantics (faults, first-match order, capacity blocking, ticks and timer urgency, monitors,
+// modular sequence numbers), and every shipped spec at bounds a test chooses. A Case is a spec
+// (text or file) with its run's bounds.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "test_util.hpp"
+
+namespace tcpmc::test {
+
+struct Case {
+  std::string name;
+  std::string text;  // a spec text, or empty to read `path`
+  std::string path;
+  ConstOverrides defines;
+  int loss = -1, dup = -1, reorder = -1;  // -1: the spec's
+  uint32_t depth = 0;                     // BMC depth; 0: the explicit run's depth
+};
+
+inline std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
+
+namespace specs {
+
+inline const std::string kHandshake = kHandshakeSpec + "reachable b_open expect hold: B.state == ESTABLISHED\n";
+
+// The first recv rule whose guard holds takes the segment; a segment no rule takes is consumed.
+inline const std::string kFirstMatch =
+    "enum S { C, D, E }\n"
+    "endpoint { state: S = C\n  x: 0..2\n  y: 0..3 }\n"
+    "segment { flags SYN\n  v: 0..3 }\n"
+    "network { capacity = 2, msl = 1 }\n"
+    "faults { loss = 0, dup = 0, reorder = false }\n"
+    "call go(v: 0..3) in C when self == A { send SYN (v = v) goto D }\n"
+    "recv first(s) in C when s.v >= 2 { x := 1 y := s.v goto E }\n"
+    "recv second(s) in C when s.v >= 1 { x := 2 y := s.v goto E }\n"
+    "invariant first_wins expect hold: B.x == 2 -> B.y == 1\n"
+    "invariant second_never expect violation: B.x != 2\n"
+    "stuck ends_in_e expect violation: B.state == E\n";
+
+// Capacity 1: a burst of two segments loses the second (charged to the loss budget); with the
+// budget spent, a second burst is blocked.
+inline const std::string kCapacity =
+    "enum S { C, D }\n"
+    "endpoint { state: S = C\n  bursts: 0..2\n  n: 0..4 }\n"
+    "segment { flags SYN }\n"
+    "network { capacity = 1, msl = 1 }\n"
+    "faults { loss = 1, dup = 0, reorder = false }\n"
+    "call burst in C, D when self == A && bursts < 2 { bursts := bursts + 1 send SYN () send SYN () goto D }\n"
+    "recv got(s) { n := n + 1 }\n"
+    "invariant at_most_one expect hold: B.n <= 1\n"
+    "reachable one expect hold: B.n == 1\n"
+    "reachable two expect violation: B.n == 2\n";
+
+// Time: segments age and are delivered at ages 0..MSL; a timer of N covers N ticks and its
+// timeout is urgent; a monitor sees the peer's state when a segment arrives.
+inline const std::string kTime =
+    "enum S { C, W, D }\n"
+    "endpoint { state: S = C\n  timer t }\n"
+    "ghost { late: bool }\n"
+    "segment { flags SYN }\n"
+    "network { capacity = 2, msl = 2 }\n"
+    "faults { loss = 0, dup = 1, reorder = true }\n"
+    "call start in C when self == A { send SYN () timer t := 1 goto W }\n"
+    "timeout fired on t in W { send SYN () goto D }\n"
+    "recv got(s) in C { goto W }\n"
+    "recv again(s) in W { goto D }\n"
+    "monitor arrival on recv(s) { if peer.state == D { late := true } }\n"
+    "reachable timed_out expect hold: A.state == D\n"
+    "reachable arrived_late expect hold: late\n"
+    "invariant b_not_done expect violation: B.state != D\n";
+
+// Timeouts are urgent: no tick while a timer has expired, so t (1 tick) fires before u (2 ticks)
+// can expire; without urgency a second tick would let u's timeout win.
+inline const std::string kUrgent =
+    "enum S { C, W, X, Y }\n"
+    "endpoint { state: S = C\n  timer t\n  timer u }\n"
+    "segment { flags SYN }\n"
+    "network { capacity = 1, msl = 1 }\n"
+    "faults { loss = 0, dup = 0, reorder = false }\n"
+    "call start in C when self == A { timer t := 0 timer u := 1 goto W }\n"
+    "timeout t_fired on t in W { goto X }\n"
+    "timeout u_fired on u in W { goto Y }\n"
+    "invariant t_first expect hold: A.state != Y\n"
+    "reachable x expect hold: A.state == X\n";
+
+// Sequence numbers modulo 2^SEQ_BITS: RFC 9293's comparison and the distance `seq - seq`.
+inline const std::string kSeq =
+    "const SEQ_BITS = 3\n"
+    "enum S { C, D }\n"
+    "endpoint { state: S = C\n  iss: seq\n  nxt: seq\n  base: seq }\n"
+    "segment { flags SYN\n  seq: seq }\n"
+    "network { capacity = 1, msl = 1 }\n"
+    "faults { loss = 0, dup = 0, reorder = false }\n"
+    "call go(isn: seq) in C when self == A { iss := isn nxt := isn + 1 send SYN (seq = isn) goto D }\n"
+    "call step in D when self == A && nxt - iss < 5 { nxt := nxt + 1 }\n"
+    "recv got(s) in C { iss := s.seq + 7 goto D }\n"
+    "invariant ahead expect violation: A.state == D -> A.iss < A.nxt\n"
+    "invariant no_wrap expect violation: A.nxt - A.base >= A.iss - A.base\n"
+    "invariant b_knows expect hold: B.state == D -> B.iss == A.iss + 7\n";
+
+}  // namespace specs
+
+// The hand-checked unit specs, each at its own bounds.
+inline std::vector<Case> unit_cases() {
+  using namespace specs;
+  std::vector<Case> v = {
+      {"handshake", kHandshake},
+      {"handshake_no_faults", kHandshake, "", {}, 0, 0, 0},
+      {"handshake_loss_only", kHandshake, "", {}, 1, 0, 0},
+      {"handshake_dup_only", kHandshake, "", {}, 0, 1, 0},
+      {"first_match", kFirstMatch},
+      {"capacity", kCapacity},
+      {"capacity_loss2", kCapacity, "", {}, 2},
+      {"time", kTime},
+      {"time_fifo", kTime, "", {}, -1, -1, 0},
+      {"urgent", kUrgent},
+      {"seq3", kSeq},
+      {"seq4", kSeq, "", {{"SEQ_BITS", 4}}},
+  };
+  return v;
+}
+
+// Every shipped spec (specs/*.tcp, in name order) as a case with the bounds of `bounds`
+// (defines, faults, depth) and the name "spec_<stem><suffix>".
+inline std::vector<Case> shipped_cases(const Case& bounds, const std::string& suffix = "") {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(TCPMC_SOURCE_DIR) + "/specs"))
+    if (e.path().extension() == ".tcp") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<Case> v;
+  for (const auto& p : paths) {
+    Case c = bounds;
+    c.name = "spec_" + p.stem().string() + suffix;
+    c.path = p.string();
+    v.push_back(c);
+  }
+  return v;
+}
+
+// Runs one case through the verifier with `engine` (one thread, no progress line).
+inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20) {
+  CheckOptions o;
+  o.engine = engine;
+  o.limits.threads = 1;
+  o.limits.max_depth = depth;
+  o.limits.progress = false;
+  if (c.loss >= 0) o.loss = c.loss;
+  if (c.dup >= 0) o.dup = c.dup;
+  if (c.reorder >= 0) o.reorder = c.reorder == 1;
+  if (!c.text.empty()) return check_text(c.text, o, c.defines);
+  o.defines = c.defines;
+  Diagnostics d;
+  auto r = check_spec_file(c.path, o, d);
+  EXPECT_TRUE(r) << format_diagnostics(d);
+  return r;
+}
+
+}  // namespace tcpmc::test
