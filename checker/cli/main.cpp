@@ -249,6 +249,9 @@ static int run(int argc, char** argv) {
   ex->add_option("--property", exp.options.properties,
                  "export only this property (repeatable; default: every invariant, stuck and reachable property)");
   ex->add_option("-o,--out", exp.out_path, "write the model to FILE (default: standard output)");
+  ex->add_flag("--no-hidden", exp.no_hidden,
+               "no `hidden` scratch variables (pan -DBFS refuses them): scratch in the state vector, zeroed after "
+               "every transition, so that SPIN still stores tcpmc's states");
   ex->footer(cli::export_footer());
 
   install_interrupt_handlers();

@@ -87,6 +87,7 @@ struct ExportCommand {
   std::string spec;
   CheckOptions options;   // defines, faults, properties (engine and limits are not used)
   std::string out_path;   // "" = standard output
+  bool no_hidden = false; // scratch in the state vector, for pan -DBFS (PromelaOptions::hidden_scratch)
 };
 
 // `tcpmc export --promela SPEC`: writes the spec's transition system as a Promela model

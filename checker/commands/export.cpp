@@ -23,7 +23,11 @@ int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err) {
   const ir::FaultBudget faults = run_faults(m, cmd.options);
   std::string note = "spec " + cmd.spec;
   for (const auto& [name, value] : cmd.options.defines) note += " -D " + name + "=" + std::to_string(value);
-  const PromelaExport e = export_promela(m, faults, select_properties(m, cmd.options.properties), note);
+  PromelaOptions po;
+  po.selected = select_properties(m, cmd.options.properties);
+  po.source_note = note;
+  po.hidden_scratch = !cmd.no_hidden;
+  const PromelaExport e = export_promela(m, faults, po);
   if (!e.error.empty()) {
     err << cmd.spec << ": error: " << e.error << "\n";
     return exit_code::kBadInput;

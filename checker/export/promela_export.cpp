@@ -40,7 +40,7 @@ struct Ctx {
 
 class PromelaWriter {
  public:
-  PromelaWriter(const ir::Model& m, const ir::FaultBudget& f) : m_(m), f_(f) {
+  PromelaWriter(const ir::Model& m, const ir::FaultBudget& f, bool hidden) : m_(m), f_(f), hidden_(hidden) {
     mask_ = m.seq_bits > 0 ? (int64_t{1} << m.seq_bits) - 1 : 1;
     for (const auto& mo : m.monitors)
       if (mo.event == ir::Monitor::Event::Send) record_sent_ = true;
@@ -71,7 +71,34 @@ class PromelaWriter {
   ir::FaultBudget f_;
   int64_t mask_;
   bool record_sent_ = false;  // some monitor observes every segment sent
+  // Scratch declared hidden (outside the state vector); else in it, and zeroed at the end of
+  // every d_step that touched it (touched_), so that it is 0 in every stored state.
+  bool hidden_ = true;
+  std::set<std::string> touched_;
   std::ostringstream o_;
+
+  std::string hid() const { return hidden_ ? "hidden " : ""; }
+  void touch(const std::string& scratch) { touched_.insert(scratch); }
+  // Closes a transition's d_step; without hidden scratch, first zeroes what it touched.
+  void end_dstep() {
+    for (const auto& t : touched_) {
+      if (hidden_) break;
+      if (t.rfind("o_chan:", 0) == 0) {
+        const std::string ch = "o_" + t.substr(7);
+        o_ << "     " << ch << "_n = 0;";
+        for (int k = 0; k < m_.capacity; ++k) o_ << " zero_seg(" << ch << "[" << k << "]);";
+        o_ << "\n";
+      } else if (t == "sg" || t == "out" || t == "tmp") {
+        o_ << "     zero_seg(" << t << ");\n";
+      } else if (t == "sent") {
+        for (int k = 0; k < kMaxSends; ++k) o_ << "     zero_seg(sent[" << k << "]);\n";
+      } else {
+        o_ << "     " << t << " = 0;\n";
+      }
+    }
+    touched_.clear();
+    o_ << "     }\n";
+  }
 
   int nfields() const { return static_cast<int>(m_.seg_fields.size()); }
   std::string field(int f) const { return "f_" + m_.seg_fields[f].name; }
@@ -117,7 +144,7 @@ class PromelaWriter {
       o_ << promela_type(lo, hi) << " " << name;
       if (init != 0) o_ << " = " << init;
       o_ << ";\n";
-      saved_ << "hidden " << promela_type(lo, hi) << " o_" << name << ";\n";
+      saved_ << hid() << promela_type(lo, hi) << " o_" << name << ";\n";
     };
     for (int ep = 0; ep < 2; ++ep)
       for (size_t v = 0; v < m_.endpoint_vars.size(); ++v) {
@@ -136,16 +163,16 @@ class PromelaWriter {
     for (int c = 0; c < 2; ++c) {
       o_ << "byte " << count(c) << ";\nSeg " << kChan[c] << "[" << m_.capacity << "];  /* " << kEp[c] << " -> "
          << kEp[1 - c] << " */\n";
-      saved_ << "hidden byte o_" << count(c) << ";\nhidden Seg o_" << kChan[c] << "[" << m_.capacity << "];\n";
+      saved_ << hid() << "byte o_" << count(c) << ";\n" << hid() << "Seg o_" << kChan[c] << "[" << m_.capacity << "];\n";
     }
     o_ << "\n/* scratch, outside the state vector */\n" << saved_.str()
-       << "hidden Seg sg;    /* the segment taken, lost or duplicated */\n"
-       << "hidden Seg out;   /* the segment being sent */\n"
-       << "hidden Seg tmp;\n"
-       << "hidden byte i_, j_, ovf, nsent;\n";
-    if (record_sent_) o_ << "hidden Seg sent[" << kMaxSends << "];\n";
+       << hid() << "Seg sg;    /* the segment taken */\n"
+       << hid() << "Seg out;   /* the segment being sent */\n"
+       << hid() << "Seg tmp;\n"
+       << hid() << "byte i_, j_, ovf, nsent;\n";
+    if (record_sent_) o_ << hid() << "Seg sent[" << kMaxSends << "];\n";
     o_ << "\n";
-    for (const ir::Property* pr : exported(selected)) o_ << "hidden byte " << marker(*pr) << ";  /* always 0 */\n";
+    for (const ir::Property* pr : exported(selected)) o_ << hid() << "byte " << marker(*pr) << ";  /* always 0 */\n";
     o_ << "\n";
   }
 
@@ -251,11 +278,17 @@ class PromelaWriter {
           o_ << pad(in) << "out." << field(f) << " = " << (v ? stored(*v, m_.seg_fields[f].type, c) : "0") << ";\n";
         }
         o_ << pad(in) << "out.age = 0;\n";
+        touch("out");
+        touch("ovf");
         const int ch = c.ep;
         o_ << pad(in) << "if\n" << pad(in) << ":: " << count(ch) << " < " << m_.capacity << " -> copy_seg("
            << kChan[ch] << "[" << count(ch) << "], out); " << count(ch) << "++\n"
            << pad(in) << ":: else -> ovf++  /* a full channel: lost */\n" << pad(in) << "fi;\n";
-        if (record_sent_) o_ << pad(in) << "copy_seg(sent[nsent], out); nsent++;\n";
+        if (record_sent_) {
+          o_ << pad(in) << "copy_seg(sent[nsent], out); nsent++;\n";
+          touch("sent");
+          touch("nsent");
+        }
         return;
       }
       case ir::Stmt::Kind::TimerStart:
@@ -341,6 +374,10 @@ class PromelaWriter {
     return s;
   }
   void copy(const SaveSet& s, bool restore, int in) {
+    if (!restore) {
+      for (const auto& n : s.scalars) touch("o_" + n);
+      for (int ch : s.chans) touch(std::string("o_chan:") + kChan[ch]);
+    }
     for (const auto& n : s.scalars)
       o_ << pad(in) << (restore ? n + " = o_" + n : "o_" + n + " = " + n) << ";\n";
     for (int ch : s.chans) {
@@ -361,7 +398,11 @@ class PromelaWriter {
     copy(save, false, in);
     if (!pre.empty()) o_ << pad(in) << pre << "\n";
     const bool sends = has_send(r.body);
-    if (sends) o_ << pad(in) << "ovf = 0; nsent = 0;\n";
+    if (sends) {
+      o_ << pad(in) << "ovf = 0; nsent = 0;\n";
+      touch("ovf");
+      touch("nsent");
+    }
     stmts(r.body, c, in);
     int tail = in;
     if (blockable(rule)) {
@@ -373,7 +414,10 @@ class PromelaWriter {
     }
     for (const auto* mo : monitors_of(rule))
       if (sends || mo->event != ir::Monitor::Event::Send) monitor(*mo, c, tail);  // no segment, no send monitor
-    if (sends && f_.reorder) o_ << pad(tail) << "sort_" << kChan[c.ep] << "();\n";
+    if (sends && f_.reorder) {
+      o_ << pad(tail) << "sort_" << kChan[c.ep] << "();\n";
+      for (const char* t : {"tmp", "i_", "j_"}) touch(t);
+    }
     if (tail != in) o_ << pad(in) << "fi;\n";
     o_ << pad(in) << "skip\n";
   }
@@ -388,6 +432,7 @@ class PromelaWriter {
     }
     Ctx sc = c;
     sc.seg = "sent[i_]";
+    touch("i_");
     o_ << pad(in) << "i_ = 0;\n" << pad(in) << "do\n" << pad(in) << ":: i_ < nsent ->\n"
        << pad(in + 3) << "if\n" << pad(in + 3) << ":: " << expr(mo.guard, sc) << " ->\n";
     stmts(mo.body, sc, in + 6);
@@ -409,7 +454,7 @@ class PromelaWriter {
       for (size_t k = 0; k < params.size(); ++k) o_ << (k ? ", " : "(") << r.params[k].name << "=" << params[k];
       o_ << (params.empty() ? "" : ")") << " */\n     " << expr(r.guard, c) << " ->\n";
       firing(rule, c, 5, {}, {}, "");
-      o_ << "     }\n";
+      end_dstep();
       size_t k = 0;
       while (k < params.size() && ++params[k] > r.params[k].type.hi) params[k] = r.params[k].type.lo, ++k;
       if (k == params.size()) break;
@@ -462,6 +507,7 @@ class PromelaWriter {
       o_ << "  :: d_step { /* " << kEp[ep] << " receives the segment at " << pos << ": " << what << " */\n     "
          << present(c, pos) << " &&\n     " << earlier << guard << " ->\n"
          << "     copy_seg(sg, " << rec(c, pos) << ");\n";
+      touch("sg");
     };
     for (size_t r = 0; r < m_.rules.size(); ++r) {
       if (m_.rules[r].kind != Kind::Recv) continue;
@@ -481,14 +527,15 @@ class PromelaWriter {
       if (blockable(cx.rule)) copy(chan, false, 5);
       remove(c, pos, 5);
       firing(cx.rule, cx, 5, {}, chan, "");
-      o_ << "     }\n";
+      end_dstep();
       before.emplace_back(states, "!" + (g.front() == '(' ? g : "(" + g + ")") + " &&\n     ");
     }
     earlier.clear();
     for (const auto& b : before) earlier += b.second;
     begin("unhandled", "1");
     remove(c, pos, 5);
-    o_ << "     skip\n     }\n";
+    o_ << "     skip\n";
+    end_dstep();
   }
 
   void timeout(int rule, int ep) {
@@ -503,7 +550,7 @@ class PromelaWriter {
     SaveSet extra;
     extra.scalars.insert(t);
     firing(rule, c, 5, extra, {}, t + " = " + std::to_string(kTimerStopped) + ";");
-    o_ << "     }\n";
+    end_dstep();
   }
 
   void faults(int c, int pos) {
@@ -568,13 +615,14 @@ class PromelaWriter {
   // and reachable properties in a never claim, one step per state, so that they never enable a
   // transition of the process (which would hide a stuck state from the `else`).
   void properties(const std::vector<uint8_t>& selected) {
-    std::string stuck, claim;
+    std::string stuck;
+    std::vector<std::string> claim;  // one condition per invariant or reachable property
     Ctx c;
     for (const ir::Property* pr : exported(selected)) {
       const std::string e = expr(pr->expr, c);
       switch (pr->kind) {
-        case ir::Property::Kind::Invariant: claim += "      assert(" + e + " || " + marker(*pr) + ");\n"; break;
-        case ir::Property::Kind::Reachable: claim += "      assert(!(" + e + ") || " + marker(*pr) + ");\n"; break;
+        case ir::Property::Kind::Invariant: claim.push_back(e + " || " + marker(*pr)); break;
+        case ir::Property::Kind::Reachable: claim.push_back("!(" + e + ") || " + marker(*pr)); break;
         default: stuck += "     if :: !(" + e + ") -> assert(" + marker(*pr) + ") :: else -> skip fi;\n"; break;
       }
     }
@@ -583,16 +631,24 @@ class PromelaWriter {
     o_ << "  :: d_step { else ->  /* no transition enabled" << (stuck.empty() ? "" : ": stuck properties") << " */\n"
        << stuck << "     skip\n     }\n";
     o_ << "  od\n}\n";
-    if (!claim.empty())
-      o_ << "\n/* invariants and reachable properties, checked in every state */\nnever {\n  do\n  :: atomic {\n"
-         << claim << "      skip\n     }\n  od\n}\n";
+    if (claim.empty()) return;
+    o_ << "\n/* invariants and reachable properties, checked in every state */\nnever {\n  do\n";
+    if (hidden_) {  // one assertion per property, in one atomic step
+      o_ << "  :: atomic {\n";
+      for (const auto& a : claim) o_ << "      assert(" << a << ");\n";
+      o_ << "      skip\n     }\n";
+    } else {  // pan -DBFS takes no atomic in a claim: one assertion, which names every marker
+      o_ << "  :: assert(";
+      for (size_t i = 0; i < claim.size(); ++i) o_ << (i ? " &&\n       " : "") << "(" << claim[i] << ")";
+      o_ << ")\n";
+    }
+    o_ << "  od\n}\n";
   }
 };
 
 }  // namespace
 
-PromelaExport export_promela(const ir::Model& m, const ir::FaultBudget& faults, const std::vector<uint8_t>& selected,
-                             const std::string& source_note) {
+PromelaExport export_promela(const ir::Model& m, const ir::FaultBudget& faults, const PromelaOptions& opts) {
   PromelaExport r;
   if (auto problem = explicit_enumeration_problem(m)) {
     r.error = "cannot export: " + *problem;
@@ -603,7 +659,7 @@ PromelaExport export_promela(const ir::Model& m, const ir::FaultBudget& faults, 
               ": Promela's arithmetic is C's int, so the export takes sequence numbers of at most 30 bits";
     return r;
   }
-  r.text = PromelaWriter(m, faults).write(selected, source_note);
+  r.text = PromelaWriter(m, faults, opts.hidden_scratch).write(opts.selected, opts.source_note);
   return r;
 }
 

@@ -37,9 +37,17 @@ struct PromelaExport {
   std::string error;  // why the model cannot be exported
 };
 
-// `selected`: which properties to export, by index (empty: all that can be).
-// `source_note`: a line for the header comment (how the model was made: spec and options).
-PromelaExport export_promela(const ir::Model& m, const ir::FaultBudget& faults, const std::vector<uint8_t>& selected,
-                             const std::string& source_note);
+struct PromelaOptions {
+  std::vector<uint8_t> selected;  // which properties to export, by index (empty: all that can be)
+  std::string source_note;        // a line for the header comment (the spec and options it came from)
+  // Scratch outside the state vector (`hidden`). pan -DBFS refuses hidden variables: without
+  // them the scratch is in the state vector and zeroed at the end of every transition that
+  // touched it, so that the stored states stay tcpmc's one for one (at some cost in time); and
+  // the never claim is one assertion of all invariants and reachable properties (pan -DBFS takes
+  // no atomic step in a claim), whose message names every marker, not the one that failed.
+  bool hidden_scratch = true;
+};
+
+PromelaExport export_promela(const ir::Model& m, const ir::FaultBudget& faults, const PromelaOptions& opts);
 
 }  // namespace tcpmc

@@ -80,15 +80,18 @@ struct PanResult {
   std::string output;
 };
 
-// Runs SPIN on `model` in `dir`; fails the test (and returns nullopt) when a step fails.
-std::optional<PanResult> run_spin(const std::string& dir, const std::string& model) {
+// Runs SPIN on `model` in `dir` (pan compiled with `extra_flag` too, if any); fails the test
+// (and returns nullopt) when a step fails.
+std::optional<PanResult> run_spin(const std::string& dir, const std::string& model, const std::string& extra_flag = "") {
   std::ofstream(dir + "/model.pml") << model;
   test::ChildOptions in_dir;
   in_dir.cwd = dir;
   auto spin = test::run_program({"spin", "-o2", "-a", "model.pml"}, in_dir);
   EXPECT_EQ(spin.code, 0) << spin.out << spin.err;
   if (spin.code != 0) return std::nullopt;
-  auto cc = test::run_program({"gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-o", "pan", "pan.c"}, in_dir);
+  std::vector<std::string> cc_argv = {"gcc", "-O2", "-DSAFETY", "-DNOREDUCE", "-o", "pan", "pan.c"};
+  if (!extra_flag.empty()) cc_argv.push_back(extra_flag);
+  auto cc = test::run_program(cc_argv, in_dir);
   EXPECT_EQ(cc.code, 0) << cc.err;
   if (cc.code != 0) return std::nullopt;
   auto pan = test::run_program({"./pan", "-c0", "-m1000000", "-w24"}, in_dir);
@@ -113,7 +116,7 @@ TEST_P(SpinOracle, SameStatesAndVerdictsAsTheExplicitEngine) {
   ASSERT_TRUE(ex->exploration.complete) << ex->exploration.stop_reason;
   ASSERT_FALSE(ex->exploration.model_error.has_value());
   const ir::Model& m = ex->spec->model;
-  const PromelaExport e = export_promela(m, ex->faults, {}, "oracle test " + c.name);
+  const PromelaExport e = export_promela(m, ex->faults, {{}, "oracle test " + c.name});
   ASSERT_TRUE(e.error.empty()) << e.error;
   WorkDir dir;
   ASSERT_FALSE(dir.path.empty());
@@ -136,11 +139,31 @@ TEST_P(SpinOracle, SameStatesAndVerdictsAsTheExplicitEngine) {
 INSTANTIATE_TEST_SUITE_P(Specs, SpinOracle, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
+// Breadth-first SPIN (pan -DBFS, which refuses hidden variables) on the export without hidden
+// scratch: the same states, and a violated invariant still found.
+TEST(SpinOracleBfs, WithoutHiddenScratchTheSameStates) {
+  for (const Case& c : {Case{"handshake", test::specs::kHandshake}, Case{"time", test::specs::kTime}}) {
+    SCOPED_TRACE(c.name);
+    auto ex = test::run_case(c, EngineKind::Explicit);
+    ASSERT_TRUE(ex);
+    PromelaOptions po;
+    po.hidden_scratch = false;
+    const PromelaExport e = export_promela(ex->spec->model, ex->faults, po);
+    ASSERT_TRUE(e.error.empty());
+    EXPECT_EQ(e.text.find("hidden"), std::string::npos);
+    WorkDir dir;
+    auto pan = run_spin(dir.path, e.text, "-DBFS");
+    ASSERT_TRUE(pan);
+    EXPECT_EQ(pan->stored, ex->exploration.states) << pan->output;
+    EXPECT_NE(pan->output.find("assertion violated"), std::string::npos);  // both have a violated invariant
+  }
+}
+
 // The oracle can tell: a planted difference (a model whose export lost one transition) is caught.
 TEST(SpinOracleSelfCheck, AMissingTransitionChangesTheCount) {
   auto ex = test::run_case({"handshake", test::specs::kHandshake}, EngineKind::Explicit);
   ASSERT_TRUE(ex);
-  PromelaExport e = export_promela(ex->spec->model, ex->faults, {}, "self-check");
+  PromelaExport e = export_promela(ex->spec->model, ex->faults, {{}, "self-check"});
   ASSERT_TRUE(e.error.empty());
   // Drop B's `syn` arrival at position 0: B never answers the first SYN from there.
   const std::string mark = "/* B receives the segment at 0: recv syn */";
