@@ -77,7 +77,7 @@ print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 rate = {}
 for r in rows:
     bound, tool, states, trans, secs, rss = r[:6]
-    states, trans, secs, rss = int(states), int(trans), float(secs), int(rss)
+    states, trans, secs, rss = int(float(states)), int(float(trans)), float(secs), int(rss)  # pan may print 2.4e+08
     rate[(bound, tool)] = (states / secs if secs else 0, rss * 1024 / states)
     print(f"| {bound} | {tool} | {states:,} | {trans:,} | {secs:.1f} | {states/secs:,.0f} | {rss/1024:,.0f} | {rss*1024/states:.0f} |")
 print()
