@@ -82,7 +82,7 @@ class PromelaWriter {
   // Closes a transition's d_step; without hidden scratch, first zeroes what it touched.
   void end_dstep() {
     for (const auto& t : touched_) {
-      if (hidden_) break;
+      if (hidden_) break;  // nothing to zero
       if (t.rfind("o_chan:", 0) == 0) {
         const std::string ch = "o_" + t.substr(7);
         o_ << "     " << ch << "_n = 0;";
@@ -140,11 +140,12 @@ class PromelaWriter {
       o_ << "  " << promela_type(t.lo, t.hi) << " " << field(f) << ";\n";
     }
     o_ << "  byte age\n}\n\n";
+    std::ostringstream saved;  // each slot's copy: the state before a transition
     auto decl = [&](const std::string& name, int64_t lo, int64_t hi, int64_t init) {
       o_ << promela_type(lo, hi) << " " << name;
       if (init != 0) o_ << " = " << init;
       o_ << ";\n";
-      saved_ << hid() << promela_type(lo, hi) << " o_" << name << ";\n";
+      saved << hid() << promela_type(lo, hi) << " o_" << name << ";\n";
     };
     for (int ep = 0; ep < 2; ++ep)
       for (size_t v = 0; v < m_.endpoint_vars.size(); ++v) {
@@ -163,9 +164,9 @@ class PromelaWriter {
     for (int c = 0; c < 2; ++c) {
       o_ << "byte " << count(c) << ";\nSeg " << kChan[c] << "[" << m_.capacity << "];  /* " << kEp[c] << " -> "
          << kEp[1 - c] << " */\n";
-      saved_ << hid() << "byte o_" << count(c) << ";\n" << hid() << "Seg o_" << kChan[c] << "[" << m_.capacity << "];\n";
+      saved << hid() << "byte o_" << count(c) << ";\n" << hid() << "Seg o_" << kChan[c] << "[" << m_.capacity << "];\n";
     }
-    o_ << "\n/* scratch, outside the state vector */\n" << saved_.str()
+    o_ << "\n/* scratch" << (hidden_ ? ", outside the state vector" : ", 0 in every stored state") << " */\n" << saved.str()
        << hid() << "Seg sg;    /* the segment taken */\n"
        << hid() << "Seg out;   /* the segment being sent */\n"
        << hid() << "Seg tmp;\n"
@@ -197,7 +198,6 @@ class PromelaWriter {
          << "     copy_seg(" << ch << "[j_], tmp);\n     i_++\n  :: else -> break\n  od\n}\n\n";
     }
   }
-  std::ostringstream saved_;
 
   // ---- expressions and statements ------------------------------------------------------------
   int who(const ir::Expr& e, const Ctx& c) const {
@@ -477,9 +477,6 @@ class PromelaWriter {
     o_ << pad(in) << "zero_seg(" << rec(c, m_.capacity - 1) << "); " << count(c) << "--;\n";
   }
 
-  // Arrival at ep of the segment at pos of the channel toward it: one d_step per recv rule, whose
-  // guard holds and no earlier rule's does (the first match takes it), and one for an unhandled
-  // segment (no rule's guard holds).
   // The TCP states (bit k: state k) where a guard can hold, over-approximated from its `in STATES`
   // and `state == X` conjuncts; every state when it says nothing of them.
   uint64_t guard_states(const ir::Expr& g) const {
@@ -498,15 +495,19 @@ class PromelaWriter {
     }
   }
 
+  // Arrival at ep of the segment at pos of the channel toward it: one d_step per recv rule, whose
+  // guard holds and no earlier rule's does (the first match takes it), and one for an unhandled
+  // segment (no rule's guard holds).
   void arrival(int ep, int pos) {
     const int c = 1 - ep;
-    // "!(g1) && !(g2) && ..." of the rules before that can hold in some state where this one can.
-    std::string earlier;
+    // The negated guards of the rules before, with the TCP states where each can hold.
     std::vector<std::pair<uint64_t, std::string>> before;
-    auto begin = [&](const std::string& what, const std::string& guard) {
+    auto begin = [&](const std::string& what, uint64_t states, const std::string& guard) {
       o_ << "  :: d_step { /* " << kEp[ep] << " receives the segment at " << pos << ": " << what << " */\n     "
-         << present(c, pos) << " &&\n     " << earlier << guard << " ->\n"
-         << "     copy_seg(sg, " << rec(c, pos) << ");\n";
+         << present(c, pos) << " &&\n     ";
+      for (const auto& [st, negated] : before)  // only those that can hold where this one can
+        if (st & states) o_ << negated << " &&\n     ";
+      o_ << guard << " ->\n     copy_seg(sg, " << rec(c, pos) << ");\n";
       touch("sg");
     };
     for (size_t r = 0; r < m_.rules.size(); ++r) {
@@ -517,10 +518,7 @@ class PromelaWriter {
       cx.seg = rec(c, pos);  // the guard reads the segment in its channel
       const std::string g = expr(m_.rules[r].guard, cx);
       const uint64_t states = guard_states(m_.rules[r].guard);
-      earlier.clear();
-      for (const auto& [st, ng] : before)
-        if (st & states) earlier += ng;
-      begin("recv " + m_.rules[r].name, g);
+      begin("recv " + m_.rules[r].name, states, g);
       cx.seg = "sg";
       SaveSet chan;  // saved before the segment leaves it, so that an undo restores it
       chan.chans.insert(c);
@@ -528,11 +526,9 @@ class PromelaWriter {
       remove(c, pos, 5);
       firing(cx.rule, cx, 5, {}, chan, "");
       end_dstep();
-      before.emplace_back(states, "!" + (g.front() == '(' ? g : "(" + g + ")") + " &&\n     ");
+      before.emplace_back(states, "!" + (g.front() == '(' ? g : "(" + g + ")"));
     }
-    earlier.clear();
-    for (const auto& b : before) earlier += b.second;
-    begin("unhandled", "1");
+    begin("unhandled", ~uint64_t{0}, "1");
     remove(c, pos, 5);
     o_ << "     skip\n";
     end_dstep();
@@ -558,14 +554,15 @@ class PromelaWriter {
       o_ << "  :: d_step { /* loss of " << kEp[c] << "'s segment at " << pos << " */\n     "
          << (f_.unbounded_loss() ? "" : "loss_used < " + std::to_string(f_.loss) + " && ") << present(c, pos) << " ->\n";
       remove(c, pos, 5);
-      if (!f_.unbounded_loss()) o_ << "     loss_used++\n";
-      o_ << "     }\n";
+      o_ << (f_.unbounded_loss() ? "     skip\n" : "     loss_used++\n");
+      end_dstep();
     }
     if (f_.dup > 0 && pos + 1 < m_.capacity) {
       o_ << "  :: d_step { /* duplication of " << kEp[c] << "'s segment at " << pos << " */\n     dup_used < " << f_.dup
          << " && " << count(c) << " < " << m_.capacity << " && " << present(c, pos) << " ->\n";
       for (int k = m_.capacity - 1; k > pos; --k) o_ << "     copy_seg(" << rec(c, k) << ", " << rec(c, k - 1) << ");\n";
-      o_ << "     " << count(c) << "++; dup_used++\n     }\n";
+      o_ << "     " << count(c) << "++; dup_used++\n";
+      end_dstep();
     }
   }
 
@@ -591,7 +588,8 @@ class PromelaWriter {
     for (int c = 0; c < 2; ++c)
       for (int k = 0; k < m_.capacity; ++k)
         o_ << "     if :: " << count(c) << " > " << k << " -> " << rec(c, k) << ".age++ :: else -> skip fi;\n";
-    o_ << "     skip\n     }\n";
+    o_ << "     skip\n";
+    end_dstep();
   }
 
   // Each exported property has a marker, a hidden byte that is always 0, in its assertion

@@ -52,23 +52,20 @@ TEST_F(ExportCommand, RefusesWhatItCannotExport) {
   EXPECT_EQ(b.code, 2);
   EXPECT_NE(b.err.find("bad.tcp:2:"), std::string::npos) << b.err;
 
+  // A seq variable; `call` is the spec's one rule.
+  auto seq_spec = [](const std::string& call) {
+    return "const SEQ_BITS = 3\nenum S { C, D }\nendpoint { state: S = C\n  iss: seq }\nsegment { flags SYN\n  seq: seq }\n"
+           "network { capacity = 1, msl = 1 }\nfaults { loss = 0, dup = 0, reorder = false }\n" +
+           call + "\ninvariant i expect hold: A.iss == A.iss\n";
+  };
   const std::string seq =
-      write("seq.tcp",
-            "const SEQ_BITS = 3\nenum S { C, D }\nendpoint { state: S = C\n  iss: seq }\nsegment { flags SYN\n  seq: seq }\n"
-            "network { capacity = 1, msl = 1 }\nfaults { loss = 0, dup = 0, reorder = false }\n"
-            "call go(isn: seq) in C when self == A { iss := isn send SYN (seq = isn) goto D }\n"
-            "invariant i expect hold: A.iss == A.iss\n");
+      write("seq.tcp", seq_spec("call go(isn: seq) in C when self == A { iss := isn send SYN (seq = isn) goto D }"));
   auto wide = test::run_tcpmc({"export", "--promela", seq, "-D", "SEQ_BITS=32"});
   EXPECT_EQ(wide.code, 2);
   EXPECT_NE(wide.err.find("cannot export"), std::string::npos) << wide.err;
   EXPECT_NE(wide.err.find("'isn'"), std::string::npos) << wide.err;
 
-  const std::string noparam =
-      write("seq31.tcp",
-            "const SEQ_BITS = 3\nenum S { C, D }\nendpoint { state: S = C\n  iss: seq }\nsegment { flags SYN }\n"
-            "network { capacity = 1, msl = 1 }\nfaults { loss = 0, dup = 0, reorder = false }\n"
-            "call go in C when self == A { iss := iss + 1 goto D }\n"
-            "invariant i expect hold: A.iss == A.iss\n");
+  const std::string noparam = write("seq31.tcp", seq_spec("call go in C when self == A { iss := iss + 1 goto D }"));
   ASSERT_EQ(test::run_tcpmc({"export", "--promela", noparam}).code, 0);
   auto bits = test::run_tcpmc({"export", "--promela", noparam, "-D", "SEQ_BITS=31"});
   EXPECT_EQ(bits.code, 2);

@@ -41,17 +41,16 @@ std::vector<Case> cases() {
   return v;
 }
 
-std::unique_ptr<SpecResult> run(const Case& c, EngineKind engine, uint32_t depth) { return run_case(c, engine, depth); }
 
 class CrossEngine : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CrossEngine, BmcAgreesWithTheExplicitEngineUpToItsDepth) {
   const Case& c = GetParam();
-  auto ex = run(c, EngineKind::Explicit, 0);
+  auto ex = run_case(c, EngineKind::Explicit, 0);
   ASSERT_TRUE(ex);
   ASSERT_TRUE(ex->exploration.complete);
   const uint32_t d = c.depth ? c.depth : ex->exploration.depth;
-  auto bmc = run(c, EngineKind::Bmc, d);
+  auto bmc = run_case(c, EngineKind::Bmc, d);
   ASSERT_TRUE(bmc);
   EXPECT_FALSE(bmc->replay_failed);
   EXPECT_TRUE(bmc->exploration.complete) << bmc->exploration.stop_reason;
@@ -90,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(Specs, CrossEngine, ::testing::ValuesIn(cases()),
 // The unit specs' verdicts are as their expectations say (so the comparison above compares
 // something): the lengths were checked by hand against the semantics.
 TEST(CrossEngineSpecs, HandCheckedLengths) {
-  auto first = run({"", kFirstMatch}, EngineKind::Bmc, 4);
+  auto first = run_case({"", kFirstMatch}, EngineKind::Bmc, 4);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->properties[0].verdict, Verdict::Holds);  // first_wins: first-match order
   ASSERT_TRUE(first->properties[1].counterexample);          // second_never: go(1), B takes it by `second`
@@ -101,17 +100,17 @@ TEST(CrossEngineSpecs, HandCheckedLengths) {
   EXPECT_EQ(stuck.steps[0].label.params[0], 0);
   EXPECT_EQ(stuck.steps[1].label.kind, Label::Kind::Unhandled);
 
-  auto cap = run({"", kCapacity}, EngineKind::Bmc, 6);
+  auto cap = run_case({"", kCapacity}, EngineKind::Bmc, 6);
   ASSERT_TRUE(cap);
   EXPECT_EQ(cap->properties[0].verdict, Verdict::Holds);  // at_most_one: the second burst is blocked
   ASSERT_TRUE(cap->properties[1].counterexample);
   EXPECT_EQ(cap->properties[1].counterexample->steps[0].label.overflow, 2);  // the 2nd segment lost: channel full
-  auto cap2 = run({"", kCapacity, "", {}, 2}, EngineKind::Bmc, 6);
+  auto cap2 = run_case({"", kCapacity, "", {}, 2}, EngineKind::Bmc, 6);
   ASSERT_TRUE(cap2);
   ASSERT_TRUE(cap2->properties[0].counterexample);  // --loss 2: burst, recv, burst, recv
   EXPECT_EQ(cap2->properties[0].counterexample->steps.size(), 4u);
 
-  auto seq = run({"", kSeq}, EngineKind::Bmc, 6);
+  auto seq = run_case({"", kSeq}, EngineKind::Bmc, 6);
   ASSERT_TRUE(seq);
   ASSERT_TRUE(seq->properties[0].counterexample);  // ahead: nxt - iss reaches 4 = 2^(3-1)
   EXPECT_EQ(seq->properties[0].counterexample->steps.size(), 4u);
@@ -123,7 +122,7 @@ TEST(CrossEngineSpecs, HandCheckedLengths) {
 // 32-bit sequence numbers with a free ISN: the wrap-around needs ISN 2^32-1, which BMC finds;
 // RFC 9293's comparison at 32 bits cannot be pushed to half the sequence space in a few steps.
 TEST(Seq32, BmcFindsTheOneIsnThatWraps) {
-  auto r = run({"", kSeq, "", {{"SEQ_BITS", 32}}}, EngineKind::Bmc, 6);
+  auto r = run_case({"", kSeq, "", {{"SEQ_BITS", 32}}}, EngineKind::Bmc, 6);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->replay_failed);
   EXPECT_EQ(r->properties[0].verdict, Verdict::Holds);  // ahead: holds up to depth 6
@@ -169,7 +168,7 @@ bool has_note(const SpecResult& r, const std::string& text) {
 }
 
 TEST(KInduction, ProvesWhatIsInductiveAndShowsWhyTheRestIsNot) {
-  auto r = run({"", kCounter}, EngineKind::Kind, 3);
+  auto r = run_case({"", kCounter}, EngineKind::Kind, 3);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->replay_failed);
   EXPECT_EQ(r->properties[0].verdict, Verdict::Holds);
@@ -183,7 +182,7 @@ TEST(KInduction, ProvesWhatIsInductiveAndShowsWhyTheRestIsNot) {
 
 TEST(KInduction, CounterexampleToInductionIsKPlusOneStatesFromAnArbitraryOne) {
   const std::string spec = kCounter.substr(0, kCounter.find("invariant equal")) + "invariant small expect hold: A.m <= 3\n";
-  auto r = run({"", spec}, EngineKind::Kind, 2);
+  auto r = run_case({"", spec}, EngineKind::Kind, 2);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->replay_failed);
   const PropertyReport& p = r->properties[0];
@@ -202,7 +201,7 @@ TEST(KInduction, CounterexampleToInductionIsKPlusOneStatesFromAnArbitraryOne) {
   EXPECT_TRUE(validate_steps(*r->system, t));
 
   // With a lemma that ties m to n, it is proved at k = 1; the lemma is reported as proved.
-  auto with = run({"", spec + "lemma m_is_n: A.m == A.n\n"}, EngineKind::Kind, 2);
+  auto with = run_case({"", spec + "lemma m_is_n: A.m == A.n\n"}, EngineKind::Kind, 2);
   ASSERT_TRUE(with);
   EXPECT_EQ(with->properties[0].basis, Basis::Proved);
   EXPECT_EQ(with->properties[0].bound, 1u);
@@ -212,13 +211,13 @@ TEST(KInduction, CounterexampleToInductionIsKPlusOneStatesFromAnArbitraryOne) {
 TEST(KInduction, FalseOrUnprovedLemmasAreNeverAssumed) {
   const std::string spec = kCounter.substr(0, kCounter.find("invariant equal")) + "invariant small expect hold: A.m <= 3\n";
   // A false lemma would make `small` provable (m == 0 everywhere): it is refuted by its base case.
-  auto r = run({"", spec + "lemma planted: A.m == 0\n"}, EngineKind::Kind, 3);
+  auto r = run_case({"", spec + "lemma planted: A.m == 0\n"}, EngineKind::Kind, 3);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->properties[0].basis, Basis::NotInductive);
   EXPECT_TRUE(has_note(*r, "lemma 'planted' is false: violated by a run of 1 steps, so it was not assumed"));
   EXPECT_FALSE(has_note(*r, "lemmas proved and assumed"));
   // A true lemma that is not inductive on its own (m <= 5 needs n == m) is not assumed either.
-  auto u = run({"", spec + "lemma weak: A.m <= 5 || A.n > 9\n"}, EngineKind::Kind, 1);
+  auto u = run_case({"", spec + "lemma weak: A.m <= 5 || A.n > 9\n"}, EngineKind::Kind, 1);
   ASSERT_TRUE(u);
   EXPECT_EQ(u->properties[0].basis, Basis::NotInductive);
   EXPECT_TRUE(has_note(*u, "lemma 'weak' is not k-inductive at k=1"));
@@ -226,7 +225,7 @@ TEST(KInduction, FalseOrUnprovedLemmasAreNeverAssumed) {
 }
 
 TEST(KInduction, ViolationsAreFoundByTheBaseCase) {
-  auto r = run({"", kHandshake}, EngineKind::Kind, 6);
+  auto r = run_case({"", kHandshake}, EngineKind::Kind, 6);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->properties[0].verdict, Verdict::Violated);  // both_open
   ASSERT_TRUE(r->properties[0].counterexample);
@@ -251,8 +250,8 @@ TEST(SymbolicModelError, ReportedLikeTheExplicitEngine) {
       "faults { loss = 0, dup = 0, reorder = false }\n"
       "call inc in C when self == A { n := n + 1 }\n"
       "invariant fine expect hold: A.n <= 2\n";
-  auto ex = run({"", spec}, EngineKind::Explicit, 0);
-  auto bmc = run({"", spec}, EngineKind::Bmc, 5);
+  auto ex = run_case({"", spec}, EngineKind::Explicit, 0);
+  auto bmc = run_case({"", spec}, EngineKind::Bmc, 5);
   ASSERT_TRUE(ex && bmc);
   ASSERT_TRUE(ex->exploration.model_error && bmc->exploration.model_error);
   EXPECT_FALSE(bmc->replay_failed);
@@ -265,7 +264,7 @@ TEST(SymbolicModelError, ReportedLikeTheExplicitEngine) {
 }
 
 TEST(SymbolicModelError, NoneFoundIsSaidWithTheDepth) {
-  auto r = run({"", kCounter}, EngineKind::Bmc, 4);
+  auto r = run_case({"", kCounter}, EngineKind::Bmc, 4);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->exploration.model_error);
   ASSERT_FALSE(r->exploration.notes.empty());
