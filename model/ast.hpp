@@ -14,7 +14,7 @@ struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct Expr {
-  enum class Kind { Int, Bool, Name, Field, Unary, Binary, Call, InSet, IfThenElse };
+  enum class Kind { Int, Bool, Name, Field, Unary, Binary, Call, InSet, IfThenElse, Forall };
   Kind kind = Kind::Int;
   SourceRange range;
   SourceRange name_range;   // for Name/Field/Call: the identifier itself
@@ -22,7 +22,8 @@ struct Expr {
   int64_t value = 0;        // Int / Bool
   int depth = 1;            // height of this subtree (the parser bounds it)
   std::vector<ExprPtr> args;  // Field: [base]; Unary: [x]; Binary: [l, r]; Call: args; InSet: [x, members...];
-                              // IfThenElse: [cond, then, else]
+                              // IfThenElse: [cond, then, else];
+                              // Forall (`forall s in flight(X): body`): name = s, [X (a Name), body]
 };
 
 struct TypeExpr {

@@ -33,7 +33,15 @@ class Compiler {
       case Op::Const: constant(e); return;
       case Op::EpVar: emit(load(), e.range, l_.ep_var(who(e), e.index)); loaded(e); return;
       case Op::GlobalVar: emit(load(), e.range, l_.global_var(e.index)); loaded(e); return;
-      case Op::SegField: emit(Opc::LoadSeg, e.range, e.index); loaded(e); return;
+      case Op::SegField:
+        if (flight_base_ >= 0)
+          emit(load(), e.range, flight_base_ + e.index);
+        else
+          emit(Opc::LoadSeg, e.range, e.index);
+        loaded(e);
+        return;
+      case Op::SegAge: emit(load(), e.range, flight_base_ + l_.num_seg_fields()); return;
+      case Op::InFlight: in_flight(e); return;
       case Op::Param: emit(Opc::LoadParam, e.range, e.index); loaded(e); return;
       case Op::SelfId: emit(Opc::Const, e.range, ep_); return;
       case Op::TimerExpired:
@@ -167,6 +175,27 @@ class Compiler {
     }
   }
 
+  // forall s in flight(X): BODY, unrolled over the channel's records. Records are in use from the
+  // front, so the first position at or past the count ends the loop with `true`:
+  //   for each position p: [p > 0: if the value so far is false, end with it; else pop it]
+  //                        count <= p ? end with true : BODY(record p)
+  void in_flight(const ir::Expr& e) {
+    const int chan = who(e), count = l_.chan_count(chan), cap = l_.capacity();
+    std::vector<int> to_end;
+    for (int p = 0; p < cap; ++p) {
+      if (p > 0) to_end.push_back(emit(Opc::JumpIfFalseKeep, e.range));
+      emit(Opc::Load, e.range, count);
+      emit(Opc::Const, e.range, p);
+      emit(Opc::Le, e.range);
+      to_end.push_back(emit(Opc::JumpIfTrueKeep, e.range));
+      flight_base_ = l_.seg_base(chan, p);
+      expr(e.args[0]);
+      flight_base_ = -1;
+    }
+    if (cap == 0) emit(Opc::Const, e.range, 1);
+    for (int j : to_end) c_.instrs[j].a = here();
+  }
+
   // A monitor: if GUARD { BODY }.
   void monitor(const ir::Monitor& mo) {
     expr(mo.guard);
@@ -183,6 +212,7 @@ class Compiler {
   int ep_;
   int rule_;          // the firing rule (monitors), or -1
   bool old_ = false;  // inside old(): loads read the state before the transition
+  int flight_base_ = -1;  // inside InFlight: the slot of the record that SegField reads
   Code& c_;
   int32_t mask_;
 

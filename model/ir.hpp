@@ -35,12 +35,16 @@ struct Expr {
     // RuleIs: true when the firing rule is model.rules[index] (`rule == NAME`; `rule in {..}` is
     // a disjunction of them); Bool.
     Old, RuleIs,
+    // Properties and lemmas only. InFlight: args[0] holds for every segment in flight from `who`
+    // (A or B; true when none is); inside it, SegField reads that segment and SegAge its age
+    // (0..msl). Never nested.
+    InFlight, SegAge,
   };
   Op op = Op::Const;
   Type type;
   int64_t value = 0;  // Const
   int index = -1;     // EpVar/GlobalVar/SegField/Param/Timer*: which one
-  Who who = Who::Self;
+  Who who = Who::Self;  // EpVar/Timer*: whose; InFlight: the sender
   std::vector<Expr> args;
   SourceRange range;
   bool reads_ghost = false;  // derived: the expression reads a ghost variable or ghost segment field

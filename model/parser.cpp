@@ -764,6 +764,7 @@ class Parser {
         set_depth(*e);
         return e;
       }
+      if (tok.text == "forall" && peek(1).kind == Tok::Ident) return forall();
       Token t = take();
       if (at(Tok::LParen)) {
         DepthGuard g(*this);
@@ -786,6 +787,30 @@ class Parser {
       return e;
     }
     fail("an expression");
+  }
+  // `forall s in flight(X): body`: body holds for every segment s in flight from X (the body
+  // extends as far as an expression can, like `if then else`).
+  ExprPtr forall() {
+    DepthGuard g(*this);
+    Token t = take();
+    auto e = make(Expr::Kind::Forall, t.range);
+    Token var = expect_ident("a name for the segment");
+    e->name = var.text;
+    e->name_range = var.range;
+    expect_word("in");
+    expect_word("flight");
+    expect(Tok::LParen, "'('");
+    Token who = expect_ident("the sending endpoint, A or B");
+    auto w = make(Expr::Kind::Name, who.range);
+    w->name = who.text;
+    w->name_range = who.range;
+    e->args.push_back(std::move(w));
+    expect(Tok::RParen, "')'");
+    expect(Tok::Colon, "':'");
+    e->args.push_back(expr());
+    e->range = join(e->range, e->args.back()->range);
+    set_depth(*e);
+    return e;
   }
 };
 

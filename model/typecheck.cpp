@@ -70,7 +70,7 @@ const std::set<std::string> kReserved = {
     "spec", "const", "enum", "endpoint", "ghost", "segment", "network", "faults", "call", "recv", "timeout",
     "invariant", "stuck", "reachable", "on", "in", "when", "if", "then", "else", "goto", "send", "timer", "stop", "expect",
     "true", "false", "self", "peer", "A", "B", "seq", "bool", "expired", "running", "flags",
-    "include", "override", "remove", "before"};
+    "include", "override", "remove", "before", "forall"};
 
 struct Abort {};  // an expression that failed to type; its diagnostic is already recorded
 
@@ -124,6 +124,7 @@ class Checker {
     std::vector<ir::Access>* reads = nullptr;
     bool in_monitor = false;  // a monitor's condition or body (in_rule is set too: plain names are self's)
     bool in_old = false;      // inside old(...)
+    bool in_flight = false;   // the body of `forall s in flight(X): ...` (seg_name is s)
   };
 
   void declare(const std::string& name, SourceRange r, const char* what) {
@@ -1204,11 +1205,14 @@ class Checker {
         out.args.push_back(std::move(f));
         return out;
       }
+      case ast::Expr::Kind::Forall: return in_flight_expr(e, ctx);
       case ast::Expr::Kind::Call: {
         if (e.name == "old" && ctx.in_monitor) return old_expr(e, ctx);
+        if (e.name == "age" && ctx.in_flight) return age_expr(e, ctx);
         if (e.name != "expired" && e.name != "running") {
           std::vector<std::string> fns = {"expired", "running"};
           if (ctx.in_monitor) fns.push_back("old");
+          if (ctx.in_flight) fns.push_back("age");
           diags_.error(e.name_range, with_suggestion("unknown function '" + e.name + "'" +
                                                          (e.name == "old" ? " (old() exists only in a monitor)" : ""),
                                                      e.name, fns));
@@ -1250,6 +1254,56 @@ class Checker {
       }
     }
     throw Abort{};
+  }
+
+  // `forall s in flight(X): BODY` in a property or lemma: BODY for every segment in flight from X.
+  Expr in_flight_expr(const ast::Expr& e, Ctx& ctx) {
+    if (ctx.const_only) not_constant(e);
+    if (ctx.in_flight) {
+      diags_.error(e.range, "'forall' cannot be nested");
+      throw Abort{};
+    }
+    if (ctx.in_rule) {
+      diags_.error(e.range, ctx.in_monitor ? "'forall s in flight(X)' is for properties and lemmas, not monitors"
+                                           : "'forall s in flight(X)' is for properties and lemmas: a rule cannot see the network");
+      throw Abort{};
+    }
+    const ast::Expr& who = *e.args[0];
+    if (who.name != "A" && who.name != "B") {
+      diags_.error(who.range, "expected A or B (the endpoint that sent the segments), not '" + who.name + "'");
+      throw Abort{};
+    }
+    if (kReserved.count(e.name) || declared_.count(e.name)) {
+      diags_.error(e.name_range, "'" + e.name + "' is already a name; call the segment something else");
+      throw Abort{};
+    }
+    Ctx inner = ctx;
+    inner.in_flight = true;
+    inner.seg_name = e.name;
+    Expr body = expr(*e.args[1], inner);
+    require_bool(body, "the body of 'forall'");
+    if (body.op == Op::Const && body.value) return body;  // (false is not: true with nothing in flight)
+    Expr out;
+    out.op = Op::InFlight;
+    out.who = who.name == "A" ? ir::Who::A : ir::Who::B;
+    out.type = Type::boolean();
+    out.range = e.range;
+    out.reads_ghost = body.reads_ghost;
+    out.args.push_back(std::move(body));
+    return out;
+  }
+
+  // age(s) inside `forall s in flight(X)`: the ticks the segment has been in flight (0..msl).
+  Expr age_expr(const ast::Expr& e, const Ctx& ctx) {
+    if (e.args.size() != 1 || e.args[0]->kind != ast::Expr::Kind::Name || e.args[0]->name != ctx.seg_name) {
+      diags_.error(e.range, "age() takes the segment of the 'forall', as in 'age(" + ctx.seg_name + ")'");
+      throw Abort{};
+    }
+    Expr out;
+    out.op = Op::SegAge;
+    out.type = Type::integer(0, m_.msl);
+    out.range = e.range;
+    return out;
   }
 
   // old(EXPR) in a monitor: EXPR in the state before the transition.

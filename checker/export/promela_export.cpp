@@ -215,6 +215,18 @@ class PromelaWriter {
       case Op::EpVar: return load(var(who(e, c), e.index), c);
       case Op::GlobalVar: return load(global(e.index), c);
       case Op::SegField: return c.seg + "." + field(e.index);
+      case Op::SegAge: return c.seg + ".age";
+      case Op::InFlight: {
+        // Records are in use from the front, up to the count.
+        const int ch = who(e, c);
+        std::string all = "(1";
+        for (int p = 0; p < m_.capacity; ++p) {
+          Ctx at = c;
+          at.seg = rec(ch, p);
+          all += " && (" + count(ch) + " <= " + std::to_string(p) + " || " + expr(e.args[0], at) + ")";
+        }
+        return all + ")";
+      }
       case Op::Param: return number((*c.params)[e.index]);
       case Op::SelfId: return std::to_string(c.ep);
       case Op::TimerExpired: return "(" + load(timer(who(e, c), e.index), c) + " == " + std::to_string(kTimerExpired) + ")";

@@ -45,6 +45,22 @@ Val IrSemantics::eval_in(const ir::Expr& e, const ExecEnv& env, bool old, const 
     case Op::EpVar: return read(L_.ep_var(endpoint(e, env), e.index));
     case Op::GlobalVar: return read(L_.global_var(e.index));
     case Op::SegField: return (*env.seg)[e.index];
+    case Op::SegAge: return (*env.seg)[L_.num_seg_fields()];
+    case Op::InFlight: {
+      // The body at every record in use: records are in use from the front, up to the count.
+      const StateVec& s = old ? *env.old : *env.state;
+      const int chan = endpoint(e, env), cs = L_.chan_count(chan);
+      const unsigned cw = codec_.slot(cs).width;
+      z3::expr all = c_.bool_val(true);
+      for (int p = 0; p < L_.capacity(); ++p) {
+        const std::vector<Val> rec = codec_.segment_at(s, chan, p, true);
+        ExecEnv at = env;
+        at.seg = &rec;
+        const z3::expr used = z3::ugt(s[cs], c_.bv_val(p, cw));
+        all = all && z3::implies(used, codec_.as_bool(eval_in(e.args[0], at, old, pc && used, error)));
+      }
+      return {all, ValKind::Bool};
+    }
     case Op::Param: return (*env.params)[e.index];
     case Op::SelfId:
       if (env.ep < 0) throw std::logic_error("symbolic: self outside a rule");

@@ -78,6 +78,7 @@ class IntWidth {
       case Op::EpVar: r = type(m_.endpoint_vars[e.index].type); break;
       case Op::GlobalVar: r = type(m_.global_vars[e.index].type); break;
       case Op::SegField: r = type(m_.seg_fields[e.index].type); break;
+      case Op::SegAge: r = type(e.type); break;
       case Op::Param: r = type(e.type); break;
       case Op::Neg: r = {-a[0].hi, -a[0].lo}; break;
       case Op::Add: r = {a[0].lo + a[1].lo, a[0].hi + a[1].hi}; break;
@@ -195,6 +196,17 @@ z3::expr SlotCodec::less(int slot, const z3::expr& a, const z3::expr& b) const {
   // the explicit engine compares as a signed number.
   if (slots_[slot].kind == ValKind::Seq && slots_[slot].width == 32) return z3::slt(a, b);
   return z3::ult(a, b);
+}
+
+std::vector<Val> SlotCodec::segment_at(const std::vector<z3::expr>& s, int chan, int pos, bool with_age) const {
+  const StateLayout& L = sys_.layout();
+  std::vector<Val> seg;
+  const int n = L.num_seg_fields() + (with_age ? 1 : 0);
+  for (int f = 0; f < n; ++f) {
+    const int slot = L.seg_base(chan, pos) + f;
+    seg.push_back(load(slot, s[slot]));
+  }
+  return seg;
 }
 
 z3::expr SlotCodec::next_record_less(const std::vector<z3::expr>& s, int ch, int p) const {

@@ -67,6 +67,10 @@ class SlotCodec {
   // the explicit engine sorts channels under reordering.
   z3::expr next_record_less(const std::vector<z3::expr>& s, int ch, int p) const;
 
+  // The fields of record `pos` of channel `chan` in state s, in the model's field order, and then
+  // its age when with_age.
+  std::vector<Val> segment_at(const std::vector<z3::expr>& s, int chan, int pos, bool with_age = false) const;
+
   // Conversions between value kinds (as the interpreter does: a seq read as an int is its number
   // 0..2^n-1; an int stored as a seq is reduced modulo 2^n).
   z3::expr as_int(const Val& v) const;

@@ -33,16 +33,6 @@ z3::expr TransitionRelation::predicate(const ir::Expr& e, const StateVec& s) con
   return codec_.as_bool(v) && !error;
 }
 
-std::vector<Val> TransitionRelation::segment_at(const StateVec& s, int chan, int pos) const {
-  const StateLayout& L = codec_.system().layout();
-  std::vector<Val> seg;
-  for (int f = 0; f < L.num_seg_fields(); ++f) {
-    const int slot = L.seg_base(chan, pos) + f;
-    seg.push_back(codec_.load(slot, s[slot]));
-  }
-  return seg;
-}
-
 // Records after `pos` move up one place; the last place becomes zero (unused records are zero).
 void TransitionRelation::remove_segment(StateVec& s, int chan, int pos) const {
   const StateLayout& L = codec_.system().layout();
@@ -214,7 +204,7 @@ std::vector<Action> TransitionRelation::actions_from(const StateVec& s, const st
     const unsigned cw = codec_.slot(cs).width;
     for (int pos = 0; pos < (reorder ? L.capacity() : 1); ++pos) {
       const z3::expr present = z3::ugt(s[cs], c.bv_val(pos, cw));
-      const std::vector<Val> seg = segment_at(s, chan, pos);
+      const std::vector<Val> seg = codec_.segment_at(s, chan, pos);
       StateVec start = s;
       remove_segment(start, chan, pos);
       z3::expr none_before = T, error = F;

@@ -84,7 +84,6 @@ class TransitionRelation {
                        std::vector<ValKind> kinds) const;
   void run_monitors(int inst, const ExecEnv& env, const std::vector<Val>* seg, const std::vector<SentSegment>& sent,
                     z3::expr& error) const;
-  std::vector<Val> segment_at(const StateVec& s, int chan, int pos) const;
   void remove_segment(StateVec& s, int chan, int pos) const;
   void canonicalize(StateVec& s) const;
 };

@@ -106,6 +106,24 @@ inline const std::string kSeq =
     "invariant no_wrap expect violation: A.nxt - A.base >= A.iss - A.base\n"
     "invariant b_knows expect hold: B.state == D -> B.iss == A.iss + 7\n";
 
+// Properties over the segments in flight (`forall s in flight(X)`, `age(s)`): vacuous with nothing
+// in flight, violated by one segment among two, and a reachable state that needs two in flight.
+inline const std::string kFlight =
+    "enum S { C, W, D }\n"
+    "endpoint { state: S = C\n  timer t }\n"
+    "segment { flags SYN, ACK\n  v: 0..3 }\n"
+    "network { capacity = 2, msl = 2 }\n"
+    "faults { loss = 0, dup = 1, reorder = true }\n"
+    "call start(v: 0..3) in C when self == A { send SYN (v = v) timer t := 1 goto W }\n"
+    "timeout fired on t in W { send SYN (v = 1) goto D }\n"
+    "recv got(s) in C { send ACK (v = s.v) goto W }\n"
+    "invariant small expect violation: forall s in flight(A): s.v <= 1 || A.state == W\n"
+    "invariant young expect violation: forall s in flight(A): age(s) <= 1\n"
+    "invariant a_sends_syn expect hold: forall s in flight(A): s.SYN && !s.ACK\n"
+    "invariant b_echoes expect violation: forall s in flight(B): s.v == 1\n"
+    "invariant a_none expect violation: forall s in flight(A): false\n"
+    "reachable one_old_one_new expect hold: !(forall s in flight(A): s.v != 1 || age(s) == 0)\n";
+
 }  // namespace specs
 
 // The hand-checked unit specs, each at its own bounds.
@@ -124,6 +142,8 @@ inline std::vector<Case> unit_cases() {
       {"urgent", kUrgent},
       {"seq3", kSeq},
       {"seq4", kSeq, "", {{"SEQ_BITS", 4}}},
+      {"flight", kFlight},
+      {"flight_fifo", kFlight, "", {}, 1, 0, 0},
   };
   return v;
 }

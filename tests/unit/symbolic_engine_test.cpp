@@ -224,6 +224,45 @@ TEST(KInduction, FalseOrUnprovedLemmasAreNeverAssumed) {
   EXPECT_FALSE(has_note(*u, "lemmas proved and assumed"));
 }
 
+// A property about what arrives needs a lemma about what is in flight: from an arbitrary state a
+// segment with v = 2 could arrive. `forall s in flight(A)` states that none is, and is inductive.
+TEST(KInduction, ALemmaOverTheSegmentsInFlightMakesTheProof) {
+  const std::string spec =
+      "enum S { C, D, E }\n"
+      "endpoint { state: S = C\n  n: 0..3 }\n"
+      "segment { flags SYN\n  v: 0..3 }\n"
+      "network { capacity = 2, msl = 1 }\n"
+      "faults { loss = 1, dup = 1, reorder = true }\n"
+      "call go in C, D when self == A && n < 2 { n := n + 1 send SYN (v = 1) goto D }\n"
+      "recv ok(s) when s.v == 1 { goto D }\n"
+      "recv bad(s) { goto E }\n"
+      "invariant never_bad expect hold: B.state != E\n";
+  auto r = run_case({"", spec}, EngineKind::Kind, 3);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->properties[0].basis, Basis::NotInductive);
+  ASSERT_TRUE(r->properties[0].cti.has_value());
+  const Trace& t = *r->properties[0].cti;
+  // The counterexample to induction starts with a segment whose v is not 1 in flight from A.
+  const StateLayout& L = r->system->layout();
+  const int v = L.seg_base(0, 0) + r->system->model().seg_field("v");
+  bool bad_in_flight = false;
+  for (int p = 0; p < L.capacity(); ++p)
+    if (t.initial[L.chan_count(0)] > p && t.initial[L.seg_base(0, p) + (v - L.seg_base(0, 0))] != 1) bad_in_flight = true;
+  EXPECT_TRUE(bad_in_flight);
+  EXPECT_TRUE(validate_steps(*r->system, t));
+
+  auto with = run_case({"", spec + "lemma only_ones: forall s in flight(A): s.v == 1\n"}, EngineKind::Kind, 3);
+  ASSERT_TRUE(with);
+  EXPECT_EQ(with->properties[0].basis, Basis::Proved);
+  EXPECT_EQ(with->properties[0].bound, 1u);
+  EXPECT_TRUE(has_note(*with, "lemmas proved and assumed: only_ones (k=1)"));
+  // A false lemma over the segments in flight is refuted by its base case and never assumed.
+  auto wrong = run_case({"", spec + "lemma twos: forall s in flight(A): s.v == 2\n"}, EngineKind::Kind, 3);
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->properties[0].basis, Basis::NotInductive);
+  EXPECT_TRUE(has_note(*wrong, "lemma 'twos' is false: violated by a run of 1 steps, so it was not assumed"));
+}
+
 TEST(KInduction, ViolationsAreFoundByTheBaseCase) {
   auto r = run_case({"", kHandshake}, EngineKind::Kind, 6);
   ASSERT_TRUE(r);

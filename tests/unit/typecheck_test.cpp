@@ -172,6 +172,32 @@ TEST(TypeCheck, TypeMismatches) {
   expect_single("invariant p expect hold: A.n\n", {"a property must be a bool, not 0..3", "18:26", "A.n"});
 }
 
+// `forall s in flight(X): BODY` belongs to properties and lemmas: one segment at a time, A or B,
+// age(s) only inside it.
+TEST(TypeCheck, ForallInFlight) {
+  auto ok = diagnose(kDecls +
+                     "invariant i expect hold: forall s in flight(A): s.SYN -> s.seq == A.iss && s.tag <= A.n\n"
+                     "lemma l: forall o in flight(B): age(o) <= 1 || !o.FIN\n");
+  EXPECT_FALSE(ok->diags.has_errors()) << ok->formatted();
+  expect_single("invariant i expect hold: forall s in flight(C): s.SYN\n",
+                {"expected A or B (the endpoint that sent the segments), not 'C'", "18:45", "C"});
+  expect_single("invariant i expect hold: forall s in flight(A): forall t in flight(B): s.seq == t.seq\n",
+                {"'forall' cannot be nested", "18:49", "forall t in flight(B): s.seq == t.seq"});
+  expect_single("invariant i expect hold: forall s in flight(A): s.seq\n",
+                {"the body of 'forall' must be a bool, not seq", "18:49", "s.seq"});
+  expect_single("invariant i expect hold: forall s in flight(A): s.len == 0\n",
+                {"a segment has no field 'len'; did you mean 'SYN'?", "18:51", "len"});
+  expect_single("invariant i expect hold: forall n in flight(A): n.SYN\n",
+                {"'n' is already a name; call the segment something else", "18:33", "n"});
+  expect_single("invariant i expect hold: forall s in flight(A): age(A) == 0\n",
+                {"age() takes the segment of the 'forall', as in 'age(s)'", "18:49", "age(A)"});
+  expect_single("invariant i expect hold: age(s) == 0\n",
+                {"unknown function 'age'", "18:26", "age"});
+  expect_single("call c when forall s in flight(A): s.SYN { n := 1 }\n",
+                {"'forall s in flight(X)' is for properties and lemmas: a rule cannot see the network", "18:13",
+                 "forall s in flight(A): s.SYN"});
+}
+
 TEST(TypeCheck, GhostDiscipline) {
   expect_single("call k when seen > 0 { n := 1 }\n",
                 {"a guard cannot read ghost state (the protocol cannot see it)", "18:13", "seen > 0"});
