@@ -31,30 +31,35 @@ void KInduction::extend_to(size_t k) {
 }
 
 std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
+  // One question per goal ("can it fail at k while the whole set held before?") rather than one
+  // for all at once: each is a smaller proof for Z3. A model that refutes one goal refutes every
+  // goal false in it; they leave the set, and passes over the set repeat until one finds none
+  // failing (the greatest fixpoint, as Houdini's).
   std::vector<Goal*> set = open;
-  while (!set.empty()) {
-    z3::expr_vector fails(p_.ctx());
-    z3::expr_vector assumptions(p_.ctx());
-    std::vector<z3::expr> bad_at_k;
-    for (Goal* g : set) {
-      bad_at_k.push_back(!u_.good(*g, k_));
-      fails.push_back(bad_at_k.back());
-      assumptions.push_back(literal_[index_of(g)]);
+  bool changed = true;
+  while (changed && !set.empty()) {
+    changed = false;
+    for (size_t i = 0; i < set.size();) {
+      z3::expr_vector assumptions(p_.ctx());
+      for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
+      const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+      solver_.add(z3::implies(q, !u_.good(*set[i], k_)));
+      assumptions.push_back(q);
+      const z3::check_result r = solver_.check(assumptions);
+      if (r == z3::unsat) {
+        ++i;
+        continue;
+      }
+      if (r == z3::unknown) return {};
+      const z3::model m = solver_.get_model();
+      std::vector<Goal*> kept;
+      for (Goal* g : set)
+        if (g != set[i] && !m.eval(!u_.good(*g, k_), true).is_true()) kept.push_back(g);
+      set = std::move(kept);  // set[i] is now the next goal of this pass
+      changed = true;
     }
-    const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
-    solver_.add(z3::implies(q, z3::mk_or(fails)));
-    assumptions.push_back(q);
-    const z3::check_result r = solver_.check(assumptions);
-    if (r == z3::unsat) return set;
-    if (r == z3::unknown) return {};
-    const z3::model m = solver_.get_model();
-    std::vector<Goal*> kept;
-    for (size_t i = 0; i < set.size(); ++i)
-      if (!m.eval(bad_at_k[i], true).is_true()) kept.push_back(set[i]);
-    if (kept.size() == set.size()) return {};  // cannot happen: some goal failed in the model
-    set = std::move(kept);
   }
-  return {};
+  return set;
 }
 
 std::optional<z3::model> KInduction::counterexample(Goal* g) {
