@@ -84,7 +84,11 @@ class Run {
       std::vector<z3::expr> rest_bad;
       for (size_t i = 0; i < open.size(); ++i) {
         if (m.eval(bad[i], true).is_true()) {
-          found(*open[i], m, bmc.unrolling(), k);
+          // A property's run is shown as breadth-first search would find it (a false lemma's
+          // and a model error's as they come).
+          std::optional<z3::model> least;
+          if (open[i]->property >= 0 && !open[i]->model_error) least = bmc.least_run(bad[i], k);
+          found(*open[i], least ? *least : m, bmc.unrolling(), k);
         } else {
           rest.push_back(open[i]);
           rest_bad.push_back(bad[i]);

@@ -72,9 +72,23 @@ TEST_P(CrossEngine, BmcAgreesWithTheExplicitEngineUpToItsDepth) {
     EXPECT_EQ(b.basis, Basis::Bounded);
     if (within) {
       ASSERT_TRUE(b.counterexample.has_value());
-      EXPECT_EQ(b.counterexample->steps.size(), len);
+      ASSERT_EQ(b.counterexample->steps.size(), len);
       EXPECT_EQ(b.verdict, e.verdict);
       EXPECT_TRUE(validate_trace(*bmc->system, *b.counterexample));
+      // The same run, not only one as short: BMC picks the run breadth-first search reports.
+      for (size_t s = 0; s < len; ++s) {
+        const TraceStep& x = e.counterexample->steps[s];
+        const TraceStep& y = b.counterexample->steps[s];
+        SCOPED_TRACE("step " + std::to_string(s + 1));
+        EXPECT_EQ(x.label.kind, y.label.kind);
+        EXPECT_EQ(x.label.ep, y.label.ep);
+        EXPECT_EQ(x.label.inst, y.label.inst);
+        EXPECT_EQ(x.label.pos, y.label.pos);
+        if (x.label.kind == Label::Kind::Call)  // (other labels, and unused places, carry no parameter)
+          for (size_t q = 0; q < ex->system->instances()[x.label.inst].param_ranges.size(); ++q)
+            EXPECT_EQ(x.label.params[q], y.label.params[q]);
+        EXPECT_EQ(x.state, y.state);
+      }
     } else {
       EXPECT_FALSE(b.counterexample.has_value());
       EXPECT_EQ(b.bound, d);
