@@ -176,7 +176,8 @@ class Compiler {
   }
 
   // forall s in flight(X): BODY, unrolled over the channel's records. Records are in use from the
-  // front, so the first position at or past the count ends the loop with `true`:
+  // front, so the first position at or past the count ends the loop with `true` (a channel
+  // has at least one place, so the loop always pushes a value):
   //   for each position p: [p > 0: if the value so far is false, end with it; else pop it]
   //                        count <= p ? end with true : BODY(record p)
   void in_flight(const ir::Expr& e) {
@@ -192,7 +193,6 @@ class Compiler {
       expr(e.args[0]);
       flight_base_ = -1;
     }
-    if (cap == 0) emit(Opc::Const, e.range, 1);
     for (int j : to_end) c_.instrs[j].a = here();
   }
 

@@ -86,8 +86,8 @@ std::optional<z3::model> Bmc::least_run(const z3::expr& bad, size_t k) {
     for (size_t q = chosen.params.size(); q-- > 0;) {
       const z3::expr& v = chosen.params[q];
       const unsigned pw = v.get_sort().bv_size();
-      const bool seq = chosen.param_kinds[q] == ValKind::Seq;
-      int64_t vlo = seq ? 0 : rule->params[q].type.lo, vhi = seq ? int64_t((uint64_t{1} << pw) - 1) : rule->params[q].type.hi;
+      const bool seq = chosen.param_kinds[q] == ValKind::Seq;  // (unsigned; an Int is signed)
+      int64_t vlo = rule->params[q].type.lo, vhi = rule->params[q].type.hi;
       auto at_most = [&](int64_t x) {
         const z3::expr bound = c.bv_val(static_cast<uint64_t>(x), pw);
         return seq ? z3::ule(v, bound) : z3::sle(v, bound);
