@@ -54,6 +54,26 @@ class Compiler {
         emit(load(), e.range, l_.timer(who(e), e.index));
         emit(Opc::Le, e.range);
         return;
+      case Op::FaultsLeft:  // budget - used
+        emit(Opc::Const, e.range, l_.fault_budget(e.index));
+        emit(load(), e.range, e.index == 0 ? l_.loss_slot() : l_.dup_slot());
+        emit(Opc::Sub, e.range);
+        return;
+      case Op::TimerTicksLeft: {  // running ? slot - kTimerBias : 0
+        const int slot = l_.timer(who(e), e.index);
+        emit(Opc::Const, e.range, kTimerBias);
+        emit(load(), e.range, slot);
+        emit(Opc::Le, e.range);
+        int jf = emit(Opc::JumpIfFalse, e.range);
+        emit(load(), e.range, slot);
+        emit(Opc::Const, e.range, kTimerBias);
+        emit(Opc::Sub, e.range);
+        int je = emit(Opc::Jump, e.range);
+        c_.instrs[jf].a = here();
+        emit(Opc::Const, e.range, 0);
+        c_.instrs[je].a = here();
+        return;
+      }
       case Op::Old: {
         const bool outer = old_;
         old_ = true;

@@ -326,6 +326,7 @@ void CompiledSystem::fire_tick(const int32_t* s, Scratch& sc, Emit& emit) const 
   if (any_timer_expired(s) || any_segment_at_msl(s) || !tick(s, next)) return;
   Label& L = sc.label;
   L.kind = Label::Kind::Tick;
+  L.ep = 0;  // (no endpoint: a fixed value, so that equal runs have equal labels)
   L.inst = -1;
   L.pos = -1;
   L.nsent = 0;

@@ -25,9 +25,17 @@ struct Type {
 // monitors any of them (Peer: the endpoint other than self, resolved per rule instance like Self).
 enum class Who { Self, A, B, Peer };
 
+// The longest a timer may be started for (`timer T := N`, N in 0..kMaxTimerTicks).
+constexpr int64_t kMaxTimerTicks = 60;
+// The largest loss or duplication budget of a run (`faults { loss = N }`, `--loss N`).
+constexpr int kMaxFaultBudget = 15;
+
 struct Expr {
   enum class Op {
     Const, EpVar, GlobalVar, SegField, Param, TimerExpired, TimerRunning, SelfId,
+    // TimerTicksLeft: while the timer runs, the ticks it still counts before the next one expires
+    // it (N right after `timer T := N`); 0 when it is stopped or expired. Int 0..kMaxTimerTicks.
+    TimerTicksLeft,
     Not, Neg, Add, Sub, Mul, Div, Mod,
     SeqAdd, SeqSub, SeqDist, SeqLt, SeqLe,  // modulo 2^seq_bits, RFC 9293 comparisons
     Lt, Le, Eq, Ne, And, Or, Implies, Ite,
@@ -39,6 +47,10 @@ struct Expr {
     // (A or B; true when none is); inside it, SegField reads that segment and SegAge its age
     // (0..msl). Never nested.
     InFlight, SegAge,
+    // Properties and lemmas only. FaultsLeft: the faults the run's budget still allows, index 0
+    // losses (`loss_left()`, kMaxFaultBudget under unbounded loss), index 1 duplications
+    // (`dup_left()`). Int 0..kMaxFaultBudget.
+    FaultsLeft,
   };
   Op op = Op::Const;
   Type type;

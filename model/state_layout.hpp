@@ -54,6 +54,9 @@ class StateLayout {
   int num_timers() const { return n_timers_; }
   int loss_slot() const { return loss_slot_; }
   int dup_slot() const { return dup_slot_; }
+  // The run's loss (kind 0) or duplication (kind 1) budget, with unbounded loss as
+  // ir::kMaxFaultBudget: `loss_left()` is this minus the slot (never counted when unbounded).
+  int fault_budget(int kind) const { return budget_[kind]; }
   int chan_count(int c) const { return chan_base_[c]; }
   int seg_base(int c, int pos) const { return chan_base_[c] + 1 + pos * stride_; }
   int seg_stride() const { return stride_; }       // fields + age
@@ -79,6 +82,7 @@ class StateLayout {
   int timer_base_[2] = {0, 0};
   int n_timers_ = 0;
   int loss_slot_ = 0, dup_slot_ = 0;
+  int budget_[2] = {0, 0};
   int chan_base_[2] = {0, 0};
   int stride_ = 1;
   int capacity_ = 0;

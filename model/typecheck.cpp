@@ -361,8 +361,8 @@ class Checker {
     for (const auto& s : spec_.faults) {
       if (s.name == "loss" && s.value->kind == ast::Expr::Kind::Name && s.value->name == "unbounded")
         m_.default_faults.loss = ir::FaultBudget::kUnboundedLoss;
-      else if (s.name == "loss") m_.default_faults.loss = static_cast<int>(setting(s, 0, 15));
-      else if (s.name == "dup") m_.default_faults.dup = static_cast<int>(setting(s, 0, 15));
+      else if (s.name == "loss") m_.default_faults.loss = static_cast<int>(setting(s, 0, ir::kMaxFaultBudget));
+      else if (s.name == "dup") m_.default_faults.dup = static_cast<int>(setting(s, 0, ir::kMaxFaultBudget));
       else if (s.name == "reorder") m_.default_faults.reorder = setting(s, 0, 1) != 0;
       else diags_.error(s.range, with_suggestion("unknown fault '" + s.name + "'", s.name, {"loss", "dup", "reorder"}));
     }
@@ -655,8 +655,9 @@ class Checker {
         }
         out.kind = ir::Stmt::Kind::TimerStart;
         int64_t d = const_eval(*s.value, ctx);
-        if (d < 0 || d > 60) {
-          diags_.error(s.value->range, "a timer runs for 0 to 60 ticks, not " + std::to_string(d));
+        if (d < 0 || d > ir::kMaxTimerTicks) {
+          diags_.error(s.value->range, "a timer runs for 0 to " + std::to_string(ir::kMaxTimerTicks) + " ticks, not " +
+                                           std::to_string(d));
           throw Abort{};
         }
         m_.timers[t].max_duration = std::max(m_.timers[t].max_duration, d);
@@ -1209,8 +1210,10 @@ class Checker {
       case ast::Expr::Kind::Call: {
         if (e.name == "old" && ctx.in_monitor) return old_expr(e, ctx);
         if (e.name == "age" && ctx.in_flight) return age_expr(e, ctx);
-        if (e.name != "expired" && e.name != "running") {
-          std::vector<std::string> fns = {"expired", "running"};
+        if (e.name == "loss_left" || e.name == "dup_left") return faults_left_expr(e, ctx);
+        if (e.name != "expired" && e.name != "running" && e.name != "ticks_left") {
+          std::vector<std::string> fns = {"expired", "running", "ticks_left"};
+          if (!ctx.in_rule) fns.insert(fns.end(), {"loss_left", "dup_left"});
           if (ctx.in_monitor) fns.push_back("old");
           if (ctx.in_flight) fns.push_back("age");
           diags_.error(e.name_range, with_suggestion("unknown function '" + e.name + "'" +
@@ -1245,10 +1248,10 @@ class Checker {
         }
         add_access(ctx.reads, {ir::Access::Kind::Timer, t});
         Expr out;
-        out.op = e.name == "expired" ? Op::TimerExpired : Op::TimerRunning;
+        out.op = e.name == "expired" ? Op::TimerExpired : e.name == "running" ? Op::TimerRunning : Op::TimerTicksLeft;
         out.index = t;
         out.who = who;
-        out.type = Type::boolean();
+        out.type = out.op == Op::TimerTicksLeft ? Type::integer(0, ir::kMaxTimerTicks) : Type::boolean();
         out.range = e.range;
         return out;
       }
@@ -1290,6 +1293,26 @@ class Checker {
     out.range = e.range;
     out.reads_ghost = body.reads_ghost;
     out.args.push_back(std::move(body));
+    return out;
+  }
+
+  // loss_left(), dup_left() in a property or lemma: the faults the run's budget still allows.
+  Expr faults_left_expr(const ast::Expr& e, const Ctx& ctx) {
+    if (ctx.const_only) not_constant(e);
+    if (ctx.in_rule) {
+      diags_.error(e.range, e.name + "() is for properties and lemmas: " +
+                                (ctx.in_monitor ? "a monitor" : "a rule") + " cannot see the fault budget");
+      throw Abort{};
+    }
+    if (!e.args.empty()) {
+      diags_.error(e.range, e.name + "() takes no arguments");
+      throw Abort{};
+    }
+    Expr out;
+    out.op = Op::FaultsLeft;
+    out.index = e.name == "loss_left" ? 0 : 1;
+    out.type = Type::integer(0, ir::kMaxFaultBudget);
+    out.range = e.range;
     return out;
   }
 

@@ -231,6 +231,13 @@ class PromelaWriter {
       case Op::SelfId: return std::to_string(c.ep);
       case Op::TimerExpired: return "(" + load(timer(who(e, c), e.index), c) + " == " + std::to_string(kTimerExpired) + ")";
       case Op::TimerRunning: return "(" + load(timer(who(e, c), e.index), c) + " >= " + std::to_string(kTimerBias) + ")";
+      case Op::FaultsLeft:  // loss_used is not counted under unbounded loss
+        return "(" + std::to_string(e.index == 0 ? (f_.unbounded_loss() ? ir::kMaxFaultBudget : f_.loss) : f_.dup) + " - " +
+               (e.index == 0 ? "loss_used" : "dup_used") + ")";
+      case Op::TimerTicksLeft: {
+        const std::string t = load(timer(who(e, c), e.index), c), bias = std::to_string(kTimerBias);
+        return "((" + t + " >= " + bias + ") -> (" + t + " - " + bias + ") : 0)";
+      }
       case Op::Old: {
         Ctx oc = c;
         oc.old = true;
@@ -334,7 +341,7 @@ class PromelaWriter {
     if (inside) {
       if (e.op == Op::EpVar) s.scalars.insert(var(who(e, c), e.index));
       if (e.op == Op::GlobalVar) s.scalars.insert(global(e.index));
-      if (e.op == Op::TimerExpired || e.op == Op::TimerRunning) s.scalars.insert(timer(who(e, c), e.index));
+      if (e.op == Op::TimerExpired || e.op == Op::TimerRunning || e.op == Op::TimerTicksLeft) s.scalars.insert(timer(who(e, c), e.index));
     }
     for (const auto& a : e.args) old_reads(a, c, inside || e.op == Op::Old, s);
   }

@@ -72,6 +72,15 @@ Val IrSemantics::eval_in(const ir::Expr& e, const ExecEnv& env, bool old, const 
       if (e.op == Op::TimerExpired) return {t == codec_.int_const(kTimerExpired), ValKind::Bool};
       return {z3::sle(codec_.int_const(kTimerBias), t), ValKind::Bool};
     }
+    case Op::FaultsLeft: {
+      const z3::expr used = codec_.as_int(read(e.index == 0 ? L_.loss_slot() : L_.dup_slot()));
+      return {codec_.int_const(L_.fault_budget(e.index)) - used, ValKind::Int};
+    }
+    case Op::TimerTicksLeft: {
+      const z3::expr t = codec_.as_int(read(L_.timer(endpoint(e, env), e.index)));
+      const z3::expr bias = codec_.int_const(kTimerBias);
+      return {z3::ite(z3::sle(bias, t), t - bias, codec_.int_const(0)), ValKind::Int};
+    }
     case Op::Old: return eval_in(e.args[0], env, true, pc, error);
     case Op::RuleIs: return {c_.bool_val(e.index == env.rule), ValKind::Bool};
     case Op::Not: return {!codec_.as_bool(eval_in(e.args[0], env, old, pc, error)), ValKind::Bool};

@@ -78,7 +78,9 @@ class IntWidth {
       case Op::EpVar: r = type(m_.endpoint_vars[e.index].type); break;
       case Op::GlobalVar: r = type(m_.global_vars[e.index].type); break;
       case Op::SegField: r = type(m_.seg_fields[e.index].type); break;
-      case Op::SegAge: r = type(e.type); break;
+      case Op::SegAge:
+      case Op::TimerTicksLeft:
+      case Op::FaultsLeft: r = type(e.type); break;
       case Op::Param: r = type(e.type); break;
       case Op::Neg: r = {-a[0].hi, -a[0].lo}; break;
       case Op::Add: r = {a[0].lo + a[1].lo, a[0].hi + a[1].hi}; break;

@@ -21,7 +21,8 @@ struct Case {
   std::string text;  // a spec text, or empty to read `path`
   std::string path;
   ConstOverrides defines;
-  int loss = -1, dup = -1, reorder = -1;  // -1: the spec's
+  static constexpr int kSpecs = -2;        // the spec's budget or reordering
+  int loss = kSpecs, dup = kSpecs, reorder = kSpecs;  // loss may be ir::FaultBudget::kUnboundedLoss
   uint32_t depth = 0;                     // BMC depth; 0: the explicit run's depth
 };
 
@@ -124,6 +125,30 @@ inline const std::string kFlight =
     "invariant a_none expect violation: forall s in flight(A): false\n"
     "reachable one_old_one_new expect hold: !(forall s in flight(A): s.v != 1 || age(s) == 0)\n";
 
+// Timer values and fault budgets in rules and properties: `ticks_left(T)` counts down from the
+// duration a timer is started with (0 unless running), `loss_left()`/`dup_left()` count the budget
+// down. Hand-checked: A's timer reaches 0 ticks left in W after 5 steps (start, tick, the SYN
+// arrives, tick, tick: no tick while the SYN of age msl is in flight); a dup and a loss spend both
+// budgets in 3 steps.
+inline const std::string kTimeLeft =
+    "enum S { C, W, D }\n"
+    "endpoint { state: S = C\n  timer t }\n"
+    "segment { flags SYN }\n"
+    "network { capacity = 2, msl = 1 }\n"
+    "faults { loss = 1, dup = 1, reorder = false }\n"
+    "call start in C when self == A { send SYN () timer t := 3 goto W }\n"
+    "call hurry in W when ticks_left(t) >= 2 { stop t goto D }\n"
+    "timeout fired on t in W { goto D }\n"
+    "recv got(s) in C { goto D }\n"
+    "invariant at_most_three expect hold: ticks_left(A.t) <= 3 && ticks_left(B.t) == 0\n"
+    "invariant zero_unless_running expect hold: !running(A.t) -> ticks_left(A.t) == 0\n"
+    "invariant never_down_to_zero expect violation: A.state == W -> ticks_left(A.t) >= 1\n"
+    "invariant syn_accounted expect hold: A.state != C && B.state == C -> loss_left() == 0 || "
+    "!(forall s in flight(A): false)\n"
+    "invariant not_both expect violation: loss_left() + dup_left() >= 1\n"
+    "reachable two_left expect hold: A.state == W && ticks_left(A.t) == 2\n"
+    "reachable dup_spent expect hold: dup_left() == 0 && B.state == C\n";
+
 }  // namespace specs
 
 // The hand-checked unit specs, each at its own bounds.
@@ -138,12 +163,14 @@ inline std::vector<Case> unit_cases() {
       {"capacity", kCapacity},
       {"capacity_loss2", kCapacity, "", {}, 2},
       {"time", kTime},
-      {"time_fifo", kTime, "", {}, -1, -1, 0},
+      {"time_fifo", kTime, "", {}, Case::kSpecs, Case::kSpecs, 0},
       {"urgent", kUrgent},
       {"seq3", kSeq},
       {"seq4", kSeq, "", {{"SEQ_BITS", 4}}},
       {"flight", kFlight},
       {"flight_fifo", kFlight, "", {}, 1, 0, 0},
+      {"time_left", kTimeLeft},
+      {"time_left_unbounded_loss", kTimeLeft, "", {}, ir::FaultBudget::kUnboundedLoss, 0, 1},
   };
   return v;
 }
@@ -172,9 +199,9 @@ inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, ui
   o.limits.threads = 1;
   o.limits.max_depth = depth;
   o.limits.progress = false;
-  if (c.loss >= 0) o.loss = c.loss;
-  if (c.dup >= 0) o.dup = c.dup;
-  if (c.reorder >= 0) o.reorder = c.reorder == 1;
+  if (c.loss != Case::kSpecs) o.loss = c.loss;
+  if (c.dup != Case::kSpecs) o.dup = c.dup;
+  if (c.reorder != Case::kSpecs) o.reorder = c.reorder == 1;
   if (!c.text.empty()) return check_text(c.text, o, c.defines);
   o.defines = c.defines;
   Diagnostics d;

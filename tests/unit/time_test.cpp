@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "engine_cases.hpp"
 #include "test_util.hpp"
 #include "text_report.hpp"
 
@@ -262,6 +263,48 @@ TEST(Time, ExpiredTimerThatNoTimeoutTakesIsReported) {
       "timeout fire on t in C0, C1 { goto C0 }\n");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->exploration.coverage.time_frozen_states, 0u);
+}
+
+// ticks_left(T) and the fault budgets left (engine_cases.hpp, kTimeLeft), checked against runs
+// worked out by hand.
+TEST(Time, TicksLeftCountsDownAndBudgetsLeftCountDown) {
+  auto r = check_text(test::specs::kTimeLeft);
+  ASSERT_TRUE(r);
+  for (const auto& p : r->properties) EXPECT_TRUE(p.as_expected()) << p.name;
+  const CompiledSystem& sys = *r->system;
+  const int slot = sys.layout().timer(0, 0);
+  // A's timer reaches 0 ticks left in W: start (3 left), the SYN arrives (arrivals come before the
+  // tick in the order of exploration), tick (2), tick (1), tick (0).
+  const Trace& down = *prop(*r, "never_down_to_zero").counterexample;
+  ASSERT_EQ(down.steps.size(), 5u);
+  const Label::Kind kinds[] = {Label::Kind::Call, Label::Kind::Recv, Label::Kind::Tick, Label::Kind::Tick,
+                               Label::Kind::Tick};
+  const int left[] = {3, 3, 2, 1, 0};
+  for (size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(down.steps[k].label.kind, kinds[k]) << k;
+    EXPECT_EQ(down.steps[k].state[slot], left[k] + kTimerBias) << k;
+  }
+  // `hurry` (ticks_left(t) >= 2) is enabled right after start and after one tick, not after two.
+  const Trace& two = *prop(*r, "two_left").counterexample;
+  ASSERT_EQ(two.steps.size(), 2u);
+  EXPECT_EQ(two.steps[1].label.kind, Label::Kind::Tick);
+  // Both budgets spent: the SYN duplicated, then one copy lost.
+  const Trace& both = *prop(*r, "not_both").counterexample;
+  ASSERT_EQ(both.steps.size(), 3u);
+  EXPECT_EQ(both.steps[1].label.kind, Label::Kind::Dup);
+  EXPECT_EQ(both.steps[2].label.kind, Label::Kind::Loss);
+  EXPECT_EQ(both.steps[2].state[sys.layout().loss_slot()], 1);
+  // Under unbounded loss, loss_left() stays at its cap: a lost SYN leaves nothing to account for it.
+  CheckOptions unbounded;
+  unbounded.loss = ir::FaultBudget::kUnboundedLoss;
+  auto u = check_text(test::specs::kTimeLeft, unbounded);
+  ASSERT_TRUE(u);
+  const PropertyReport& acc = prop(*u, "syn_accounted");
+  EXPECT_EQ(acc.verdict, Verdict::Violated);
+  ASSERT_TRUE(acc.counterexample);
+  ASSERT_EQ(acc.counterexample->steps.size(), 2u);  // start, the SYN lost
+  EXPECT_EQ(acc.counterexample->steps[1].label.kind, Label::Kind::Loss);
+  EXPECT_EQ(prop(*u, "not_both").verdict, Verdict::Holds);  // a dup and a loss leave 15 + 0
 }
 
 }  // namespace

@@ -198,6 +198,29 @@ TEST(TypeCheck, ForallInFlight) {
                  "forall s in flight(A): s.SYN"});
 }
 
+TEST(TypeCheck, TimerTicksAndFaultBudgets) {
+  auto ok = diagnose(kDecls +
+                     "call c when ticks_left(rexmt) >= 2 { n := 1 }\n"
+                     "invariant i expect hold: ticks_left(A.rexmt) + loss_left() <= 75 && dup_left() >= 0\n"
+                     "lemma l: running(B.rexmt) -> ticks_left(B.rexmt) <= 60\n");
+  EXPECT_FALSE(ok->diags.has_errors()) << ok->formatted();
+  expect_single("invariant i expect hold: ticks_left(A.rexmt)\n",
+                {"a property must be a bool, not 0..60", "18:26", "ticks_left(A.rexmt)"});
+  expect_single("invariant i expect hold: ticks_left(rexmt) == 0\n",
+                {"expected A.timer or B.timer", "18:37", "rexmt"});
+  expect_single("invariant i expect hold: ticks_left(A.rxmt) == 0\n",
+                {"unknown timer 'rxmt'; did you mean 'rexmt'?", "18:39", "rxmt"});
+  expect_single("invariant i expect hold: loss_left(A) == 0\n",
+                {"loss_left() takes no arguments", "18:26", "loss_left(A)"});
+  expect_single("call c when loss_left() > 0 { n := 1 }\n",
+                {"loss_left() is for properties and lemmas: a rule cannot see the fault budget", "18:13", "loss_left()"});
+  expect_single("monitor m on any when dup_left() == 0 { seen := 1 }\n",
+                {"dup_left() is for properties and lemmas: a monitor cannot see the fault budget", "18:23", "dup_left()"});
+  expect_single("invariant i expect hold: tick_left(A.rexmt) == 0\n",
+                {"unknown function 'tick_left'; did you mean 'ticks_left'?", "18:26", "tick_left"});
+  expect_single("call c { timer rexmt := 61 }\n", {"a timer runs for 0 to 60 ticks, not 61", "18:25", "61"});
+}
+
 TEST(TypeCheck, GhostDiscipline) {
   expect_single("call k when seen > 0 { n := 1 }\n",
                 {"a guard cannot read ghost state (the protocol cannot see it)", "18:13", "seen > 0"});
