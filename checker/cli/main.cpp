@@ -58,6 +58,7 @@ struct RunFlags {
   std::string fairness = "spec";
   std::string engine = "explicit";
   int depth = 20;
+  bool lemma_ctis = false;
   uint64_t max_states = 0, memory_mb = 0;
   int threads = default_threads();
 
@@ -117,6 +118,7 @@ struct RunFlags {
     l.threads = threads == 0 ? default_threads() : threads;
     l.fairness = fairness == "spec";
     l.max_depth = static_cast<uint32_t>(depth);
+    l.lemma_ctis = lemma_ctis;
     return l;
   }
   // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is
@@ -178,6 +180,10 @@ static int run(int argc, char** argv) {
   c->add_option("specs", check.specs, "spec files or directories of *.tcp files")->required();
   flags.add_to(c);
   const CLI::Option* depth_opt = flags.add_engine_choice(c);
+  const CLI::Option* lemma_ctis_opt =
+      c->add_flag("--lemma-ctis", flags.lemma_ctis,
+                  "with --engine kind: show a counterexample to induction for every lemma that is not proved "
+                  "(from a state satisfying every candidate lemma and property, not necessarily reachable)");
   c->add_option("--json", check.json_path, "write results as JSON to FILE, or - for stdout");
   c->add_flag("-q,--quiet", check.quiet, "print only the summary table");
   c->add_flag("--coverage", check.coverage, "list rule counts and every reachable endpoint transition");
@@ -308,6 +314,10 @@ static int run(int argc, char** argv) {
     if (c->parsed() && depth_opt->count() > 0 && check.options.engine == EngineKind::Explicit) {
       std::cerr << "tcpmc: error: --depth bounds the symbolic engines; give --engine bmc or --engine kind "
                    "(the explicit engine searches every reachable state)\n";
+      return exit_code::kUsage;
+    }
+    if (c->parsed() && lemma_ctis_opt->count() > 0 && check.options.engine != EngineKind::Kind) {
+      std::cerr << "tcpmc: error: --lemma-ctis explains the lemmas k-induction does not prove; give --engine kind\n";
       return exit_code::kUsage;
     }
     if (c->parsed()) return run_check(check, std::cout, std::cerr);

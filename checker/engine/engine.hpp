@@ -47,6 +47,9 @@ struct EngineLimits {
   bool fairness = true;
   // Symbolic engines: the BMC depth, or the largest k of k-induction (`--depth K`).
   uint32_t max_depth = 20;
+  // k-induction: keep a counterexample to induction for every lemma that is not proved
+  // (`--lemma-ctis`), to show which fact its proof lacks.
+  bool lemma_ctis = false;
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };
@@ -119,6 +122,15 @@ struct EngineResult {
     uint32_t scc_rounds = 0;   // strong_components passes, all properties together
   };
   std::optional<Liveness> liveness;
+  // k-induction with EngineLimits::lemma_ctis: per lemma not proved (in declaration order), the
+  // step in which it first failed while every lemma and property still a candidate held before
+  // (so the first state satisfies them all, but is not necessarily reachable), replayed.
+  struct LemmaCti {
+    int lemma = -1;  // index into the model's lemmas
+    uint32_t k = 0;
+    Trace cti;
+  };
+  std::vector<LemmaCti> lemma_ctis;
   // What the engine has to say about the run beyond the verdicts (e.g. a lemma that was not
   // proved and so not assumed), one sentence each; renderers print them as notes.
   std::vector<std::string> notes;

@@ -202,6 +202,18 @@ Json spec_json(const SpecResult& r, bool timing) {
     props.push_back(std::move(pj));
   }
   j["properties"] = std::move(props);
+  if (!x.lemma_ctis.empty()) {  // --lemma-ctis: why each lemma not proved is not inductive
+    Json ls = Json::array();
+    for (const auto& l : x.lemma_ctis) {
+      Json cj = trace_json(sys, l.cti);
+      cj["reachable"] = false;
+      ls.push_back({{"lemma", m.lemmas[l.lemma].name},
+                    {"expression", property_expression(m.lemmas[l.lemma])},
+                    {"k", l.k},
+                    {"counterexample_to_induction", std::move(cj)}});
+    }
+    j["lemma_ctis"] = std::move(ls);
+  }
   if (!m.monitors.empty()) {  // only when there are some, so that other specs' reports stay as they were
     Json mons = Json::array();
     for (const auto& mo : m.monitors) mons.push_back({{"name", mo.name}, {"event", ir::monitor_event_name(mo.event)}});

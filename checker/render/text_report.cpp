@@ -113,6 +113,12 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   }
   if (r.replay_failed) out += "   internal error: a counterexample or witness did not replay through the model\n";
   for (const auto& n : x.notes) out += "   note: " + n + "\n";
+  for (const auto& l : x.lemma_ctis)
+    if (opt.counterexamples)
+      out += "\n   counterexample to induction for lemma " + m.lemmas[l.lemma].name + " (k=" + std::to_string(l.k) +
+             "): the first state satisfies every lemma and property that was still a candidate when it failed "
+             "-- not necessarily reachable\n" +
+             format_run(sys, property_expression(m.lemmas[l.lemma]), l.cti);
   if (!x.coverage.recorded) return out;
   for (const auto& nf : never_fired(r)) out += "   warning: rule '" + nf + "' never fired (by either endpoint)\n";
   uint64_t overflow = 0;

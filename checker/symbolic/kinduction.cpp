@@ -3,7 +3,12 @@
 namespace tcpmc::symbolic {
 
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
-    : p_(p), u_(p.codec(), false), solver_(std::move(solver)), goals_(std::move(goals)), proved_(goals_.size(), false) {
+    : p_(p),
+      u_(p.codec(), false),
+      solver_(std::move(solver)),
+      goals_(std::move(goals)),
+      proved_(goals_.size(), false),
+      refutation_(goals_.size()) {
   for (size_t i = 0; i < goals_.size(); ++i)
     literal_.push_back(p.ctx().bool_const(("kind_assume" + std::to_string(i)).c_str()));
   // Later steps are computed from step 0 by the relation, so they are well formed if it is.
@@ -53,8 +58,14 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
       if (r == z3::unknown) return {};
       const z3::model m = solver_.get_model();
       std::vector<Goal*> kept;
-      for (Goal* g : set)
-        if (g != set[i] && !m.eval(!u_.good(*g, k_), true).is_true()) kept.push_back(g);
+      for (Goal* g : set) {
+        if (g != set[i] && !m.eval(!u_.good(*g, k_), true).is_true()) {
+          kept.push_back(g);
+          continue;
+        }
+        std::optional<z3::model>& r = refutation_[index_of(g)];
+        if (!r) r = m;
+      }
       set = std::move(kept);  // set[i] is now the next goal of this pass
       changed = true;
     }

@@ -24,6 +24,9 @@ class KInduction {
   // A counterexample to induction for g at the current k: g holds at 0..k-1 (and the proved
   // goals everywhere), and fails at k. Returns the model, or nullopt (unsat or unknown).
   std::optional<z3::model> counterexample(Goal* g);
+  // The model in which `prove` first saw g fail at step k while every goal still in its set held
+  // at 0..k-1 (a counterexample to induction relative to those candidates), if g was dropped.
+  const std::optional<z3::model>& refutation(const Goal* g) const { return refutation_[index_of(g)]; }
   // The goal is proved: assert it at every step, present and future.
   void assert_proved(Goal* g);
   Unrolling& unrolling() { return u_; }
@@ -35,6 +38,7 @@ class KInduction {
   std::vector<Goal*> goals_;
   std::vector<z3::expr> literal_;  // per goal: assumes it at steps 0..k-1
   std::vector<bool> proved_;
+  std::vector<std::optional<z3::model>> refutation_;
   size_t k_ = 0;
   unsigned queries_ = 0;
   int index_of(const Goal* g) const;

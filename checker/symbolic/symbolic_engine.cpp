@@ -187,6 +187,13 @@ class Run {
     }
   }
 
+  // A counterexample to induction from the step's model, replayed from its free first state.
+  std::optional<Trace> replayed(const z3::model& m, symbolic::KInduction& step) {
+    auto t = symbolic::replay_decoded(sys_, symbolic::decode_run(m, step.unrolling().relation, step.k()), true);
+    if (t && validate_steps(sys_, *t)) return t;
+    return std::nullopt;
+  }
+
   void kinduction_group(const std::vector<Goal*>& group) {
     const bool q = quantified(group) && p_.wide_parameters();
     symbolic::Bmc bmc(p_, p_.make_solver(q));
@@ -227,9 +234,16 @@ class Run {
     for (Goal* g : inductive) {
       if (!g->open) continue;
       if (g->property < 0) {
-        if (ok)
-          out_.notes.push_back("lemma '" + g->decl->name + "' is not k-inductive at k=" + std::to_string(last_k) +
-                               " (with the lemmas and properties proved), so it was not assumed");
+        if (!ok) continue;
+        out_.notes.push_back("lemma '" + g->decl->name + "' is not k-inductive at k=" + std::to_string(last_k) +
+                             " (with the lemmas and properties proved), so it was not assumed");
+        if (limits_.lemma_ctis && step.refutation(g)) {
+          auto t = replayed(*step.refutation(g), step);
+          if (t)
+            out_.lemma_ctis.push_back({g->lemma, static_cast<uint32_t>(step.k()), std::move(*t)});
+          else
+            out_.replay_failed = true;
+        }
         continue;
       }
       PropertyOutcome& o = out_.properties[g->property];
@@ -238,9 +252,8 @@ class Run {
       o.basis = Basis::NotInductive;
       o.bound = static_cast<uint32_t>(last_k);
       if (auto m = step.counterexample(g)) {
-        auto run = symbolic::decode_run(*m, step.unrolling().relation, step.k());
-        auto t = symbolic::replay_decoded(sys_, run, true);
-        if (t && validate_steps(sys_, *t))
+        auto t = replayed(*m, step);
+        if (t)
           o.cti = std::move(*t);
         else
           out_.replay_failed = true;

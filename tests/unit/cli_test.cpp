@@ -286,6 +286,14 @@ TEST_F(Cli, EngineAndDepthOptions) {
     EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
     EXPECT_NE(r.out.find("--depth"), std::string::npos) << r.out;
   }
+  // --lemma-ctis explains k-induction's lemmas only.
+  for (const std::string& args : {std::string("check c.tcp --lemma-ctis"), std::string("check c.tcp --engine bmc --lemma-ctis")}) {
+    Result r = tcpmc(args, dir);
+    EXPECT_EQ(r.code, 1) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("tcpmc: error: --lemma-ctis explains the lemmas k-induction does not prove; give --engine kind"),
+              std::string::npos)
+        << r.out;
+  }
   Result unknown = tcpmc("check c.tcp --engine z3", dir);
   EXPECT_EQ(unknown.code, 1) << unknown.out;
   EXPECT_NE(unknown.out.find("--engine"), std::string::npos) << unknown.out;

@@ -16,6 +16,7 @@
 
 #include "engine_cases.hpp"
 #include "test_util.hpp"
+#include "text_report.hpp"
 
 namespace tcpmc {
 namespace {
@@ -236,6 +237,45 @@ TEST(KInduction, FalseOrUnprovedLemmasAreNeverAssumed) {
   EXPECT_EQ(u->properties[0].basis, Basis::NotInductive);
   EXPECT_TRUE(has_note(*u, "lemma 'weak' is not k-inductive at k=1"));
   EXPECT_FALSE(has_note(*u, "lemmas proved and assumed"));
+}
+
+// --lemma-ctis: a lemma that is true but not inductive gets the step that refuted it, from a state
+// that satisfies it (and the candidates of that moment) to one that does not; a proved lemma gets none.
+TEST(KInduction, LemmaCtisShowTheStepThatBreaksALemma) {
+  const std::string spec = kCounter.substr(0, kCounter.find("invariant equal")) + "invariant small expect hold: A.m <= 3\n";
+  CheckOptions o;
+  o.engine = EngineKind::Kind;
+  o.limits.max_depth = 1;
+  o.limits.progress = false;
+  o.limits.lemma_ctis = true;
+  auto r = check_text(spec + "lemma weak: A.m <= 5 || A.n > 9\n", o);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->exploration.lemma_ctis.size(), 1u);
+  const auto& l = r->exploration.lemma_ctis[0];
+  EXPECT_EQ(r->system->model().lemmas[l.lemma].name, "weak");
+  EXPECT_EQ(l.k, 1u);
+  ASSERT_EQ(l.cti.steps.size(), 1u);
+  const int n = r->system->layout().ep_var(0, 1), m = r->system->layout().ep_var(0, 2);  // state, n, m
+  EXPECT_EQ(l.cti.initial[m], 5);  // weak holds: m <= 5
+  EXPECT_LT(l.cti.initial[n], 3);  // and inc is enabled
+  EXPECT_EQ(l.cti.steps[0].label.kind, Label::Kind::Call);
+  EXPECT_EQ(l.cti.steps[0].state[m], 6);  // weak fails
+  EXPECT_TRUE(validate_steps(*r->system, l.cti));
+  // The text report shows it under the notes, marked as not necessarily reachable.
+  const std::string text = format_spec_result(*r, {});
+  EXPECT_NE(text.find("counterexample to induction for lemma weak (k=1): the first state satisfies every lemma and "
+                      "property that was still a candidate when it failed -- not necessarily reachable"),
+            std::string::npos)
+      << text;
+  // A lemma that is proved has none, and without --lemma-ctis there are none.
+  auto proved = check_text(spec + "lemma equal: A.n == A.m\n", o);
+  ASSERT_TRUE(proved);
+  EXPECT_TRUE(proved->exploration.lemma_ctis.empty());
+  o.limits.lemma_ctis = false;
+  auto quiet = check_text(spec + "lemma weak: A.m <= 5 || A.n > 9\n", o);
+  ASSERT_TRUE(quiet);
+  EXPECT_TRUE(quiet->exploration.lemma_ctis.empty());
+  EXPECT_TRUE(has_note(*quiet, "lemma 'weak' is not k-inductive at k=1"));
 }
 
 // A property about what arrives needs a lemma about what is in flight: from an arbitrary state a
