@@ -277,6 +277,11 @@ static int run(int argc, char** argv) {
   cf->add_option("--max-states", conf.max_states,
                  "stop (exit 5) after N product states per connection; 0 = no limit (default 2000000)")
       ->check(whole_number(1ull << 40));
+  cf->add_option("--tick-ms", conf.tick_ms,
+                 "capture time one tick of the spec stands for: at most ceil(gap / MS) ticks between two segments "
+                 "(default 0: time is free)")
+      ->check(CLI::Range(0.0, 1e9));
+  cf->add_flag("--no-progress", flags.no_progress, "accepted for uniformity (conform prints no progress line)");
   cf->footer(cli::conform_footer());
 
   install_interrupt_handlers();

@@ -102,6 +102,7 @@ struct ConformCommand {
   int connection = 0;               // 0 = every connection, else its number (1, 2, ...)
   int capacity = 0;                 // segments in flight per direction; 0 = the spec's network capacity
   uint64_t max_states = 2000000;    // product states per connection; 0 = no limit
+  double tick_ms = 0;               // capture time one tick stands for; 0 = time is free
   std::string json_path;            // "" = none, "-" = stdout (human output then goes to err)
   std::string svg_path;             // "" = none; a file (one connection) or a directory (connection-N.svg)
 };

@@ -2,6 +2,7 @@
 // connections, maps each to abstract segments and searches the spec for a run that sends exactly
 // them (conform/conform_search.hpp); prints per connection the verdict, the observed segments with
 // the endpoints' states, and the run (the shared trace table), and writes JSON and SVG charts.
+#include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <set>
@@ -31,6 +32,12 @@ size_t columns(const std::string& s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+std::string format_ms(double ms) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g ms", ms);
+  return b;
 }
 
 std::string cell(const std::string& s, size_t w) { return s + std::string(w > columns(s) ? w - columns(s) : 1, ' '); }
@@ -70,19 +77,20 @@ std::string observation_table(const CompiledSystem& sys, const conform::Connecti
                               size_t upto) {
   const SearchResult& r = oc.result;
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"seg", "pkt", "from", "real (relative to the ISNs)", "abstract", "step", "A", "B", "note"});
+  rows.push_back({"seg", "pkt", "from", "real (relative to the ISNs)", "units", "spec step: sends", "A", "B", "note"});
   for (size_t k = 0; k < upto && k < oc.obs.size(); ++k) {
     const Observation& o = oc.obs[k];
     const long step = k < r.step_of.size() ? r.step_of[k] : -1;
-    std::string a = "", b = "";
+    std::string a = "", b = "", spec = "-";
     if (step >= 0 && r.run) {
       a = state_name(sys, r.run->steps[step].state, 0);
       b = state_name(sys, r.run->steps[step].state, 1);
+      spec = std::to_string(step + 1) + ": " + format_segment(sys.model(), r.run->steps[step].label.sent[r.sent_index[k]]);
     }
     std::string note = o.note;
     if (step < 0 && o.optional) note = o.note.empty() ? "passed over" : o.note + ", passed over";
     rows.push_back({segment_label(o), std::to_string(c.segments[o.segment].seg->packet), o.from ? "B" : "A", o.real,
-                    conform::observation_text(o), step >= 0 ? std::to_string(step + 1) : "-", a, b, note});
+                    conform::observation_text(o), spec, a, b, note});
   }
   std::vector<size_t> w(rows[0].size(), 0);
   for (const auto& row : rows)
@@ -158,6 +166,7 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
   conform::SearchOptions so;
   so.loss = cmd.options.loss.value_or(0);
   so.max_states = cmd.max_states;
+  so.tick_ns = static_cast<int64_t>(cmd.tick_ms * 1e6);
   if (so.loss < 0) {
     err << "tcpmc: error: conform needs a loss budget (--loss N), not unbounded loss\n";
     return exit_code::kUsage;
@@ -178,7 +187,9 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
   if (cap.not_tcp) out << " (" << cap.not_tcp << " other packets skipped)";
   out << ", " << conns.size() << " connection" << (conns.size() == 1 ? "" : "s") << "\n";
   out << "   faults: loss " << so.loss << ", dup " << faults.dup << ", " << (faults.reorder ? "reorder" : "no reorder")
-      << "; capacity " << model.capacity << ", SEQ_BITS " << model.seq_bits << "\n";
+      << "; capacity " << model.capacity << ", SEQ_BITS " << model.seq_bits << "; "
+      << (so.tick_ns > 0 ? "a tick is " + format_ms(cmd.tick_ms) + " of capture time" : std::string("time free (no --tick-ms)"))
+      << "\n";
   for (const auto& w : cap.warnings) out << "   warning: " << w << "\n";
 
   Json jconns = Json::array();
@@ -272,6 +283,7 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
       const long step = k < r.step_of.size() ? r.step_of[k] : -1;
       j["step"] = step >= 0 && k < r.explained ? Json(step + 1) : Json(nullptr);
       if (step >= 0 && r.run && k < r.explained) {
+        j["spec_segment"] = format_segment(sys.model(), r.run->steps[step].label.sent[r.sent_index[k]]);
         j["A"] = state_name(sys, r.run->steps[step].state, 0);
         j["B"] = state_name(sys, r.run->steps[step].state, 1);
       }
@@ -318,6 +330,7 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
     j["warnings"] = cap.warnings;
     j["faults"] = Json{{"loss", so.loss}, {"dup", faults.dup}, {"reorder", faults.reorder}};
     j["capacity"] = model.capacity;
+    j["tick_ms"] = cmd.tick_ms > 0 ? Json(cmd.tick_ms) : Json(nullptr);
     j["seq_bits"] = model.seq_bits;
     j["connections"] = jconns;
     if (auto e = write_output(cmd.json_path, json_text(j, 2) + "\n", out_stream, err)) {

@@ -50,6 +50,7 @@ std::vector<Observation> abstract_connection(const Connection& c) {
     o.segment = i;
     o.from = cs.from;
     o.incarnation = cs.incarnation;
+    o.time_ns = s.time_ns;
     o.syn = s.has(kSyn);
     o.ack = s.has(kAck);
     o.fin = s.has(kFin);

@@ -40,6 +40,7 @@ struct Observation {
   int part = 0;             // 1: the FIN half of a data+FIN segment
   int from = 0;             // 0 A, 1 B
   int incarnation = 0;
+  int64_t time_ns = 0;      // the segment's capture time
   bool syn = false, ack = false, fin = false, rst = false, data = false;
   int64_t seq = 0;          // units from the sender's ISN (or the real number: seq_raw)
   int64_t ackno = 0;        // units from the receiver's ISN (or the real number: ack_raw)

@@ -4,16 +4,26 @@
 #include <cstring>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace tcpmc::conform {
 
 namespace {
 
+// Keys are long (the channels' slots), mostly zeros: hashed 8 octets at a time.
 struct KeyHash {
   size_t operator()(const std::vector<int32_t>& v) const {
-    uint64_t h = 1469598103934665603ull;
-    for (int32_t x : v) h = (h ^ static_cast<uint32_t>(x)) * 1099511628211ull;
+    uint64_t h = v.size() * 0x9e3779b97f4a7c15ull;
+    const size_t n = v.size();
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) {
+      uint64_t w;
+      std::memcpy(&w, v.data() + i, sizeof w);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+    if (i < n) h = (h ^ static_cast<uint32_t>(v[i])) * 0xc4ceb9fe1a85ec53ull;
     return static_cast<size_t>(h ^ (h >> 29));
   }
 };
@@ -32,7 +42,11 @@ struct Node {
   int lpos = -1;
   int8_t nelide = 0;
   int8_t elide_pos[kMaxSends] = {};
+  uint8_t elide_mask = 0;    // bit k: the k-th segment the transition sent was withheld
 };
+
+// Product states the depth-first fast path may store before the layered search takes over.
+constexpr uint64_t kDepthFirstBudget = 50000;
 
 struct Layer {
   std::unordered_map<std::vector<int32_t>, uint32_t, KeyHash> index;
@@ -86,9 +100,18 @@ class Search {
   bool bounded_ = false;
   SearchResult result_;
 
-  int key_size() const { return nslots_ + 2 * ninc_ + 1; }
-  int32_t* offsets(std::vector<int32_t>& key) const { return key.data() + nslots_; }
-  int32_t& losses(std::vector<int32_t>& key) const { return key.back(); }
+  // A product state's key: the spec state, each side's sequence offset per incarnation (-1: not
+  // fixed yet), the losses used, the ticks since the last observed segment.
+  int loss_at() const { return nslots_ + 2 * ninc_; }
+  int tick_at() const { return loss_at() + 1; }
+  int key_size() const { return tick_at() + 1; }
+  // Ticks the search may insert before observation pos: unbounded without --tick-ms, else the
+  // capture time since the observation before it, in ticks, rounded up.
+  int64_t ticks_allowed(size_t pos) const {
+    if (opt_.tick_ns <= 0 || pos == 0 || pos >= obs_.size()) return INT64_MAX;
+    const int64_t dt = std::max<int64_t>(0, obs_[pos].time_ns - obs_[pos - 1].time_ns);
+    return (dt + opt_.tick_ns - 1) / opt_.tick_ns;
+  }
 
   void add(size_t pos, std::vector<int32_t>&& key, const Node& node) {
     if (!layers_[pos]) layers_[pos] = std::make_unique<Layer>();
@@ -144,26 +167,34 @@ class Search {
     return -1;
   }
 
-  void expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Scratch& sc, Scratch& sc2);
+  // Calls sink(pos, key, node) for every product successor of (key, pos).
+  template <class Sink>
+  void expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Scratch& sc, Scratch& sc2, Sink&& sink);
+  bool depth_first(Scratch& sc, Scratch& sc2, uint64_t budget);
   void frontier(size_t pos, Scratch& sc);
   void rebuild(uint32_t id, Scratch& sc);
 };
 
-void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Scratch& sc, Scratch& sc2) {
+template <class Sink>
+void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Scratch& sc, Scratch& sc2, Sink&& sink) {
   const size_t n = obs_.size();
   if (pos < n && obs_[pos].optional) {
     Node nd;
     nd.parent = id;
     nd.skip = true;
-    add(pos + 1, std::vector<int32_t>(key), nd);
+    std::vector<int32_t> k(key);
+    k[tick_at()] = 0;
+    sink(pos + 1, std::move(k), nd);
   }
-  const int32_t used_losses = key.back();
+  const int32_t used_losses = key[loss_at()], used_ticks = key[tick_at()];
   std::vector<int32_t> next_key(key_size());
   sys_.successors(key.data(), sc, [&](const Label& l, const int32_t* next) {
     ++result_.transitions;
     int32_t lost = used_losses + (l.kind == Label::Kind::Loss ? 1 : 0);
     for (int k = 0; k < l.nsent; ++k) lost += (l.overflow >> k) & 1;
     if (lost > opt_.loss) return;
+    const int32_t ticks = used_ticks + (l.kind == Label::Kind::Tick ? 1 : 0);
+    if (ticks > ticks_allowed(pos)) return;
     Node nd;
     nd.parent = id;
     nd.kind = l.kind;
@@ -174,13 +205,14 @@ void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Sc
     if (l.nsent == 0) {
       std::copy(next, next + nslots_, next_key.begin());
       std::copy(key.begin() + nslots_, key.end(), next_key.begin() + nslots_);
-      losses(next_key) = lost;
-      add(pos, std::vector<int32_t>(next_key), nd);
+      next_key[loss_at()] = lost;
+      next_key[tick_at()] = ticks;
+      sink(pos, std::vector<int32_t>(next_key), nd);
       return;
     }
     // Each sent segment is the next observation, or a delayed ACK (elided); try both where both apply.
     const std::vector<int32_t> after(next, next + nslots_);
-    std::vector<int32_t> offs(key.begin() + nslots_, key.end() - 1);
+    std::vector<int32_t> offs(key.begin() + nslots_, key.begin() + loss_at());
     int elide[kMaxSends];
     auto rec = [&](auto&& self, int k, size_t c, std::vector<int32_t> o, int nel) -> void {
       if (k == l.nsent) {
@@ -201,11 +233,13 @@ void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Sc
           });
           if (!done) return;
           m.elide_pos[m.nelide++] = static_cast<int8_t>(p);
+          m.elide_mask |= static_cast<uint8_t>(1u << elide[e]);
         }
         std::vector<int32_t> nk(st);
         nk.insert(nk.end(), o.begin(), o.end());
         nk.push_back(lost);
-        add(c, std::move(nk), m);
+        nk.push_back(c > pos ? 0 : ticks);
+        sink(c, std::move(nk), m);
         return;
       }
       const int32_t* seg = l.sent[k];
@@ -246,6 +280,7 @@ void Search::rebuild(uint32_t id, Scratch& sc) {
   t.initial.assign(nslots_, 0);
   sys_.initial_state(t.initial.data());
   result_.step_of.assign(obs_.size(), -1);
+  result_.sent_index.assign(obs_.size(), -1);
   std::vector<int32_t> state = t.initial;
   for (size_t i = 1; i < path.size(); ++i) {  // path[0] is the initial product state
     const Node& nd = nodes_[path[i]];
@@ -270,7 +305,11 @@ void Search::rebuild(uint32_t id, Scratch& sc) {
       result_.verdict = SearchResult::Verdict::ReplayFailed;
       return;
     }
-    for (size_t k = from; k < nd.pos; ++k) result_.step_of[k] = static_cast<long>(t.steps.size() - 1);
+    for (size_t k = from, sent = 0; k < nd.pos; ++k, ++sent) {
+      while ((nd.elide_mask >> sent) & 1) ++sent;
+      result_.step_of[k] = static_cast<long>(t.steps.size() - 1);
+      result_.sent_index[k] = static_cast<int>(sent);
+    }
     result_.elided.resize(t.steps.size(), false);
     for (int e = 0; e < nd.nelide; ++e) {
       Label loss;
@@ -293,14 +332,65 @@ void Search::rebuild(uint32_t id, Scratch& sc) {
   result_.run = std::move(t);
 }
 
+// The fast path for a capture the spec admits: depth first, trying the moves that explain the
+// next segment before hidden ones, over at most `budget` product states. Returns whether it found
+// a run of the whole capture (then rebuilt into result_); otherwise the layered search decides.
+bool Search::depth_first(Scratch& sc, Scratch& sc2, uint64_t budget) {
+  const size_t n = obs_.size();
+  std::unordered_map<std::vector<int32_t>, uint32_t, KeyHash> seen;  // key + position -> node
+  std::vector<std::pair<const std::vector<int32_t>*, uint32_t>> stack;
+  auto visit = [&](size_t pos, std::vector<int32_t>&& key, const Node& nd) -> bool {
+    key.push_back(static_cast<int32_t>(pos));
+    auto [it, fresh] = seen.emplace(std::move(key), static_cast<uint32_t>(nodes_.size()));
+    if (!fresh) return false;
+    nodes_.push_back(nd);
+    nodes_.back().pos = static_cast<uint32_t>(pos);
+    stack.emplace_back(&it->first, it->second);
+    return true;
+  };
+  std::vector<int32_t> init(key_size(), 0);
+  sys_.initial_state(init.data());
+  std::fill(init.begin() + nslots_, init.begin() + loss_at(), -1);
+  visit(0, std::move(init), Node{});
+  std::vector<std::tuple<size_t, std::vector<int32_t>, Node>> children;
+  while (!stack.empty() && seen.size() < budget) {
+    auto [kp, id] = stack.back();
+    stack.pop_back();
+    const size_t pos = nodes_[id].pos;
+    if (pos == n) {
+      result_.verdict = SearchResult::Verdict::Admitted;
+      result_.explained = n;
+      result_.states = seen.size();
+      rebuild(id, sc);
+      return true;
+    }
+    const std::vector<int32_t> key(kp->begin(), kp->end() - 1);
+    children.clear();
+    expand(pos, key, id, sc, sc2, [&](size_t p, std::vector<int32_t>&& k, const Node& nd) {
+      children.emplace_back(p, std::move(k), nd);
+    });
+    // Popped first: the children furthest along the capture, then in the system's order.
+    std::stable_sort(children.begin(), children.end(),
+                     [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+    for (auto it = children.rbegin(); it != children.rend(); ++it) visit(std::get<0>(*it), std::move(std::get<1>(*it)), std::get<2>(*it));
+  }
+  nodes_.clear();
+  return false;
+}
+
 SearchResult Search::run() {
   const size_t n = obs_.size();
+  {
+    Scratch sc = sys_.make_scratch(), sc2 = sys_.make_scratch();
+    const uint64_t budget = opt_.max_states ? std::min<uint64_t>(opt_.max_states, kDepthFirstBudget) : kDepthFirstBudget;
+    if (depth_first(sc, sc2, budget)) return result_;
+    result_ = SearchResult{};
+  }
   layers_.resize(n + 1);
   Scratch sc = sys_.make_scratch(), sc2 = sys_.make_scratch();
   std::vector<int32_t> init(key_size(), 0);
   sys_.initial_state(init.data());
-  std::fill(init.begin() + nslots_, init.end() - 1, -1);  // no sequence offset fixed yet
-  init.back() = 0;
+  std::fill(init.begin() + nslots_, init.begin() + loss_at(), -1);  // no sequence offset fixed yet
   nodes_.reserve(1024);
   add(0, std::move(init), Node{});
   for (size_t pos = 0; pos <= n; ++pos) {
@@ -315,7 +405,8 @@ SearchResult Search::run() {
     }
     for (size_t i = 0; i < L.queue.size() && !bounded_; ++i) {
       const auto& key = *L.queue[i];
-      expand(pos, key, L.index.at(key), sc, sc2);
+      expand(pos, key, L.index.at(key), sc, sc2,
+             [this](size_t p, std::vector<int32_t>&& k, const Node& nd) { add(p, std::move(k), nd); });
     }
     if (bounded_ || max_layer_ == pos) {
       result_.explained = max_layer_;
