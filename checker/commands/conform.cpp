@@ -181,6 +181,14 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
         << " connections are checked: give a directory (one chart per connection) or --connection N\n";
     return exit_code::kUsage;
   }
+  if (svg_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(cmd.svg_path, ec);
+    if (ec) {
+      err << "tcpmc: error: --svg " << cmd.svg_path << ": cannot make the directory: " << ec.message() << "\n";
+      return exit_code::kBadInput;
+    }
+  }
 
   out << "== " << cmd.capture << " against " << cmd.spec << (model.name.empty() ? "" : " (" + model.name + ")") << "\n";
   out << "   " << cap.link << ", " << cap.packets << " packets, " << cap.segments.size() << " TCP segments";

@@ -41,7 +41,7 @@ struct Node {
   int32_t params[kMaxParams] = {0, 0, 0, 0};
   int lpos = -1;
   int8_t nelide = 0;
-  int8_t elide_pos[kMaxSends] = {};
+  int16_t elide_pos[kMaxSends] = {};  // where each withheld ACK was in its channel (--capacity <= 4096)
   uint8_t elide_mask = 0;    // bit k: the k-th segment the transition sent was withheld
 };
 
@@ -167,6 +167,15 @@ class Search {
     return -1;
   }
 
+  // Whether transition l from product state (key, pos) stays within the loss budget (losses and
+  // sends into a full channel) and the ticks the capture's time allows; the losses and ticks after it.
+  bool within_budgets(const Label& l, const std::vector<int32_t>& key, size_t pos, int32_t& lost, int32_t& ticks) const {
+    lost = key[loss_at()] + (l.kind == Label::Kind::Loss ? 1 : 0);
+    for (int k = 0; k < l.nsent; ++k) lost += (l.overflow >> k) & 1;
+    ticks = key[tick_at()] + (l.kind == Label::Kind::Tick ? 1 : 0);
+    return lost <= opt_.loss && ticks <= ticks_allowed(pos);
+  }
+
   // Calls sink(pos, key, node) for every product successor of (key, pos).
   template <class Sink>
   void expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Scratch& sc, Scratch& sc2, Sink&& sink);
@@ -186,15 +195,11 @@ void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Sc
     k[tick_at()] = 0;
     sink(pos + 1, std::move(k), nd);
   }
-  const int32_t used_losses = key[loss_at()], used_ticks = key[tick_at()];
   std::vector<int32_t> next_key(key_size());
   sys_.successors(key.data(), sc, [&](const Label& l, const int32_t* next) {
     ++result_.transitions;
-    int32_t lost = used_losses + (l.kind == Label::Kind::Loss ? 1 : 0);
-    for (int k = 0; k < l.nsent; ++k) lost += (l.overflow >> k) & 1;
-    if (lost > opt_.loss) return;
-    const int32_t ticks = used_ticks + (l.kind == Label::Kind::Tick ? 1 : 0);
-    if (ticks > ticks_allowed(pos)) return;
+    int32_t lost = 0, ticks = 0;
+    if (!within_budgets(l, key, pos, lost, ticks)) return;
     Node nd;
     nd.parent = id;
     nd.kind = l.kind;
@@ -232,7 +237,7 @@ void Search::expand(size_t pos, const std::vector<int32_t>& key, uint32_t id, Sc
             done = true;
           });
           if (!done) return;
-          m.elide_pos[m.nelide++] = static_cast<int8_t>(p);
+          m.elide_pos[m.nelide++] = static_cast<int16_t>(p);
           m.elide_mask |= static_cast<uint8_t>(1u << elide[e]);
         }
         std::vector<int32_t> nk(st);
@@ -265,6 +270,8 @@ void Search::frontier(size_t pos, Scratch& sc) {
   for (const auto* key : L.queue) {
     states.emplace((*key)[sa], (*key)[sb]);
     sys_.successors(key->data(), sc, [&](const Label& l, const int32_t*) {
+      int32_t lost = 0, ticks = 0;
+      if (!within_budgets(l, *key, pos, lost, ticks)) return;
       for (int k = 0; k < l.nsent; ++k) allowed.emplace(l.ep, std::vector<int32_t>(l.sent[k], l.sent[k] + nf));
     });
   }

@@ -320,6 +320,38 @@ TEST_F(Conform, SearchBoundIsExit5) {
   EXPECT_NE(out.str().find("INCONCLUSIVE: the search reached --max-states 20"), std::string::npos) << out.str();
 }
 
+TEST_F(Conform, ConnectionsAndIncarnations) {
+  // Two captures in one file: two 4-tuples, in order of first appearance.
+  conform::RawCapture a = conform::read_raw_capture(kCaptures + "open_close.pcap");
+  const conform::RawCapture b = conform::read_raw_capture(kCaptures + "refused.pcap");
+  a.packets.insert(a.packets.end(), b.packets.begin(), b.packets.end());
+  const std::string both = path("both.pcap");
+  ASSERT_EQ(conform::write_raw_capture(both, a), std::nullopt);
+  Outcome o = check(both);
+  EXPECT_EQ(o.code, 0) << o.out;
+  ASSERT_EQ(o.json["connections"].size(), 2u);
+  EXPECT_EQ(o.json["connections"][0]["segments"], 11);
+  EXPECT_EQ(o.json["connections"][1]["segments"], 2);
+  // --connection 2 checks only the refused one; --svg DIR writes one chart per connection.
+  ConformCommand cmd;
+  cmd.spec = kSpecs + "rfc9293.tcp";
+  cmd.capture = both;
+  cmd.svg_path = path("charts") + "/";
+  std::ostringstream out, err;
+  ASSERT_EQ(run_conform(cmd, out, err), 0) << err.str();
+  EXPECT_TRUE(std::filesystem::exists(path("charts/connection-1.svg")));
+  EXPECT_TRUE(std::filesystem::exists(path("charts/connection-2.svg")));
+  cmd.svg_path = path("one.svg");
+  EXPECT_EQ(run_conform(cmd, out, err), 1);  // two connections, one file
+  cmd.connection = 2;
+  ASSERT_EQ(run_conform(cmd, out, err), 0) << err.str();
+  EXPECT_TRUE(std::filesystem::exists(path("one.svg")));
+  // The reused 4-tuple is one connection of two incarnations.
+  o = check(kCaptures + "time_wait_reuse.pcap", {"time_wait_reuse_checked_isn.tcp", {{"FULL_GENS", 2}, {"ISN_MAX", 3}}});
+  EXPECT_EQ(o.json["connections"][0]["incarnations"], 2);
+  EXPECT_EQ(o.json["connections"][0]["observations"][7]["incarnation"], 1);
+}
+
 TEST_F(Conform, SvgChartIsWritten) {
   ConformCommand cmd;
   cmd.spec = kSpecs + "rfc9293.tcp";
