@@ -15,6 +15,7 @@
 #include "connections.hpp"
 #include "exit_codes.hpp"
 #include "file_output.hpp"
+#include "interrupt.hpp"
 #include "json_report.hpp"
 #include "svg_sequence.hpp"
 #include "text_report.hpp"
@@ -203,6 +204,7 @@ int run_conform(const ConformCommand& cmd, std::ostream& out_stream, std::ostrea
   Json jconns = Json::array();
   bool rejected = false, bounded = false, internal = false;
   for (int ci : selected) {
+    if (interrupt_requested()) break;  // the connections after an interrupted one are not checked
     const conform::Connection& c = conns[ci];
     ConnectionOutcome oc;
     oc.obs = conform::abstract_connection(c);

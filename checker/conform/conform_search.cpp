@@ -1,5 +1,7 @@
 #include "conform_search.hpp"
 
+#include "interrupt.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -122,7 +124,7 @@ class Search {
     nodes_.back().pos = static_cast<uint32_t>(pos);
     L.queue.push_back(&it->first);
     max_layer_ = std::max(max_layer_, pos);
-    if (opt_.max_states && nodes_.size() >= opt_.max_states) bounded_ = true;
+    if ((opt_.max_states && nodes_.size() >= opt_.max_states) || interrupt_requested()) bounded_ = true;
   }
 
   bool bare_ack(const int32_t* seg) const {
@@ -360,7 +362,7 @@ bool Search::depth_first(Scratch& sc, Scratch& sc2, uint64_t budget) {
   std::fill(init.begin() + nslots_, init.begin() + loss_at(), -1);
   visit(0, std::move(init), Node{});
   std::vector<std::tuple<size_t, std::vector<int32_t>, Node>> children;
-  while (!stack.empty() && seen.size() < budget) {
+  while (!stack.empty() && seen.size() < budget && !interrupt_requested()) {
     auto [kp, id] = stack.back();
     stack.pop_back();
     const size_t pos = nodes_[id].pos;
@@ -422,8 +424,9 @@ SearchResult Search::run() {
       const uint32_t first = F.index.at(*F.queue.front());
       if (bounded_) {
         result_.verdict = SearchResult::Verdict::Bounded;
-        result_.reason = "the search reached --max-states " + std::to_string(opt_.max_states) +
-                         " (product states stored) before an answer";
+        result_.reason = interrupt_requested() ? std::string("interrupted")
+                                               : "the search reached --max-states " + std::to_string(opt_.max_states) +
+                                                     " (product states stored) before an answer";
       } else {
         result_.verdict = SearchResult::Verdict::Rejected;
         const Observation& o = obs_[pos];

@@ -28,7 +28,8 @@
 // of hidden arrivals, ticks and host crashes between two observed segments).
 //
 // The run found is rebuilt by firing its labels again (CompiledSystem::fire) and checked with
-// validate_trace before it is returned. max_states bounds each of the two searches.
+// validate_trace before it is returned. max_states bounds each of the two searches; Ctrl-C
+// (interrupt_requested) stops them as the bound does (Verdict::Bounded, reason "interrupted").
 #pragma once
 #include <cstdint>
 #include <optional>
