@@ -32,7 +32,9 @@ def client(port, src_port=0):
 
 def connected(port):
     """A listener, a client connected to it, and the server's accepted socket."""
-    ls, c, s = connected(port)
+    ls = listener(port)
+    c = client(port)
+    s, _ = ls.accept()
     return ls, c, s
 
 
@@ -59,6 +61,25 @@ def open_close(port):
     time.sleep(PAUSE)
     s.sendall(b"world")
     c.recv(100)
+    time.sleep(PAUSE)
+    c.close()
+    assert s.recv(100) == b""
+    time.sleep(PAUSE)
+    s.close()
+    time.sleep(PAUSE)
+
+
+def ipv6_open_close(port):
+    """open_close over IPv6 (::1): a request, the four-way close."""
+    ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("::1", port))
+    ls.listen(1)
+    c = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    c.connect(("::1", port))
+    s, _ = ls.accept()
+    c.sendall(b"hello")
+    s.recv(100)
     time.sleep(PAUSE)
     c.close()
     assert s.recv(100) == b""

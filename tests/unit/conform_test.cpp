@@ -120,6 +120,8 @@ TEST_F(Conform, RealCapturesAreAdmitted) {
       // wire that is RFC 9293's ABORT (<SEQ=SND.NXT><CTL=RST>), which rfc9293.tcp admits.
       {"unread_close.pcap", {}, 6},
       {"syn_rst_race.pcap", {}, 4},
+      {"ipv6_open_close.pcap", {}, 9},   // over ::1
+      {"sll2_half_close.pcap", {}, 11},  // recorded on the "any" device: Linux cooked headers (SLL2)
       // Linux's TIME_WAIT accepts a new SYN whose number lies above the old ones (RFC 1122 4.2.2.13,
       // tcp_timewait_state_process); RFC 9293 answers it with a challenge ACK. The variant with that
       // check admits it, with a second incarnation that closes too (FULL_GENS=2) and ISNs up to 3.
