@@ -73,6 +73,19 @@ inline std::string simulate_footer() {
          "  1   usage error; 2 bad spec or model error; 6 internal error";
 }
 
+inline std::string conform_footer() {
+  return "Example:\n  tcpmc conform specs/rfc9293.tcp tests/conform/captures/open_close.pcap --svg open_close.svg\n\n"
+         "Each TCP connection of the capture (A: the sender of its first SYN) is admitted when some run\n"
+         "of the spec sends exactly its segments, in capture order (arrivals, ticks, and losses and\n"
+         "duplications within --loss/--dup are hidden steps); otherwise it is rejected at the first\n"
+         "segment the spec cannot explain. README.md ('Checking a capture') states the abstraction.\n"
+         "Exit codes:\n"
+         "  0   every connection checked is admitted\n"
+         "  10  a connection is rejected\n"
+         "  5   --max-states stopped the search before an answer\n"
+         "  1   usage error; 2 unreadable capture (not pcap, no TCP, truncated) or bad spec; 6 internal error";
+}
+
 inline std::string export_footer() {
   return "Example:\n  tcpmc export --promela specs/rfc9293.tcp -D MAX_DATA=0 -o rfc9293.pml\n"
          "  spin -o2 -a rfc9293.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -c0 -m100000000\n\n"

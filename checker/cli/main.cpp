@@ -260,6 +260,36 @@ static int run(int argc, char** argv) {
                "every transition, so that SPIN still stores tcpmc's states");
   ex->footer(cli::export_footer());
 
+  ConformCommand conf;
+  std::string conf_loss;
+  int conf_dup = -1;
+  bool conf_reorder = false;
+  auto* cf = app.add_subcommand("conform", "check that every TCP connection of a packet capture is a run the spec allows");
+  cf->add_option("spec", conf.spec, "the spec")->required();
+  cf->add_option("capture", conf.capture, "the capture (pcap or pcapng)")->required();
+  cf->add_option("-D,--define", flags.defines, "override a spec constant: -D NAME=VALUE");
+  cf->add_option("--connection", conf.connection, "check only connection N (1, 2, ... in order of first appearance)")
+      ->check(CLI::Range(1, 1 << 30));
+  cf->add_option("--json", conf.json_path, "write the results as JSON to FILE, or - for stdout");
+  cf->add_option("--svg", conf.svg_path,
+                 "write the run's SVG sequence chart to FILE, or to DIR/connection-N.svg for each connection");
+  cf->add_option("--loss", conf_loss, "at most N segments lost by the network (hidden steps; default 0)")
+      ->check(CLI::Range(0, 15));
+  cf->add_option("--dup", conf_dup, "at most N segments duplicated by the network (default 0)")->check(CLI::Range(0, 15));
+  cf->add_flag("--reorder", conf_reorder, "segments may overtake each other in the network (default: FIFO)");
+  cf->add_option("--capacity", conf.capacity,
+                 "segments in flight per direction (default: the spec's network capacity)")
+      ->check(CLI::Range(1, 4096));
+  cf->add_option("--max-states", conf.max_states,
+                 "stop (exit 5) after N product states per connection; 0 = no limit (default 2000000)")
+      ->check(whole_number(1ull << 40));
+  cf->add_option("--tick-ms", conf.tick_ms,
+                 "capture time one tick of the spec stands for: at most ceil(gap / MS) ticks between two segments "
+                 "(default 0: time is free)")
+      ->check(CLI::Range(0.0, 1e9));
+  cf->add_flag("--no-progress", flags.no_progress, "accepted for uniformity (conform prints no progress line)");
+  cf->footer(cli::conform_footer());
+
   install_interrupt_handlers();
   if (argc > 1 && argv[1][0] != '-') {  // a mistyped command: say which one was meant
     std::vector<std::string> names;
@@ -300,6 +330,13 @@ static int run(int argc, char** argv) {
       if (!flags.apply(sim.options)) return exit_code::kUsage;
       sim.seed_given = seed_opt->count() > 0;
       return run_simulate(sim, std::cout, std::cerr);
+    }
+    if (cf->parsed()) {
+      if (!flags.apply(conf.options)) return exit_code::kUsage;
+      conf.options.loss = conf_loss.empty() ? 0 : std::stoi(conf_loss);
+      conf.options.dup = conf_dup < 0 ? 0 : conf_dup;
+      conf.options.reorder = conf_reorder;
+      return run_conform(conf, std::cout, std::cerr);
     }
     if (ex->parsed()) {
       if (!flags.apply(exp.options)) return exit_code::kUsage;

@@ -95,6 +95,24 @@ struct ExportCommand {
 // load, cannot be exported, or the file cannot be written.
 int run_export(const ExportCommand& cmd, std::ostream& out, std::ostream& err);
 
+struct ConformCommand {
+  std::string spec;
+  std::string capture;              // a pcap or pcapng file
+  CheckOptions options;             // defines; loss (default 0), dup (default 0), reorder (default off)
+  int connection = 0;               // 0 = every connection, else its number (1, 2, ...)
+  int capacity = 0;                 // segments in flight per direction; 0 = the spec's network capacity
+  uint64_t max_states = 2000000;    // product states per connection; 0 = no limit
+  double tick_ms = 0;               // capture time one tick stands for; 0 = time is free
+  std::string json_path;            // "" = none, "-" = stdout (human output then goes to err)
+  std::string svg_path;             // "" = none; a file (one connection) or a directory (connection-N.svg)
+};
+
+// `tcpmc conform SPEC FILE.pcap`: is every TCP connection of the capture a run of the spec?
+// (conform/conform_search.hpp). Exit 0 when every connection checked is admitted, 10 when one is
+// rejected, 5 when the search bound stopped one before an answer, 2 for a capture or spec that
+// cannot be read (a diagnostic names the file), 1 usage, 6 when a run found fails replay.
+int run_conform(const ConformCommand& cmd, std::ostream& out, std::ostream& err);
+
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);
 

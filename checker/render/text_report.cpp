@@ -15,7 +15,7 @@ static std::string fmt_seconds(double s) {
   return buf;
 }
 
-static std::string indent(const std::string& text, const std::string& pre) {
+std::string indent(const std::string& text, const std::string& pre) {
   std::string out;
   size_t b = 0;
   while (b < text.size()) {

@@ -16,6 +16,9 @@ struct TextOptions {
 
 std::string format_spec_result(const SpecResult& r, const TextOptions& opt);
 
+// Every line of `text` with `prefix` before it (a last line without newline gets one).
+std::string indent(const std::string& text, const std::string& prefix);
+
 // One counterexample as the terminal shows it, indented under its heading line: for a lasso the
 // shape of the run ("a run that never satisfies P: 2 steps to the loop, then a loop of 3 steps
 // (3-5) that repeats forever"), the property's expression, the capture-like table, the sequence

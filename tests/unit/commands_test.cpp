@@ -448,7 +448,7 @@ TEST_F(Commands, HelpShowsAnExampleAndTheExitCodes) {
   Shell s = sh(kTcpmc + " simulate --help");
   EXPECT_EQ(s.code, 0);
   EXPECT_NE(s.out.find("not violated in N runs"), std::string::npos) << s.out;
-  for (const char* cmd : {"report", "diff", "regress", "sweep"}) {
+  for (const char* cmd : {"report", "diff", "regress", "sweep", "conform"}) {
     Shell h = sh(kTcpmc + " " + cmd + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_NE(h.out.find("Exit codes"), std::string::npos) << cmd << "\n" << h.out;
@@ -472,7 +472,7 @@ TEST_F(Commands, InstallPlacesExecutableManPageAndCompletion) {
   EXPECT_NE(man.find(".TH TCPMC 1"), std::string::npos);
   EXPECT_NE(completion.find("complete -o filenames -F _tcpmc tcpmc"), std::string::npos);
   // Every command is documented and completed, and the installed executable runs.
-  for (const char* cmd : {"check", "report", "diff", "regress", "sweep", "simulate"}) {
+  for (const char* cmd : {"check", "report", "diff", "regress", "sweep", "simulate", "conform"}) {
     EXPECT_NE(man.find(std::string(".B ") + cmd), std::string::npos) << cmd;
     EXPECT_NE(completion.find(cmd), std::string::npos) << cmd;
   }
