@@ -41,6 +41,7 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
   // goal false in it; they leave the set, and passes over the set repeat until one finds none
   // failing (the greatest fixpoint, as Houdini's).
   std::vector<Goal*> set = open;
+  for (Goal* g : open) refutation_[index_of(g)].reset();  // a refutation is of the current k
   bool changed = true;
   while (changed && !set.empty()) {
     changed = false;

@@ -24,8 +24,9 @@ class KInduction {
   // A counterexample to induction for g at the current k: g holds at 0..k-1 (and the proved
   // goals everywhere), and fails at k. Returns the model, or nullopt (unsat or unknown).
   std::optional<z3::model> counterexample(Goal* g);
-  // The model in which `prove` first saw g fail at step k while every goal still in its set held
-  // at 0..k-1 (a counterexample to induction relative to those candidates), if g was dropped.
+  // The model in which the last `prove` (at the current k) first saw g fail at step k while every
+  // goal still in its set held at 0..k-1 (a counterexample to induction relative to those
+  // candidates), if g was dropped.
   const std::optional<z3::model>& refutation(const Goal* g) const { return refutation_[index_of(g)]; }
   // The goal is proved: assert it at every step, present and future.
   void assert_proved(Goal* g);

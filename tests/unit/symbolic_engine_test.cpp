@@ -267,6 +267,17 @@ TEST(KInduction, LemmaCtisShowTheStepThatBreaksALemma) {
                       "property that was still a candidate when it failed -- not necessarily reachable"),
             std::string::npos)
       << text;
+  // At k = 2 the lemma's counterexample is the one of k = 2 (three states), not the first one found.
+  o.limits.max_depth = 2;
+  auto deeper = check_text(spec + "lemma weak: A.m <= 5 || A.n > 9\n", o);
+  ASSERT_TRUE(deeper);
+  EXPECT_FALSE(deeper->replay_failed);
+  ASSERT_EQ(deeper->exploration.lemma_ctis.size(), 1u);
+  EXPECT_EQ(deeper->exploration.lemma_ctis[0].k, 2u);
+  ASSERT_EQ(deeper->exploration.lemma_ctis[0].cti.steps.size(), 2u);
+  EXPECT_EQ(deeper->exploration.lemma_ctis[0].cti.steps[1].state[m], 6);
+  EXPECT_TRUE(validate_steps(*deeper->system, deeper->exploration.lemma_ctis[0].cti));
+  o.limits.max_depth = 1;
   // A lemma that is proved has none, and without --lemma-ctis there are none.
   auto proved = check_text(spec + "lemma equal: A.n == A.m\n", o);
   ASSERT_TRUE(proved);
