@@ -49,13 +49,19 @@ struct Instr {
   int32_t a = 0, b = 0, c = 0;
 };
 
+enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero, Overflow };
+
+struct ExecContext;
+// The same code compiled to machine code (checker/native/): it does exactly what run_code does
+// on the instructions, status, error_pc and error_value included, and returns the ExecStatus.
+using NativeCode = ExecStatus (*)(ExecContext*);
+
 struct Code {
   std::vector<Instr> instrs;
   std::vector<SourceRange> ranges;  // per instruction, for model-error messages
   int max_stack = 0;
+  NativeCode native = nullptr;  // when set, run_code calls it instead of interpreting
 };
-
-enum class ExecStatus : uint8_t { Ok, RangeError, DivByZero, Overflow };
 
 constexpr int kStackSize = 256;
 
@@ -76,6 +82,9 @@ struct ExecContext {
   int64_t error_value = 0;
 };
 
+// Runs `code` on ctx: natively when code.native is set, by interpretation otherwise.
 ExecStatus run_code(const Code& code, ExecContext& ctx);
+// Interprets `code`, whether or not it has native code (the reference semantics).
+ExecStatus interpret(const Code& code, ExecContext& ctx);
 
 }  // namespace tcpmc

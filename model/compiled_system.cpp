@@ -406,6 +406,35 @@ Scratch CompiledSystem::make_scratch() const {
   return sc;
 }
 
+template <class F>
+void CompiledSystem::for_each_code(F&& f) {
+  for (RuleInstance& ri : instances_) {
+    f(ri.guard);
+    f(ri.body);
+    for (MonitorChunk& m : ri.monitors) f(m.code);
+  }
+  for (Code& c : properties_) f(c);
+  for (Code& c : triggers_)
+    if (!c.instrs.empty()) f(c);
+}
+
+std::vector<const Code*> CompiledSystem::codes() const {
+  std::vector<const Code*> out;
+  const_cast<CompiledSystem*>(this)->for_each_code([&](Code& c) { out.push_back(&c); });
+  return out;
+}
+
+void CompiledSystem::attach_native(const std::vector<NativeCode>& fns, StateLayout::NativePack pack,
+                                   StateLayout::NativeUnpack unpack, std::shared_ptr<const void> library) {
+  layout_.attach_native(pack, unpack);
+  size_t i = 0;
+  for_each_code([&](Code& c) {
+    c.native = i < fns.size() ? fns[i] : nullptr;
+    ++i;
+  });
+  native_library_ = std::move(library);
+}
+
 bool CompiledSystem::property_holds(int p, const int32_t* state, ModelError* error) const {
   return predicate_holds(properties_[p], p, state, error);
 }

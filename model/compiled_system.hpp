@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,15 @@ class CompiledSystem {
   void initial_state(int32_t* out) const;
   Scratch make_scratch() const;
 
+  // Every piece of code the system runs (guards, bodies, monitors, property predicates), in a
+  // fixed order: the order attach_native takes machine code for them in.
+  std::vector<const Code*> codes() const;
+  // Makes run_code call fns[i] for codes()[i] (a null entry keeps that code interpreted) and
+  // the layout pack and unpack with `pack` and `unpack` (when not null); `library` is what keeps
+  // the functions loaded, held for as long as this system lives.
+  void attach_native(const std::vector<NativeCode>& fns, StateLayout::NativePack pack,
+                     StateLayout::NativeUnpack unpack, std::shared_ptr<const void> library);
+
   // Evaluates property p's predicate on an unpacked state. If the evaluation itself fails (a
   // division by zero), returns false and, when `error` is given, describes the failure there.
   bool property_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
@@ -136,8 +146,11 @@ class CompiledSystem {
 
  private:
   bool predicate_holds(const Code& code, int p, const int32_t* state, ModelError* error) const;
+  template <class F>
+  void for_each_code(F&& f);  // f(Code&), in codes()' order
   const ir::Model& model_;
   ir::FaultBudget faults_;
+  std::shared_ptr<const void> native_library_;  // (attach_native)
   StateLayout layout_;
   std::vector<RuleInstance> instances_;
   std::vector<int> calls_, timeouts_;

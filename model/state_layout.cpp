@@ -76,6 +76,7 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
 }
 
 void StateLayout::pack(const int32_t* state, uint64_t* words) const {
+  if (native_pack_) return native_pack_(state, words);
   for (int w = 0; w < words_; ++w) words[w] = 0;
   const PackInfo* p = pack_.data();
   for (size_t i = 0, n = pack_.size(); i < n; ++i)
@@ -84,6 +85,7 @@ void StateLayout::pack(const int32_t* state, uint64_t* words) const {
 }
 
 void StateLayout::unpack(const uint64_t* words, int32_t* state) const {
+  if (native_unpack_) return native_unpack_(words, state);
   const PackInfo* p = pack_.data();
   for (size_t i = 0, n = pack_.size(); i < n; ++i)
     state[i] = static_cast<int32_t>(((words[p[i].word] >> p[i].shift) & p[i].mask) + static_cast<uint64_t>(p[i].lo));

@@ -66,6 +66,15 @@ class StateLayout {
   void pack(const int32_t* state, uint64_t* words) const;
   void unpack(const uint64_t* words, int32_t* state) const;
 
+  // pack and unpack compiled for this layout (checker/native/): they compute exactly what the
+  // loops over the slots compute; once attached, pack and unpack call them.
+  using NativePack = void (*)(const int32_t* state, uint64_t* words);
+  using NativeUnpack = void (*)(const uint64_t* words, int32_t* state);
+  void attach_native(NativePack pack, NativeUnpack unpack) {
+    native_pack_ = pack;
+    native_unpack_ = unpack;
+  }
+
  private:
   struct PackInfo {  // the hot part of a Slot, kept compact for pack/unpack
     int64_t lo;
@@ -76,6 +85,8 @@ class StateLayout {
   };
   std::vector<Slot> slots_;
   std::vector<PackInfo> pack_;
+  NativePack native_pack_ = nullptr;
+  NativeUnpack native_unpack_ = nullptr;
   int words_ = 0;
   int ep_base_[2] = {0, 0};
   int global_base_ = 0;

@@ -58,7 +58,7 @@ struct RunFlags {
   std::string fairness = "spec";
   std::string engine = "explicit";
   int depth = 20;
-  bool lemma_ctis = false;
+  bool lemma_ctis = false, native = false;
   uint64_t max_states = 0, memory_mb = 0;
   int threads = default_threads();
 
@@ -107,6 +107,9 @@ struct RunFlags {
                   "temporal properties under the spec's fairness declarations and fair time (spec, the default) "
                   "or under no fairness at all (none)")
         ->check(CLI::IsMember({"spec", "none"}));
+    c->add_flag("--native", native,
+                "compile the spec's guards and effects to machine code with the system's C++ compiler before "
+                "checking (faster on large runs; the same results)");
     add_engine_options(c);
   }
   tcpmc::EngineLimits limits() const {
@@ -157,6 +160,7 @@ struct RunFlags {
     for (auto k : {tcpmc::EngineKind::Explicit, tcpmc::EngineKind::Bmc, tcpmc::EngineKind::Kind})
       if (engine == tcpmc::engine_kind_name(k)) opts.engine = k;
     opts.limits = limits();
+    opts.native = native;
     return true;
   }
 };

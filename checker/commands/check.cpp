@@ -46,6 +46,7 @@ int run_check(const CheckCommand& cmd, std::ostream& out_stream, std::ostream& e
       continue;
     }
     err << format_diagnostics(diags);  // warnings
+    warn_if_not_native(*r, err);
     if (!cmd.quiet) out << format_spec_result(*r, topt) << "\n";
     json.push_back(spec_json(*r));
     status.add(*r);

@@ -64,11 +64,18 @@ bool output_target_ok(const std::string& path, std::ostream& err) {
   return true;
 }
 
+void warn_if_not_native(const SpecResult& r, std::ostream& err) {
+  if (r.native && !r.native->ok)
+    err << r.path << ": warning: --native: " << r.native->error << "; the spec's code was interpreted instead\n";
+}
+
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status) {
   auto loaded = load_reporting(path, opts.defines, err, status);
   if (!loaded || !engine_accepts_reporting(*loaded, opts.engine, err, status)) return nullptr;
-  return check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded)), opts);
+  auto r = check_loaded(std::make_unique<LoadedSpec>(std::move(*loaded)), opts);
+  warn_if_not_native(*r, err);
+  return r;
 }
 
 }  // namespace tcpmc

@@ -26,6 +26,10 @@ struct ExitStatus {
 
 // Checks one spec, printing its diagnostics to err; nullptr if it cannot be loaded (recorded in
 // `status`).
+// With --native: a warning on `err` when the spec's code could not be compiled to machine code
+// (the check then interpreted it; its results are the same, only slower).
+void warn_if_not_native(const SpecResult& r, std::ostream& err);
+
 std::unique_ptr<SpecResult> check_reporting(const std::string& path, const CheckOptions& opts, std::ostream& err,
                                             ExitStatus& status);
 

@@ -170,6 +170,11 @@ Json spec_json(const SpecResult& r, bool timing) {
                   {"fairness", r.options.limits.fairness ? "spec" : "none"},
                   {"engine", engine_kind_name(r.options.engine)},
                   {"depth", r.options.engine == EngineKind::Explicit ? Json(nullptr) : Json(r.options.limits.max_depth)}};
+  if (r.native) {  // --native: whether the spec's code ran as machine code
+    j["native"] = {{"compiled", r.native->ok}, {"functions", r.native->functions}, {"compiler", r.native->compiler}};
+    if (!r.native->ok) j["native"]["error"] = r.native->error;
+    if (timing) j["native"]["seconds"] = r.native->seconds;
+  }
   if (x.liveness) {  // temporal properties were judged on the reachable graph
     j["liveness"] = {{"edges", x.liveness->edges}, {"graph_bytes", x.liveness->graph_bytes}};
     if (timing) j["liveness"]["seconds"] = x.liveness->seconds;

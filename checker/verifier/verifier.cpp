@@ -85,6 +85,7 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
     if (auto problem = explicit_enumeration_problem(m)) throw std::invalid_argument(*problem);
   R->faults = run_faults(m, opts);
   R->system = std::make_unique<CompiledSystem>(m, R->faults);
+  if (opts.native) R->native = compile_native(*R->system);
   EngineLimits limits = opts.limits;
   limits.selected = select_properties(m, opts.properties);
   std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system, limits.selected);

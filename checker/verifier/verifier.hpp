@@ -13,6 +13,7 @@
 #include "compiled_system.hpp"
 #include "diagnostics.hpp"
 #include "engine.hpp"
+#include "native_module.hpp"
 #include "spec_loader.hpp"
 #include "trace.hpp"
 
@@ -32,6 +33,10 @@ struct CheckOptions {
   // Only these properties are checked and reported, in the spec's order (empty = all). Names the
   // spec lacks select nothing: the commands reject them first (unknown_properties).
   std::vector<std::string> properties;
+  // Compile the spec's code to machine code before checking (native_module.hpp); verdicts,
+  // counts and counterexamples are the same either way. If it cannot, the check interprets and
+  // SpecResult::native says why.
+  bool native = false;
 };
 
 struct PropertyReport {
@@ -63,6 +68,7 @@ struct SpecResult {
   CheckOptions options;  // what it was run with
   std::unique_ptr<LoadedSpec> spec;
   std::unique_ptr<CompiledSystem> system;
+  std::optional<NativeBuild> native;  // set when CheckOptions::native asked for machine code
   ir::FaultBudget faults;
   EngineResult exploration;  // statistics and coverage; its witnesses are moved into `properties`
   std::vector<PropertyReport> properties;

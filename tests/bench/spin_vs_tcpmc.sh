@@ -2,7 +2,8 @@
 # tcpmc against SPIN on the same TCP model, in one go on the same machine (run by hand, not by ctest):
 #   bash tests/bench/spin_vs_tcpmc.sh [build-dir] [-- extra bounds...]
 # For each bound (rfc9293.tcp at its defaults, then `-D MSL=2 -D RTO=1 -D MAX_DATA=2` unless other
-# bounds are given after --), it runs the explicit engine with -j1 and -j2, exports the model
+# bounds are given after --), it runs the explicit engine with -j1 and -j2, interpreting and with
+# --native (its wall time includes the compilation of the model, as SPIN's excludes pan.c's), exports the model
 # (`tcpmc export --promela`) and runs SPIN three ways: DFS (-DSAFETY -DNOREDUCE), DFS with
 # -DCOLLAPSE, and -DBFS (shortest counterexamples, as tcpmc's; on the export --no-hidden, as BFS
 # refuses hidden variables). Every run is timed by GNU time
@@ -37,13 +38,16 @@ rows="$work/rows"
 for b in "${bounds[@]}"; do
   label="${b:-defaults}"
   # shellcheck disable=SC2086  # the bound is a list of options
-  for j in 1 2; do
-    read -r secs rss < <(timed "$work/t.out" "$tcpmc" check "$spec" $b -j "$j" --no-progress --json "$work/t.json")
-    python3 - "$work/t.json" >>"$rows" <<PY
+  for native in "" --native; do
+    for j in 1 2; do
+      # shellcheck disable=SC2086
+      read -r secs rss < <(timed "$work/t.out" "$tcpmc" check "$spec" $b -j "$j" $native --no-progress --json "$work/t.json")
+      python3 - "$work/t.json" >>"$rows" <<PY
 import json, sys
 r = json.load(open(sys.argv[1]))[0]
-print("$label|tcpmc -j$j|%d|%d|%s|%s" % (r["states"], r["transitions"], "$secs", "$rss"))
+print("$label|tcpmc -j$j${native:+ $native}|%d|%d|%s|%s" % (r["states"], r["transitions"], "$secs", "$rss"))
 PY
+    done
   done
   # shellcheck disable=SC2086
   "$tcpmc" export --promela "$spec" $b -o "$work/model.pml"
@@ -81,10 +85,11 @@ for r in rows:
     rate[(bound, tool)] = (states / secs if secs else 0, rss * 1024 / states)
     print(f"| {bound} | {tool} | {states:,} | {trans:,} | {secs:.1f} | {states/secs:,.0f} | {rss/1024:,.0f} | {rss*1024/states:.0f} |")
 print()
-print("| bound | tcpmc -j1 / SPIN DFS (states/s) | tcpmc -j2 / -j1 | tcpmc bytes/state / SPIN COLLAPSE |")
-print("| --- | ---: | ---: | ---: |")
+print("| bound | tcpmc -j1 / SPIN DFS (states/s) | with --native | tcpmc -j2 / -j1 | with --native | tcpmc bytes/state / SPIN COLLAPSE |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for bound in dict.fromkeys(r[0] for r in rows):
     j1, j2 = rate[(bound, "tcpmc -j1")], rate[(bound, "tcpmc -j2")]
+    n1, n2 = rate[(bound, "tcpmc -j1 --native")], rate[(bound, "tcpmc -j2 --native")]
     dfs, col = rate[(bound, "spin DFS")], rate[(bound, "spin DFS COLLAPSE")]
-    print(f"| {bound} | {j1[0]/dfs[0]:.2f} | {j2[0]/j1[0]:.2f} | {j1[1]/col[1]:.2f} |")
+    print(f"| {bound} | {j1[0]/dfs[0]:.2f} | {n1[0]/dfs[0]:.2f} | {j2[0]/j1[0]:.2f} | {n2[0]/n1[0]:.2f} | {j1[1]/col[1]:.2f} |")
 PY

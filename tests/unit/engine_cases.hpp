@@ -175,6 +175,17 @@ inline std::vector<Case> unit_cases() {
   return v;
 }
 
+// Bounds under which every shipped spec checks in seconds: no data, no crash, the given faults.
+inline Case reduced_bounds(int loss, int dup, int reorder, uint32_t depth = 0) {
+  Case c;
+  c.defines = {{"CRASHES", 0}, {"MAX_DATA", 0}};
+  c.loss = loss;
+  c.dup = dup;
+  c.reorder = reorder;
+  c.depth = depth;
+  return c;
+}
+
 // Every shipped spec (specs/*.tcp, in name order) as a case with the bounds of `bounds`
 // (defines, faults, depth) and the name "spec_<stem><suffix>".
 inline std::vector<Case> shipped_cases(const Case& bounds, const std::string& suffix = "") {
@@ -192,10 +203,12 @@ inline std::vector<Case> shipped_cases(const Case& bounds, const std::string& su
   return v;
 }
 
-// Runs one case through the verifier with `engine` (one thread, no progress line).
-inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20) {
+// Runs one case through the verifier with `engine` (one thread, no progress line; with `native`,
+// the spec compiled to machine code).
+inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20, bool native = false) {
   CheckOptions o;
   o.engine = engine;
+  o.native = native;
   o.limits.threads = 1;
   o.limits.max_depth = depth;
   o.limits.progress = false;

@@ -32,13 +32,7 @@ using Kind = ir::Property::Kind;
 std::vector<Case> cases() {
   // The unit specs, and every shipped spec at reduced bounds: no faults, no crash, no data; BMC to depth 8.
   std::vector<Case> v = unit_cases();
-  Case reduced;
-  reduced.defines = {{"CRASHES", 0}, {"MAX_DATA", 0}};
-  reduced.loss = 0;
-  reduced.dup = 0;
-  reduced.reorder = 0;
-  reduced.depth = 8;
-  for (auto& c : shipped_cases(reduced)) v.push_back(c);
+  for (auto& c : shipped_cases(test::reduced_bounds(0, 0, 0, 8))) v.push_back(c);
   return v;
 }
 

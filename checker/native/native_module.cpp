@@ -1,0 +1,139 @@
+#include "native_module.hpp"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "native_codegen.hpp"
+
+extern char** environ;
+
+namespace tcpmc {
+namespace {
+
+#ifndef TCPMC_NATIVE_CXX
+#define TCPMC_NATIVE_CXX "c++"
+#endif
+
+std::string pick_compiler() {
+  if (const char* env = std::getenv("TCPMC_CXX"); env && *env) return env;
+  std::error_code ec;
+  const std::string built_with = TCPMC_NATIVE_CXX;
+  if (built_with.find('/') != std::string::npos && std::filesystem::is_regular_file(built_with, ec) &&
+      access(built_with.c_str(), X_OK) == 0)
+    return built_with;
+  return "c++";
+}
+
+// A private directory under $TMPDIR (or /tmp), removed with everything in it when this goes.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string templ = std::string(base && *base ? base : "/tmp") + "/tcpmc-native-XXXXXX";
+    if (mkdtemp(templ.data())) path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Runs argv[0] (looked up in PATH when it has no '/') with stdin from /dev/null and stdout and
+// stderr into `log`; returns "" on exit status 0, else why not.
+std::string run_compiler(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc == ENOENT) return "no C++ compiler '" + args[0] + "' found";
+  if (rc != 0) return "cannot run the C++ compiler '" + args[0] + "': " + std::strerror(rc);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0)
+    if (errno != EINTR) return "lost the C++ compiler '" + args[0] + "': " + std::strerror(errno);
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return "";
+  // glibc's posix_spawnp reports a program it cannot find as exit status 127 of the child.
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127) return "no C++ compiler '" + args[0] + "' found";
+  std::ifstream in(log);
+  std::string messages, line;
+  for (int n = 0; n < 20 && std::getline(in, line); ++n) messages += "\n  " + line;
+  const std::string how = WIFEXITED(wstatus) ? "exited with status " + std::to_string(WEXITSTATUS(wstatus))
+                                             : "was killed by signal " + std::to_string(WTERMSIG(wstatus));
+  return "the C++ compiler '" + args[0] + "' " + how + messages;
+}
+
+}  // namespace
+
+NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& out, const StateLayout* layout) {
+  const auto start = std::chrono::steady_clock::now();
+  NativeBuild b;
+  b.compiler = pick_compiler();
+  auto done = [&](std::string error) {
+    b.error = std::move(error);
+    b.ok = b.error.empty();
+    b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return b;
+  };
+  TempDir dir;
+  if (dir.path().empty()) return done(std::string("cannot create a temporary directory: ") + std::strerror(errno));
+  const std::string src = dir.path() + "/model.cpp", lib = dir.path() + "/model.so", log = dir.path() + "/compiler.log";
+  {
+    std::ofstream file(src, std::ios::binary);
+    file << native_source(codes, layout);
+    file.close();
+    if (!file) return done("cannot write " + src);
+  }
+  if (std::string e = run_compiler({b.compiler, "-std=c++17", "-O2", "-fPIC", "-shared", "-w", "-o", lib, src}, log);
+      !e.empty())
+    return done(e);
+  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) return done(std::string("cannot load the compiled model: ") + dlerror());
+  std::shared_ptr<const void> library(handle, [](const void* h) { dlclose(const_cast<void*>(h)); });
+  const auto* count = static_cast<const unsigned*>(dlsym(handle, "tcpmc_native_count"));
+  const auto* table = static_cast<NativeCode const*>(dlsym(handle, "tcpmc_native_table"));
+  if (!count || !table || *count != codes.size()) return done("the compiled model does not match the spec's code");
+  if (layout) {
+    out.pack = reinterpret_cast<StateLayout::NativePack>(dlsym(handle, "tcpmc_native_pack"));
+    out.unpack = reinterpret_cast<StateLayout::NativeUnpack>(dlsym(handle, "tcpmc_native_unpack"));
+    if (!out.pack || !out.unpack) return done("the compiled model has no pack and unpack");
+  }
+  out.functions.assign(table, table + codes.size());
+  out.library = std::move(library);
+  for (NativeCode f : out.functions) b.functions += f != nullptr;
+  return done("");
+}
+
+NativeBuild compile_native(CompiledSystem& sys) {
+  NativeLibrary lib;
+  NativeBuild b = compile_codes(sys.codes(), lib, &sys.layout());
+  if (b.ok) sys.attach_native(lib.functions, lib.pack, lib.unpack, std::move(lib.library));
+  return b;
+}
+
+}  // namespace tcpmc
