@@ -281,8 +281,8 @@ TEST_F(Cli, EngineAndDepthOptions) {
               std::string::npos)
         << r.out;
   }
-  for (const std::string& bad : {"--depth 0", "--depth 10001", "--depth -1", "--depth x"}) {
-    Result r = tcpmc("check c.tcp --engine bmc " + bad, dir);
+  for (const char* bad : {"--depth 0", "--depth 10001", "--depth -1", "--depth x"}) {
+    Result r = tcpmc(std::string("check c.tcp --engine bmc ") + bad, dir);
     EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
     EXPECT_NE(r.out.find("--depth"), std::string::npos) << r.out;
   }
