@@ -189,6 +189,9 @@ struct FaultBudget {
   int loss = 0;
   bool unbounded_loss() const { return loss == kUnboundedLoss; }
   std::string loss_text() const { return unbounded_loss() ? "unbounded" : std::to_string(loss); }
+  // What `loss_left()` counts down from: the budget, or kMaxFaultBudget under unbounded loss
+  // (whose losses are not counted). The explicit state layout and the Promela export share it.
+  int loss_cap() const { return unbounded_loss() ? kMaxFaultBudget : loss; }
   int dup = 0;
   bool reorder = false;
 };

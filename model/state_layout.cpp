@@ -38,7 +38,7 @@ StateLayout::StateLayout(const ir::Model& m, const ir::FaultBudget& faults) {
   add("losses", 0, std::max(faults.loss, 0));  // unbounded loss is not counted
   dup_slot_ = num_slots();
   add("duplicates", 0, faults.dup);
-  budget_[0] = faults.unbounded_loss() ? ir::kMaxFaultBudget : faults.loss;
+  budget_[0] = faults.loss_cap();
   budget_[1] = faults.dup;
   capacity_ = m.capacity;
   stride_ = static_cast<int>(m.seg_fields.size()) + 1;

@@ -54,8 +54,8 @@ class StateLayout {
   int num_timers() const { return n_timers_; }
   int loss_slot() const { return loss_slot_; }
   int dup_slot() const { return dup_slot_; }
-  // The run's loss (kind 0) or duplication (kind 1) budget, with unbounded loss as
-  // ir::kMaxFaultBudget: `loss_left()` is this minus the slot (never counted when unbounded).
+  // The run's loss (kind 0, ir::FaultBudget::loss_cap(): kMaxFaultBudget under unbounded loss) or
+  // duplication (kind 1) budget: `loss_left()` is this minus the slot (never counted when unbounded).
   int fault_budget(int kind) const { return budget_[kind]; }
   int chan_count(int c) const { return chan_base_[c]; }
   int seg_base(int c, int pos) const { return chan_base_[c] + 1 + pos * stride_; }

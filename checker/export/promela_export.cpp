@@ -232,7 +232,7 @@ class PromelaWriter {
       case Op::TimerExpired: return "(" + load(timer(who(e, c), e.index), c) + " == " + std::to_string(kTimerExpired) + ")";
       case Op::TimerRunning: return "(" + load(timer(who(e, c), e.index), c) + " >= " + std::to_string(kTimerBias) + ")";
       case Op::FaultsLeft:  // loss_used is not counted under unbounded loss
-        return "(" + std::to_string(e.index == 0 ? (f_.unbounded_loss() ? ir::kMaxFaultBudget : f_.loss) : f_.dup) + " - " +
+        return "(" + std::to_string(e.index == 0 ? f_.loss_cap() : f_.dup) + " - " +
                (e.index == 0 ? "loss_used" : "dup_used") + ")";
       case Op::TimerTicksLeft: {
         const std::string t = load(timer(who(e, c), e.index), c), bias = std::to_string(kTimerBias);

@@ -5,16 +5,13 @@
 // `--json FILE` and `--json -` producing valid JSON with the documented keys; and a failed JSON
 // write leaving no partial file.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "child_process.hpp"
 #include "test_util.hpp"
@@ -24,19 +21,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using Result = test::ShellResult;  // stdout and stderr together unless the command redirects
-using test::run_shell;
+using Result = test::ChildResult;  // `out`: stdout and stderr together, unless merge_stderr is false
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-// Runs `tcpmc ARGS` (ARGS already quoted as needed) in `dir`, capturing output.
-Result tcpmc(const std::string& args, const std::string& dir = "", bool merge_stderr = true) {
-  return run_shell((dir.empty() ? "" : "cd " + quote(dir) + " && ") + quote(TCPMC_BINARY) + " " + args +
-                   " --no-progress" + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
+// Runs `tcpmc ARGS --no-progress` in `dir` (no shell), capturing output: stdout and stderr in one
+// stream, or stdout alone when merge_stderr is false.
+Result tcpmc(std::vector<std::string> args, const std::string& dir = "", bool merge_stderr = true) {
+  args.push_back("--no-progress");
+  return test::run_tcpmc(args, {.cwd = dir, .merge_stderr = merge_stderr});
 }
 
-Result tcpmc_raw(const std::string& args) {  // without the trailing --no-progress (usage cases)
-  return run_shell(quote(TCPMC_BINARY) + " " + args + " 2>&1");
+Result tcpmc_raw(const std::vector<std::string>& args) {  // without the trailing --no-progress (usage cases)
+  return test::run_tcpmc(args, {.merge_stderr = true});
+}
+
+std::string joined(const std::vector<std::string>& args) {  // for failure messages
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
+  return out;
 }
 
 class Cli : public test::TempDirTest {
@@ -192,7 +193,7 @@ TEST(JsonValidator, SelfCheck) {
 
 TEST_F(Cli, ExitZeroWhenEverythingIsAsExpected) {
   write("c.tcp", kCounters);
-  Result r = tcpmc("check c.tcp", dir);
+  Result r = tcpmc({"check", "c.tcp"}, dir);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("== c.tcp: 9 states, 12 transitions, depth 4, complete"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bounded"), std::string::npos);
@@ -201,7 +202,7 @@ TEST_F(Cli, ExitZeroWhenEverythingIsAsExpected) {
 
 TEST_F(Cli, ExitTenOnAnUnexpectedVerdict) {
   write("u.tcp", kUnexpected);
-  Result r = tcpmc("check u.tcp", dir);
+  Result r = tcpmc({"check", "u.tcp"}, dir);
   EXPECT_EQ(r.code, 10) << r.out;
   EXPECT_NE(r.out.find("small     expect hold       violated   <-- NOT AS EXPECTED"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("violated (1 steps) UNEXPECTED"), std::string::npos) << r.out;
@@ -209,16 +210,16 @@ TEST_F(Cli, ExitTenOnAnUnexpectedVerdict) {
 
 TEST_F(Cli, ExitFiveWhenInconclusiveWithinMaxStates) {
   write("c.tcp", kCounters);
-  Result r = tcpmc("check c.tcp --max-states 3", dir);
+  Result r = tcpmc({"check", "c.tcp", "--max-states", "3"}, dir);
   EXPECT_EQ(r.code, 5) << r.out;
   EXPECT_NE(r.out.find("INCOMPLETE: max-states limit of 3 reached"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("inconclusive (within the bounds explored)"), std::string::npos) << r.out;
   // The limit counts discovered states, and the run stops once it is reached while some states are
   // not yet expanded: with exactly 9 reachable states, --max-states 9 is still inconclusive (the
   // 9th state is discovered while 2 states wait), --max-states 10 completes.
-  Result at = tcpmc("check c.tcp --max-states 9", dir);
+  Result at = tcpmc({"check", "c.tcp", "--max-states", "9"}, dir);
   EXPECT_EQ(at.code, 5) << at.out;
-  Result above = tcpmc("check c.tcp --max-states 10", dir);
+  Result above = tcpmc({"check", "c.tcp", "--max-states", "10"}, dir);
   EXPECT_EQ(above.code, 0) << above.out;
   EXPECT_NE(above.out.find("9 states, 12 transitions, depth 4, complete"), std::string::npos) << above.out;
 }
@@ -226,7 +227,7 @@ TEST_F(Cli, ExitFiveWhenInconclusiveWithinMaxStates) {
 // An inconclusive verdict is not an unexpected one: no UNEXPECTED / NOT AS EXPECTED flags (exit 5, not 10).
 TEST_F(Cli, InconclusiveIsNotCalledUnexpected) {
   write("c.tcp", kCounters);
-  Result r = tcpmc("check c.tcp --max-states 3", dir);
+  Result r = tcpmc({"check", "c.tcp", "--max-states", "3"}, dir);
   EXPECT_EQ(r.code, 5);
   EXPECT_EQ(r.out.find("UNEXPECTED"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("NOT AS EXPECTED"), std::string::npos) << r.out;
@@ -234,95 +235,97 @@ TEST_F(Cli, InconclusiveIsNotCalledUnexpected) {
 
 TEST_F(Cli, ExitOneOnUsageErrors) {
   write("c.tcp", kCounters);
-  Result unknown = tcpmc("check c.tcp --bogus", dir);
+  Result unknown = tcpmc({"check", "c.tcp", "--bogus"}, dir);
   EXPECT_EQ(unknown.code, 1) << unknown.out;
   EXPECT_NE(unknown.out.find("--bogus"), std::string::npos) << unknown.out;
 
-  Result no_eq = tcpmc("check c.tcp -D FOO", dir);
+  Result no_eq = tcpmc({"check", "c.tcp", "-D", "FOO"}, dir);
   EXPECT_EQ(no_eq.code, 1) << no_eq.out;
   EXPECT_NE(no_eq.out.find("tcpmc: error: -D expects NAME=INTEGER, got 'FOO'"), std::string::npos) << no_eq.out;
 
-  Result not_int = tcpmc("check c.tcp -D N=abc", dir);
+  Result not_int = tcpmc({"check", "c.tcp", "-D", "N=abc"}, dir);
   EXPECT_EQ(not_int.code, 1) << not_int.out;
   EXPECT_NE(not_int.out.find("-D expects NAME=INTEGER, got 'N=abc'"), std::string::npos) << not_int.out;
 
-  Result no_name = tcpmc("check c.tcp -D =3", dir);
+  Result no_name = tcpmc({"check", "c.tcp", "-D", "=3"}, dir);
   EXPECT_EQ(no_name.code, 1) << no_name.out;
 
-  Result unknown_const = tcpmc("check c.tcp -D M=3", dir);
+  Result unknown_const = tcpmc({"check", "c.tcp", "-D", "M=3"}, dir);
   EXPECT_EQ(unknown_const.code, 1) << unknown_const.out;
   EXPECT_NE(unknown_const.out.find("-D M: error: the spec has no constant 'M'; did you mean 'N'?"), std::string::npos)
       << unknown_const.out;
 
-  EXPECT_EQ(tcpmc("check c.tcp --reorder --no-reorder", dir).code, 1);
-  EXPECT_EQ(tcpmc("check c.tcp --loss 16", dir).code, 1);
-  EXPECT_EQ(tcpmc("check", dir).code, 1);
-  EXPECT_EQ(tcpmc_raw("").code, 1);
-  EXPECT_EQ(tcpmc_raw("frobnicate").code, 1);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--reorder", "--no-reorder"}, dir).code, 1);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--loss", "16"}, dir).code, 1);
+  EXPECT_EQ(tcpmc({"check"}, dir).code, 1);
+  EXPECT_EQ(tcpmc_raw({}).code, 1);
+  EXPECT_EQ(tcpmc_raw({"frobnicate"}).code, 1);
 }
 
 TEST_F(Cli, EngineAndDepthOptions) {
   write("c.tcp", kCounters);
   // Until a symbolic engine is built, bmc and kind fall back to the explicit search.
-  EXPECT_EQ(tcpmc("check c.tcp --engine bmc --depth 5", dir).code, 0);
-  EXPECT_EQ(tcpmc("check c.tcp --engine kind", dir).code, 0);
-  EXPECT_EQ(tcpmc("check c.tcp --engine explicit", dir).code, 0);
-  EXPECT_EQ(tcpmc("check c.tcp --engine kind --depth 10000", dir).code, 0);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--engine", "bmc", "--depth", "5"}, dir).code, 0);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--engine", "kind"}, dir).code, 0);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--engine", "explicit"}, dir).code, 0);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "--engine", "kind", "--depth", "10000"}, dir).code, 0);
   // The JSON records them.
-  Result bmc = tcpmc("check c.tcp --engine bmc --depth 5 --json -", dir, false);
+  Result bmc = tcpmc({"check", "c.tcp", "--engine", "bmc", "--depth", "5", "--json", "-"}, dir, false);
   EXPECT_NE(bmc.out.find("\"fairness\":\"spec\",\"engine\":\"bmc\",\"depth\":5}"), std::string::npos) << bmc.out;
-  Result plain = tcpmc("check c.tcp --json -", dir, false);
+  Result plain = tcpmc({"check", "c.tcp", "--json", "-"}, dir, false);
   EXPECT_NE(plain.out.find("\"engine\":\"explicit\",\"depth\":null}"), std::string::npos) << plain.out;
   // --depth bounds only the symbolic engines.
-  for (const std::string& args : {std::string("check c.tcp --depth 5"), std::string("check c.tcp --engine explicit --depth 5")}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"check", "c.tcp", "--depth", "5"},
+                                               std::vector<std::string>{"check", "c.tcp", "--engine", "explicit", "--depth", "5"}}) {
     Result r = tcpmc(args, dir);
-    EXPECT_EQ(r.code, 1) << args << "\n" << r.out;
+    EXPECT_EQ(r.code, 1) << joined(args) << "\n" << r.out;
     EXPECT_NE(r.out.find("tcpmc: error: --depth bounds the symbolic engines; give --engine bmc or --engine kind"),
               std::string::npos)
         << r.out;
   }
-  for (const std::string& bad : {"--depth 0", "--depth 10001", "--depth -1", "--depth x"}) {
-    Result r = tcpmc("check c.tcp --engine bmc " + bad, dir);
-    EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
+  for (const char* bad : {"0", "10001", "-1", "x"}) {
+    Result r = tcpmc({"check", "c.tcp", "--engine", "bmc", "--depth", bad}, dir);
+    EXPECT_EQ(r.code, 1) << "--depth " << bad << "\n" << r.out;
     EXPECT_NE(r.out.find("--depth"), std::string::npos) << r.out;
   }
   // --lemma-ctis explains k-induction's lemmas only.
-  for (const std::string& args : {std::string("check c.tcp --lemma-ctis"), std::string("check c.tcp --engine bmc --lemma-ctis")}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"check", "c.tcp", "--lemma-ctis"},
+                                               std::vector<std::string>{"check", "c.tcp", "--engine", "bmc", "--lemma-ctis"}}) {
     Result r = tcpmc(args, dir);
-    EXPECT_EQ(r.code, 1) << args << "\n" << r.out;
+    EXPECT_EQ(r.code, 1) << joined(args) << "\n" << r.out;
     EXPECT_NE(r.out.find("tcpmc: error: --lemma-ctis explains the lemmas k-induction does not prove; give --engine kind"),
               std::string::npos)
         << r.out;
   }
-  Result unknown = tcpmc("check c.tcp --engine z3", dir);
+  Result unknown = tcpmc({"check", "c.tcp", "--engine", "z3"}, dir);
   EXPECT_EQ(unknown.code, 1) << unknown.out;
   EXPECT_NE(unknown.out.find("--engine"), std::string::npos) << unknown.out;
   // check only: the other commands do not take them.
-  EXPECT_EQ(tcpmc("report c.tcp --engine bmc --out rep", dir).code, 1);
-  EXPECT_EQ(tcpmc("sweep c.tcp -D N=1..2 --depth 3", dir).code, 1);
+  EXPECT_EQ(tcpmc({"report", "c.tcp", "--engine", "bmc", "--out", "rep"}, dir).code, 1);
+  EXPECT_EQ(tcpmc({"sweep", "c.tcp", "-D", "N=1..2", "--depth", "3"}, dir).code, 1);
 }
 
 TEST_F(Cli, VersionAndHelpExitZero) {
-  Result v = tcpmc_raw("--version");
+  Result v = tcpmc_raw({"--version"});
   EXPECT_EQ(v.code, 0) << v.out;
   EXPECT_NE(v.out.find("tcpmc 0.1.0"), std::string::npos);
-  EXPECT_EQ(tcpmc_raw("check --help").code, 0);
+  EXPECT_EQ(tcpmc_raw({"check", "--help"}).code, 0);
 }
 
 TEST_F(Cli, ExitTwoOnUnreadableInput) {
-  Result missing = tcpmc("check nope.tcp", dir);
+  Result missing = tcpmc({"check", "nope.tcp"}, dir);
   EXPECT_EQ(missing.code, 2) << missing.out;
   EXPECT_NE(missing.out.find("nope.tcp: error: cannot read spec: No such file or directory"), std::string::npos)
       << missing.out;
 
   fs::create_directories(dir + "/empty");
   write("empty/readme.txt", "not a spec");
-  Result empty = tcpmc("check empty", dir);
+  Result empty = tcpmc({"check", "empty"}, dir);
   EXPECT_EQ(empty.code, 2) << empty.out;
   EXPECT_NE(empty.out.find("empty: error: no .tcp spec files in this directory"), std::string::npos) << empty.out;
 
   write("nul.tcp", std::string("enum S { A1 }\0\n", 15));
-  Result nul = tcpmc("check nul.tcp", dir);
+  Result nul = tcpmc({"check", "nul.tcp"}, dir);
   EXPECT_EQ(nul.code, 2) << nul.out;
   EXPECT_NE(nul.out.find("nul.tcp: error: not a spec: the file contains NUL bytes"), std::string::npos) << nul.out;
 }
@@ -334,7 +337,7 @@ TEST_F(Cli, BadSpecExitsTwoWithTheDiagnostic) {
         "enum S { CLOSED, FIN_WAIT_2 }\n"
         "endpoint { state: S = CLOSED }\n"
         "call a { goto FIN_WAIT2 }\n");
-  Result r = tcpmc("check bad.tcp", dir);
+  Result r = tcpmc({"check", "bad.tcp"}, dir);
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("bad.tcp:3:15: error: unknown state 'FIN_WAIT2'; did you mean 'FIN_WAIT_2'?\n"
                        " 3 | call a { goto FIN_WAIT2 }\n"
@@ -349,17 +352,17 @@ TEST_F(Cli, PrecedenceAcrossSeveralSpecs) {
   write("u.tcp", kUnexpected);
   // Unexpected beats inconclusive. With --max-states 4, u.tcp expands (0,0) and (1,0) -- where its
   // invariant fails -- before stopping; c.tcp is cut short with its property unviolated.
-  Result a = tcpmc("check u.tcp c.tcp --max-states 4", dir);
+  Result a = tcpmc({"check", "u.tcp", "c.tcp", "--max-states", "4"}, dir);
   EXPECT_EQ(a.code, 10) << a.out;
   EXPECT_NE(a.out.find("inconclusive"), std::string::npos) << a.out;
   // With --max-states 3 only the initial state is expanded: u.tcp's violation is not seen yet.
-  EXPECT_EQ(tcpmc("check u.tcp --max-states 3", dir).code, 5);
+  EXPECT_EQ(tcpmc({"check", "u.tcp", "--max-states", "3"}, dir).code, 5);
   // Bad input beats an unexpected verdict.
-  Result b = tcpmc("check u.tcp missing.tcp", dir);
+  Result b = tcpmc({"check", "u.tcp", "missing.tcp"}, dir);
   EXPECT_EQ(b.code, 2) << b.out;
   // An unknown -D constant alone is a usage error (1); together with a bad input it is 2.
-  EXPECT_EQ(tcpmc("check c.tcp -D M=1", dir).code, 1);
-  Result c = tcpmc("check c.tcp missing.tcp -D M=1", dir);
+  EXPECT_EQ(tcpmc({"check", "c.tcp", "-D", "M=1"}, dir).code, 1);
+  Result c = tcpmc({"check", "c.tcp", "missing.tcp", "-D", "M=1"}, dir);
   EXPECT_EQ(c.code, 2) << c.out;
 }
 
@@ -367,7 +370,7 @@ TEST_F(Cli, DirectoryExpandsToItsSpecsInOrder) {
   write("d/b.tcp", kCounters);
   write("d/a.tcp", kCounters);
   write("d/notes.md", "ignored");
-  Result r = tcpmc("check d -q", dir);
+  Result r = tcpmc({"check", "d", "-q"}, dir);
   EXPECT_EQ(r.code, 0) << r.out;
   size_t a = r.out.find("d/a.tcp"), b = r.out.find("d/b.tcp");
   ASSERT_NE(a, std::string::npos) << r.out;
@@ -378,13 +381,13 @@ TEST_F(Cli, DirectoryExpandsToItsSpecsInOrder) {
 
 TEST_F(Cli, DefinesAndFaultFlagsReachTheRun) {
   write("c.tcp", kCounters);
-  Result r = tcpmc("check c.tcp -D N=3", dir);
+  Result r = tcpmc({"check", "c.tcp", "-D", "N=3"}, dir);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("16 states, 24 transitions, depth 6"), std::string::npos) << r.out;  // 4x4, 12 + 12
   EXPECT_NE(r.out.find("constants: N=3*"), std::string::npos) << r.out;
 
   write("h.tcp", kHandshake);
-  Result f = tcpmc("check h.tcp --loss 0 --dup 1 --reorder", dir);
+  Result f = tcpmc({"check", "h.tcp", "--loss", "0", "--dup", "1", "--reorder"}, dir);
   EXPECT_NE(f.out.find("faults: loss 0, dup 1, reorder; capacity 1, msl 2"), std::string::npos) << f.out;
   // Without loss every segment arrives (duplicates are discarded), so the handshake always
   // completes: both_open, expected to be violated, holds.
@@ -395,23 +398,23 @@ TEST_F(Cli, DefinesAndFaultFlagsReachTheRun) {
 TEST_F(Cli, ThreadCountDoesNotChangeTheResults) {
   write("h.tcp", kHandshake);
   auto strip_time = [](std::string j) { return std::regex_replace(j, std::regex("\"seconds\":[^,]*,"), ""); };
-  Result one = tcpmc("check h.tcp --loss 1 --dup 1 --reorder -j 1 --json -", dir, false);
-  Result four = tcpmc("check h.tcp --loss 1 --dup 1 --reorder -j 4 --json -", dir, false);
+  Result one = tcpmc({"check", "h.tcp", "--loss", "1", "--dup", "1", "--reorder", "-j", "1", "--json", "-"}, dir, false);
+  Result four = tcpmc({"check", "h.tcp", "--loss", "1", "--dup", "1", "--reorder", "-j", "4", "--json", "-"}, dir, false);
   EXPECT_EQ(one.code, 0);
   EXPECT_EQ(four.code, 0);
   EXPECT_TRUE(Json(one.out).valid());
   EXPECT_EQ(strip_time(one.out), strip_time(four.out));
   // 0 means one thread per core; a negative or absurd count is a usage error.
-  EXPECT_EQ(tcpmc("check h.tcp -j 0", dir).code, 0);
-  EXPECT_EQ(tcpmc("check h.tcp -j -1", dir).code, 1);
-  EXPECT_EQ(tcpmc("check h.tcp -j 99999999999", dir).code, 1);
+  EXPECT_EQ(tcpmc({"check", "h.tcp", "-j", "0"}, dir).code, 0);
+  EXPECT_EQ(tcpmc({"check", "h.tcp", "-j", "-1"}, dir).code, 1);
+  EXPECT_EQ(tcpmc({"check", "h.tcp", "-j", "99999999999"}, dir).code, 1);
 }
 
 // ---- JSON ----
 
 TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
   write("h.tcp", kHandshake);
-  Result r = tcpmc("check h.tcp --json out.json", dir);
+  Result r = tcpmc({"check", "h.tcp", "--json", "out.json"}, dir);
   EXPECT_EQ(r.code, 0) << r.out;
   const std::string j = read(dir + "/out.json");
   ASSERT_FALSE(j.empty());
@@ -460,7 +463,7 @@ TEST_F(Cli, JsonFileIsValidAndHasTheDocumentedKeys) {
 TEST_F(Cli, JsonToStdoutKeepsStdoutPureJson) {
   write("c.tcp", kCounters);
   write("u.tcp", kUnexpected);
-  Result r = tcpmc("check c.tcp u.tcp --json -", dir, /*merge_stderr=*/false);
+  Result r = tcpmc({"check", "c.tcp", "u.tcp", "--json", "-"}, dir, /*merge_stderr=*/false);
   EXPECT_EQ(r.code, 10);
   EXPECT_TRUE(Json(r.out).valid()) << r.out;
   EXPECT_NE(r.out.find("\"spec\":\"c.tcp\""), std::string::npos);
@@ -470,7 +473,7 @@ TEST_F(Cli, JsonToStdoutKeepsStdoutPureJson) {
 }
 
 TEST_F(Cli, JsonForAnUnreadableSpecSaysInvalid) {
-  Result r = tcpmc("check missing.tcp --json -", dir, /*merge_stderr=*/false);
+  Result r = tcpmc({"check", "missing.tcp", "--json", "-"}, dir, /*merge_stderr=*/false);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Json(r.out).valid()) << r.out;
   EXPECT_NE(r.out.find("{\"spec\":\"missing.tcp\",\"valid\":false,\"diagnostics\":["
@@ -481,21 +484,21 @@ TEST_F(Cli, JsonForAnUnreadableSpecSaysInvalid) {
 
 TEST_F(Cli, FailedJsonWriteLeavesNoFileAndExitsTwo) {
   write("c.tcp", kCounters);
-  Result r = tcpmc("check c.tcp --json nodir/out.json", dir);
+  Result r = tcpmc({"check", "c.tcp", "--json", "nodir/out.json"}, dir);
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("error: cannot write nodir/out.json"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir + "/nodir"));
 
   // The target is an existing directory: the rename fails; nothing is left behind, the directory stays.
   fs::create_directories(dir + "/taken");
-  Result t = tcpmc("check c.tcp --json taken", dir);
+  Result t = tcpmc({"check", "c.tcp", "--json", "taken"}, dir);
   EXPECT_EQ(t.code, 2) << t.out;
   EXPECT_TRUE(fs::is_directory(dir + "/taken"));
   for (const auto& e : fs::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "leftover " << e.path();
 
   // A previous good file is replaced whole by a later successful run.
-  Result ok = tcpmc("check c.tcp --json out.json", dir);
+  Result ok = tcpmc({"check", "c.tcp", "--json", "out.json"}, dir);
   EXPECT_EQ(ok.code, 0);
   EXPECT_TRUE(Json(read(dir + "/out.json")).valid());
 }

@@ -9,9 +9,7 @@
 // summary so far and exit 5; the progress line; `--help` footers, "did you mean" for a command,
 // `--version`, and `cmake --install` placing the executable, man page and bash completion.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -413,43 +411,46 @@ TEST_F(Commands, InterruptedSimulationExitsFive) {
 
 // ---- the executable ----
 
-using Shell = test::ShellResult;
-Shell sh(const std::string& cmd) { return test::run_shell(cmd + " 2>&1"); }
-const std::string kTcpmc = std::string("'") + TCPMC_BINARY + "'";
+using Child = test::ChildResult;
+// Runs a program (no shell) with stderr merged into stdout, and `env` ("NAME=value") added.
+Child child(std::vector<std::string> argv, std::vector<std::string> env = {}) {
+  return test::run_program(std::move(argv), {.merge_stderr = true, .env = std::move(env)});
+}
+const std::string kTcpmc = TCPMC_BINARY;
 
 // A real SIGINT, raised by the child itself at its 3rd poll of the interrupt flag (no timing).
 TEST_F(Commands, SigintStopsACheckWithTheSummarySoFar) {
   const std::string spec = write("ladder.tcp", kLadder);
-  Shell r = sh("TCPMC_TEST_SIGINT_AFTER_POLLS=3 " + kTcpmc + " check '" + spec + "' --no-progress");
+  Child r = child({kTcpmc, "check", spec, "--no-progress"}, {"TCPMC_TEST_SIGINT_AFTER_POLLS=3"});
   EXPECT_EQ(r.code, 5) << r.out;
   EXPECT_NE(r.out.find("INCOMPLETE: interrupted"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("interrupted after"), std::string::npos) << r.out;
-  Shell s = sh("TCPMC_TEST_SIGINT_AFTER_POLLS=2 " + kTcpmc + " simulate '" + spec + "' --seed 1 --no-progress");
+  Child s = child({kTcpmc, "simulate", spec, "--seed", "1", "--no-progress"}, {"TCPMC_TEST_SIGINT_AFTER_POLLS=2"});
   EXPECT_EQ(s.code, 5) << s.out;
   EXPECT_NE(s.out.find("(INTERRUPTED)"), std::string::npos) << s.out;
 }
 
 TEST_F(Commands, MistypedCommandGetsASuggestion) {
-  Shell r = sh(kTcpmc + " chek specs");
+  Child r = child({kTcpmc, "chek", "specs"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("unknown command 'chek'; did you mean 'check'?"), std::string::npos) << r.out;
-  Shell s = sh(kTcpmc + " simulat x.tcp");
+  Child s = child({kTcpmc, "simulat", "x.tcp"});
   EXPECT_EQ(s.code, 1);
   EXPECT_NE(s.out.find("did you mean 'simulate'?"), std::string::npos) << s.out;
 }
 
 TEST_F(Commands, HelpShowsAnExampleAndTheExitCodes) {
-  Shell c = sh(kTcpmc + " check --help");
+  Child c = child({kTcpmc, "check", "--help"});
   EXPECT_EQ(c.code, 0);
   EXPECT_NE(c.out.find("Exit codes:"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("10  some verdict differs"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("--trace"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("Examples:"), std::string::npos) << c.out;
-  Shell s = sh(kTcpmc + " simulate --help");
+  Child s = child({kTcpmc, "simulate", "--help"});
   EXPECT_EQ(s.code, 0);
   EXPECT_NE(s.out.find("not violated in N runs"), std::string::npos) << s.out;
   for (const char* cmd : {"report", "diff", "regress", "sweep", "conform"}) {
-    Shell h = sh(kTcpmc + " " + cmd + " --help");
+    Child h = child({kTcpmc, cmd, "--help"});
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_NE(h.out.find("Exit codes"), std::string::npos) << cmd << "\n" << h.out;
     EXPECT_NE(h.out.find("Example"), std::string::npos) << cmd << "\n" << h.out;
@@ -457,14 +458,14 @@ TEST_F(Commands, HelpShowsAnExampleAndTheExitCodes) {
 }
 
 TEST_F(Commands, VersionNamesTheCommit) {
-  Shell v = sh(kTcpmc + " --version");
+  Child v = child({kTcpmc, "--version"});
   EXPECT_EQ(v.code, 0);
   EXPECT_TRUE(std::regex_search(v.out, std::regex("^tcpmc [0-9]+\\.[0-9]+\\.[0-9]+ \\(git [0-9a-zA-Z.-]+\\)\n$")))
       << v.out;
 }
 
 TEST_F(Commands, InstallPlacesExecutableManPageAndCompletion) {
-  Shell r = sh("cmake --install '" TCPMC_BUILD_DIR "' --prefix '" + dir + "'");
+  Child r = child({"cmake", "--install", TCPMC_BUILD_DIR, "--prefix", dir});
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(fs::exists(path("bin/tcpmc")));
   const std::string man = read(path("share/man/man1/tcpmc.1"));
@@ -481,7 +482,7 @@ TEST_F(Commands, InstallPlacesExecutableManPageAndCompletion) {
   EXPECT_NE(man.find(".BR \\-\\-engine \" explicit|bmc|kind\""), std::string::npos);
   EXPECT_NE(man.find(".BI \\-\\-depth \" K\""), std::string::npos);
   EXPECT_NE(completion.find("compgen -W \"explicit bmc kind\""), std::string::npos);
-  EXPECT_EQ(sh("'" + path("bin/tcpmc") + "' --version").code, 0);
+  EXPECT_EQ(child({path("bin/tcpmc"), "--version"}).code, 0);
 }
 
 // ---- progress ----

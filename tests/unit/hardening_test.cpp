@@ -58,7 +58,7 @@ TEST_F(Hardening, FileNamesThatLookLikeShellCodeAreOnlyNames) {
   EXPECT_TRUE(fs::exists(report / "result.json"));
   EXPECT_TRUE(fs::exists(report / "states.dot"));
   // Graphviz is one of the packages the set-up installs; where it is, the picture is made.
-  if (system("command -v dot >/dev/null 2>&1") == 0) {
+  if (!test::find_program("dot").empty()) {
     EXPECT_TRUE(fs::exists(report / "states.svg"));
     EXPECT_NE(slurp((report / "states.svg").string()).find("<svg"), std::string::npos);
   }

@@ -334,7 +334,9 @@ TEST(LivenessLanguage, Diagnostics) {
     }
     const Diagnostic* x = test::find_diag(d->diags, c.needle);
     ASSERT_TRUE(x) << test::all_messages(d->diags);
-    if (c.at != "2:1") EXPECT_EQ(test::where(*x), c.at);
+    if (c.at != "2:1") {
+      EXPECT_EQ(test::where(*x), c.at);
+    }
   }
 }
 

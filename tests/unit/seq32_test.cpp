@@ -401,7 +401,7 @@ TEST(Seq32, CheckAndSimulateExitWithTheSpecErrorCode) {
   const std::string path = ::testing::TempDir() + "tcpmc_seq32_param.tcp";
   std::ofstream(path, std::ios::binary) << kConnect32;
   for (const std::string cmd : {"check", "simulate"}) {
-    const auto r = test::run_shell("'" + std::string(TCPMC_BINARY) + "' " + cmd + " '" + path + "' --no-progress 2>&1");
+    const auto r = test::run_tcpmc({cmd, path, "--no-progress"}, {.merge_stderr = true});
     EXPECT_EQ(r.code, 2) << cmd << ": " << r.out;
     EXPECT_NE(r.out.find("error: rule 'connect': parameter 'isn' ranges over 4294967296 values"), std::string::npos)
         << cmd << ": " << r.out;

@@ -79,9 +79,10 @@ TEST_P(CrossEngine, BmcAgreesWithTheExplicitEngineUpToItsDepth) {
         EXPECT_EQ(x.label.ep, y.label.ep);
         EXPECT_EQ(x.label.inst, y.label.inst);
         EXPECT_EQ(x.label.pos, y.label.pos);
-        if (x.label.kind == Label::Kind::Call)  // (other labels, and unused places, carry no parameter)
+        if (x.label.kind == Label::Kind::Call) {  // (other labels, and unused places, carry no parameter)
           for (size_t q = 0; q < ex->system->instances()[x.label.inst].param_ranges.size(); ++q)
             EXPECT_EQ(x.label.params[q], y.label.params[q]);
+        }
         EXPECT_EQ(x.state, y.state);
       }
     } else {
