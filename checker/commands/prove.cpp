@@ -189,6 +189,10 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
                   std::to_string(bits) + ", every ISN free" +
                   (cmd.use_lemmas ? ", the spec's lemmas among the candidates" : ", the spec's own lemmas ignored") +
                   "\n";
+  const ir::FaultBudget& f = tm.default_faults;
+  o += "   samples: the spec's constants but those named, faults loss " + f.loss_text() + ", dup " +
+       std::to_string(f.dup) + (f.reorder ? ", reorder" : ", no reorder") + ", capacity " +
+       std::to_string(tm.capacity) + ", msl " + std::to_string(tm.msl) + "\n";
   for (const auto& s : samples)
     o += "   sample " + s.bounds + ": " + std::to_string(s.states) + " states, " +
          (s.complete ? "complete" : "INCOMPLETE (" + s.stop_reason + "): candidates true there, not necessarily in every reachable state") +
