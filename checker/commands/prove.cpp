@@ -200,9 +200,10 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   o += "   candidates: " + std::to_string(cands.size()) + " from the templates, " + std::to_string(alive) +
        " true in every sampled state, " + std::to_string(survivors.size()) + " tried after dropping the implied ones" +
        (cmd.use_lemmas ? " (+" + std::to_string(tm.lemmas.size()) + " of the spec)" : "") + "\n";
-  o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " + std::to_string(inductive) +
-       " lemmas inductive together with the proved invariants, " + std::to_string(inf.houdini_rounds) +
-       " rounds, " + secs(houdini_seconds) + "\n";
+  o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " +
+       (inf.complete ? std::to_string(inductive) + " lemmas inductive together with the proved invariants, "
+                     : std::string("stopped before the set was inductive (nothing established), ")) +
+       std::to_string(inf.houdini_rounds) + " rounds, " + secs(houdini_seconds) + "\n";
   if (!inf.complete) o += "   STOPPED: " + inf.stop_reason + "\n";
   size_t w = 8;
   for (const auto& p : pm.properties) w = std::max(w, p.name.size());
