@@ -100,6 +100,24 @@ inline std::string export_footer() {
          "  2   the spec does not load or cannot be exported, or FILE cannot be written";
 }
 
+inline std::string prove_footer() {
+  return "Examples:\n"
+         "  tcpmc prove specs/rfc9293.tcp -D SEQ_BITS=32\n"
+         "  tcpmc prove specs/rfc9293.tcp -D SEQ_BITS=32 --property handshake_agreement --proof specs/rfc9293.prove.tcp\n\n"
+         "Samples reachable states with the explicit engine at SEQ_BITS=3 and 4 (--samples-from; the\n"
+         "sampled bounds are printed), keeps the template candidates true in all of them, weakens them\n"
+         "with Z3 until they are inductive at the target (Houdini, k=1, every ISN free), prints per\n"
+         "invariant proved (with the lemmas that suffice) or not proved (with a counterexample to\n"
+         "induction), and re-checks the printed proof from scratch by k-induction (k=1).\n"
+         "Exit codes:\n"
+         "  0   every selected invariant the spec expects to hold is proved\n"
+         "  1   usage error (an unknown option or property, a malformed --samples-from)\n"
+         "  2   the spec does not load\n"
+         "  5   some invariant is not proved (or Z3 gave up, or the run was interrupted)\n"
+         "  6   internal error: the re-check did not confirm a proof, or a run failed replay\n"
+         "  10  an invariant the spec expects to be violated was proved";
+}
+
 inline std::string mutate_footer() {
   return "Examples:\n"
          "  tcpmc mutate specs/rfc9293.tcp -j2 --loss 0 --dup 0 --no-reorder\n"

@@ -294,6 +294,32 @@ static int run(int argc, char** argv) {
   cf->add_flag("--no-progress", flags.no_progress, "accepted for uniformity (conform prints no progress line)");
   cf->footer(cli::conform_footer());
 
+  ProveCommand prv;
+  std::string samples_from = "SEQ_BITS=3,4";
+  std::vector<std::string> sample_defines;
+  auto* pv = app.add_subcommand("prove", "find an inductive invariant by itself and prove the spec's invariants "
+                                         "for every ISN (no hand-written lemma)");
+  pv->add_option("spec", prv.spec, "the spec")->required();
+  pv->add_option("-D,--define", flags.defines, "override a spec constant of the proof (SEQ_BITS: the target width); "
+                                               "all but SEQ_BITS apply to the samples too");
+  pv->add_option("--samples-from", samples_from,
+                 "the widths the explicit engine samples reachable states at: SEQ_BITS=B,B,... (default SEQ_BITS=3,4)");
+  pv->add_option("--sample-define", sample_defines,
+                 "a constant of the sampling runs only: NAME=VALUE (repeatable; small bounds keep sampling fast)");
+  pv->add_option("--sample-states", prv.sample_states,
+                 "stop each sampling run after N states (then said to be incomplete); 0 = no limit (default 1000000)")
+      ->check(whole_number(1ull << 40));
+  pv->add_option("--memory-limit", prv.memory_limit_mb, "stop a sampling run before the process exceeds MB megabytes")
+      ->check(whole_number(1ull << 30));
+  pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
+  pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
+  pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");
+  pv->add_option("--proof", prv.proof_path,
+                 "write the proof to FILE as a spec that includes SPEC and declares the lemmas (check it with "
+                 "--engine kind; FILE must be in SPEC's directory for its include)");
+  pv->add_flag("--no-progress", flags.no_progress, "no progress lines on stderr");
+  pv->footer(cli::prove_footer());
+
   install_interrupt_handlers();
   if (argc > 1 && argv[1][0] != '-') {  // a mistyped command: say which one was meant
     std::vector<std::string> names;
@@ -341,6 +367,43 @@ static int run(int argc, char** argv) {
       conf.options.dup = conf_dup < 0 ? 0 : conf_dup;
       conf.options.reorder = conf_reorder;
       return run_conform(conf, std::cout, std::cerr);
+    }
+    if (pv->parsed()) {
+      CheckOptions o;
+      if (!flags.apply(o)) return exit_code::kUsage;
+      prv.defines = o.defines;
+      prv.progress = !flags.no_progress;
+      for (const auto& d : sample_defines) {
+        std::string name, value;
+        int64_t v = 0;
+        if (!parse_define(d, name, value) || !parse_int(value, v)) {
+          std::cerr << "tcpmc: error: --sample-define expects NAME=INTEGER, got '" << d << "'\n";
+          return exit_code::kUsage;
+        }
+        prv.sample_defines[name] = v;
+      }
+      const std::string prefix = "SEQ_BITS=";
+      prv.sample_seq_bits.clear();
+      if (samples_from.rfind(prefix, 0) == 0) {
+        std::string rest = samples_from.substr(prefix.size());
+        size_t pos = 0;
+        while (pos <= rest.size()) {
+          const size_t comma = std::min(rest.find(',', pos), rest.size());
+          int64_t b = 0;
+          if (!parse_int(rest.substr(pos, comma - pos), b) || b < 1 || b > 16) {
+            prv.sample_seq_bits.clear();
+            break;
+          }
+          prv.sample_seq_bits.push_back(b);
+          pos = comma + 1;
+        }
+      }
+      if (prv.sample_seq_bits.empty()) {
+        std::cerr << "tcpmc: error: --samples-from expects SEQ_BITS=B[,B...] with each B in 1..16, got '"
+                  << samples_from << "'\n";
+        return exit_code::kUsage;
+      }
+      return run_prove(prv, std::cout, std::cerr);
     }
     if (ex->parsed()) {
       if (!flags.apply(exp.options)) return exit_code::kUsage;

@@ -113,6 +113,30 @@ struct ConformCommand {
 // cannot be read (a diagnostic names the file), 1 usage, 6 when a run found fails replay.
 int run_conform(const ConformCommand& cmd, std::ostream& out, std::ostream& err);
 
+struct ProveCommand {
+  std::string spec;
+  ConstOverrides defines;               // the target's (-D); all but SEQ_BITS apply to the samples too
+  std::vector<int64_t> sample_seq_bits{3, 4};  // --samples-from SEQ_BITS=3,4
+  ConstOverrides sample_defines;        // --sample-define: bounds of the sampling runs only
+  uint64_t sample_states = 1000000;     // per sampling run; 0 = no limit
+  uint64_t memory_limit_mb = 0;         // per sampling run; 0 = no limit
+  bool use_lemmas = false;              // the spec's own lemmas join the candidates
+  std::vector<std::string> properties;  // invariants to prove (empty = every invariant)
+  std::string json_path;                // "" = none, "-" = stdout (human output then goes to err)
+  std::string proof_path;               // "" = none; else the proof as a spec that includes SPEC
+  bool progress = true;                 // one line on err per stage
+};
+
+// `tcpmc prove SPEC`: infers an inductive invariant (README.md, "Proofs without lemmas"):
+// samples reachable states with the explicit engine at small bounds, keeps the template
+// candidates true in all of them, weakens them with Z3 (Houdini, k = 1) at the target bounds,
+// reports per invariant proved (with the lemmas that suffice) or not proved (with a
+// counterexample to induction), and re-checks the printed proof from scratch by k-induction
+// (k = 1). Exit 0 when every selected invariant that the spec expects to hold is proved, 5 when
+// some is not (or the run stopped early), 10 when an invariant expected to be violated is
+// proved, 1 usage, 2 bad spec, 6 when the re-check disagrees or a run fails replay (a bug).
+int run_prove(const ProveCommand& cmd, std::ostream& out, std::ostream& err);
+
 // Expands directories into their *.tcp files (sorted); reports missing paths as diagnostics.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& paths, Diagnostics& diags);
 

@@ -1,8 +1,10 @@
 #include "interrupt.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 
 namespace tcpmc {
 namespace {
@@ -38,5 +40,27 @@ bool interrupt_requested() {
 }
 void request_interrupt() { g_interrupted.store(true); }
 void clear_interrupt() { g_interrupted.store(false); }
+
+void run_watched(const std::function<void()>& body, const std::function<void()>& on_interrupt) {
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (interrupt_requested()) {
+        on_interrupt();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  try {
+    body();
+  } catch (...) {
+    done = true;
+    watcher.join();
+    throw;
+  }
+  done = true;
+  watcher.join();
+}
 
 }  // namespace tcpmc

@@ -4,6 +4,7 @@
 // cleaned up inside a signal handler. A second signal while the first is being honoured ends the
 // process at once (the default action), for a run that does not stop.
 #pragma once
+#include <functional>
 
 namespace tcpmc {
 
@@ -15,5 +16,9 @@ bool interrupt_requested();
 // For tests and for commands that want to stop as if interrupted.
 void request_interrupt();
 void clear_interrupt();
+// Runs `body` while a watcher thread polls for an interrupt every 50 ms and then calls
+// `on_interrupt` once (from that thread): for a solver that answers one question for long and
+// can only be stopped from outside (Z3's context interrupt).
+void run_watched(const std::function<void()>& body, const std::function<void()>& on_interrupt);
 
 }  // namespace tcpmc

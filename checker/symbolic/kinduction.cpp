@@ -74,6 +74,59 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
   return set;
 }
 
+std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<Goal*>& open, unsigned& rounds,
+                                                             const std::function<void(unsigned, size_t)>& progress) {
+  std::vector<Goal*> set = open;
+  for (Goal* g : open) refutation_[index_of(g)].reset();
+  while (!set.empty()) {
+    z3::expr_vector assumptions(p_.ctx());
+    z3::expr_vector fails(p_.ctx());
+    for (Goal* g : set) {
+      assumptions.push_back(literal_[index_of(g)]);
+      fails.push_back(!u_.good(*g, k_));
+    }
+    const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+    solver_.add(z3::implies(q, z3::mk_or(fails)));
+    assumptions.push_back(q);
+    ++rounds;
+    const z3::check_result r = solver_.check(assumptions);
+    if (r == z3::unsat) break;
+    if (r == z3::unknown) return std::nullopt;
+    const z3::model m = solver_.get_model();
+    std::vector<Goal*> kept;
+    for (size_t i = 0; i < set.size(); ++i) {
+      if (!m.eval(fails[static_cast<unsigned>(i)], true).is_true()) {
+        kept.push_back(set[i]);
+        continue;
+      }
+      std::optional<z3::model>& ref = refutation_[index_of(set[i])];
+      if (!ref) ref = m;
+    }
+    if (kept.size() == set.size()) return std::nullopt;  // cannot happen: the model refutes one
+    set = std::move(kept);
+    if (progress) progress(rounds, set.size());
+  }
+  return set;
+}
+
+std::optional<std::vector<Goal*>> KInduction::support(Goal* g, const std::vector<Goal*>& set) {
+  z3::expr_vector assumptions(p_.ctx());
+  for (Goal* h : set) assumptions.push_back(literal_[index_of(h)]);
+  const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+  solver_.add(z3::implies(q, !u_.good(*g, k_)));
+  assumptions.push_back(q);
+  if (solver_.check(assumptions) != z3::unsat) return std::nullopt;
+  const z3::expr_vector core = solver_.unsat_core();
+  std::vector<Goal*> out;
+  for (Goal* h : set)
+    for (unsigned i = 0; i < core.size(); ++i)
+      if (z3::eq(core[i], literal_[index_of(h)])) {
+        out.push_back(h);
+        break;
+      }
+  return out;
+}
+
 std::optional<z3::model> KInduction::counterexample(Goal* g) {
   const int i = index_of(g);
   const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());

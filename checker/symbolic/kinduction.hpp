@@ -5,6 +5,7 @@
 // literal each. Houdini-style, `prove` drops the goals that fail at step k until the rest hold
 // together: those are proved (with the base case, which BMC checks to depth k-1).
 #pragma once
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -21,6 +22,16 @@ class KInduction {
   // The open goals that hold at step k whenever all of them hold at 0..k-1 (a maximal such
   // set); they are asserted at every step from now on. Returns them (not yet marked).
   std::vector<Goal*> prove(const std::vector<Goal*>& open);
+  // The same fixpoint with one question per round for the whole set ("can any goal of the set
+  // fail at k?"): far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s
+  // candidates). Each model drops every goal it refutes. nullopt when Z3 gave up. `rounds`
+  // counts the questions asked.
+  std::optional<std::vector<Goal*>> prove_together(const std::vector<Goal*>& open, unsigned& rounds,
+                                                   const std::function<void(unsigned, size_t)>& progress = {});
+  // The goals of `set` (not yet asserted as proved) whose assumption at 0..k-1 an unsat answer
+  // to "g fails at k" used (an unsat core, minimized by Z3); nullopt when g can fail at k given
+  // them all, or Z3 gave up.
+  std::optional<std::vector<Goal*>> support(Goal* g, const std::vector<Goal*>& set);
   // A counterexample to induction for g at the current k: g holds at 0..k-1 (and the proved
   // goals everywhere), and fails at k. Returns the model, or nullopt (unsat or unknown).
   std::optional<z3::model> counterexample(Goal* g);

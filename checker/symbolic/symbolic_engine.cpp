@@ -1,10 +1,8 @@
 #include "symbolic_engine.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 #include "bmc.hpp"
 #include "interrupt.hpp"
@@ -357,22 +355,14 @@ EngineResult SymbolicEngine::check(const EngineLimits& limits) {
   EngineResult out;
   Run run(sys_, limits, out, mode_ == Mode::KInduction);
   // Z3 answers one question at a time, possibly for long: an interrupt (Ctrl-C) stops it.
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (interrupt_requested()) {
-        run.interrupt();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
-  if (mode_ == Mode::Bmc)
-    run.run_bmc();
-  else
-    run.run_kinduction();
-  done = true;
-  watcher.join();
+  run_watched(
+      [&] {
+        if (mode_ == Mode::Bmc)
+          run.run_bmc();
+        else
+          run.run_kinduction();
+      },
+      [&] { run.interrupt(); });
   run.finish();
   return out;
 }

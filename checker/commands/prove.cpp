@@ -1,0 +1,310 @@
+// `tcpmc prove`: sampling (infer/), Houdini with Z3 (symbolic/invariant_inference.hpp), the proof
+// printed as lemmas and re-checked from scratch by the k-induction engine (k = 1).
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+#include "candidates.hpp"
+#include "commands.hpp"
+#include "command_support.hpp"
+#include "file_output.hpp"
+#include "invariant_inference.hpp"
+#include "json_report.hpp"
+#include "sampling.hpp"
+#include "text_report.hpp"
+
+namespace tcpmc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+std::string secs(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f s", s);
+  return b;
+}
+
+// A lemma of the proof: its name and expression in the spec language.
+struct Lemma {
+  std::string name, text;
+  bool from_spec = false;  // one of the spec's own (--use-lemmas)
+};
+
+// The spec text that is SPEC with `lemmas` as its only lemmas: it includes SPEC, removes SPEC's
+// lemmas that are not among them, and declares the new ones. Loaded next to SPEC (the include
+// is relative to its directory), it is also what --proof writes.
+std::string proof_spec_text(const std::string& spec_path, const ir::Model& spec, const std::vector<Lemma>& lemmas) {
+  std::string t = "// The lemmas `tcpmc prove` found for " + spec_path +
+                  "; `tcpmc check --engine kind` re-checks them.\ninclude \"" +
+                  std::filesystem::path(spec_path).filename().string() + "\"\n";
+  for (const auto& l : spec.lemmas) {
+    const bool kept = std::any_of(lemmas.begin(), lemmas.end(), [&](const Lemma& x) { return x.from_spec && x.name == l.name; });
+    if (!kept) t += "remove " + l.name + "\n";
+  }
+  for (const auto& l : lemmas)
+    if (!l.from_spec) t += "lemma " + l.name + ": " + l.text + "\n";
+  return t;
+}
+
+std::string proof_path_for(const std::string& spec_path) {
+  std::filesystem::path p(spec_path);
+  return (p.parent_path() / (p.stem().string() + ".prove.tcp")).string();
+}
+
+std::optional<LoadedSpec> load_text(const std::string& path, const std::string& text, const ConstOverrides& defines,
+                                    std::ostream& err) {
+  Diagnostics diags;
+  auto s = load_spec_text(path, text, defines, diags);
+  if (!s) err << format_diagnostics(diags);
+  return s;
+}
+
+}  // namespace
+
+int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& err) {
+  const auto start = Clock::now();
+  ExitStatus status;
+  if (!output_target_ok(cmd.json_path, err) || !output_target_ok(cmd.proof_path, err)) return exit_code::kBadInput;
+  std::ostream& out = is_stdout_name(cmd.json_path) ? err : out_stream;
+
+  // The target: the spec at the user's -D (SEQ_BITS as given, else the spec's own).
+  auto target = load_reporting(cmd.spec, cmd.defines, err, status);
+  if (!target) return status.code();
+  const ir::Model& tm = target->model;
+  if (auto bad = unknown_properties(tm, cmd.properties); !bad.empty()) {
+    for (const auto& b : bad) err << "tcpmc: error: " << b << "\n";
+    return exit_code::kUsage;
+  }
+  const std::vector<uint8_t> selected = select_properties(tm, cmd.properties);
+  auto is_selected = [&](size_t p) { return selected.empty() || selected[p]; };
+
+  // 1. Samples: the explicit engine at small bounds, every state observed by the candidates.
+  infer::CandidateSet cands(tm);
+  std::vector<infer::SampleRun> samples;
+  const auto t_sample = Clock::now();
+  for (int64_t bits : cmd.sample_seq_bits) {
+    ConstOverrides d = cmd.defines;
+    for (const auto& [k, v] : cmd.sample_defines) d[k] = v;
+    d["SEQ_BITS"] = bits;
+    Diagnostics diags;
+    auto s = load_spec_file(cmd.spec, d, diags);
+    if (!s) {
+      err << format_diagnostics(diags) << cmd.spec << ": the sampling bounds do not load\n";
+      status.add_load_failure(diags);
+      return status.code();
+    }
+    if (auto problem = explicit_enumeration_problem(s->model)) {
+      err << cmd.spec << ": error: the explicit engine cannot sample at SEQ_BITS=" << bits << ": " << *problem << "\n";
+      return exit_code::kBadInput;
+    }
+    samples.push_back(infer::sample(s->model, cmd.sample_states, cmd.memory_limit_mb, cands));
+    if (cmd.progress)
+      err << "tcpmc prove: sampled " << samples.back().states << " states at " << samples.back().bounds << " in "
+          << secs(samples.back().seconds) << "; " << samples.back().alive_after << " of " << cands.size()
+          << " candidates left" << std::endl;
+  }
+  const double sample_seconds = since(t_sample);
+
+  // 2. The survivors as lemmas (strongest first), plus the spec's own with --use-lemmas.
+  std::vector<Lemma> candidates;
+  if (cmd.use_lemmas)
+    for (const auto& l : tm.lemmas) candidates.push_back({l.name, property_expression(l), true});
+  const auto survivors = cands.survivors();
+  size_t alive = cands.alive_count();
+  for (size_t i = 0; i < survivors.size(); ++i)
+    candidates.push_back({"auto_" + std::to_string(i + 1), cands.text(*survivors[i]), false});
+  if (std::getenv("TCPMC_PROVE_DUMP"))
+    for (const auto& c : candidates) err << "candidate " << c.name << ": " << c.text << "\n";
+  const std::string cand_path = proof_path_for(cmd.spec);
+  auto proof_spec = load_text(cand_path, proof_spec_text(cmd.spec, tm, candidates), cmd.defines, err);
+  if (!proof_spec) {
+    err << "tcpmc: internal error: the candidate lemmas do not type-check\n";
+    return exit_code::kInternal;
+  }
+  const ir::Model& pm = proof_spec->model;
+  // The lemma of the loaded proof spec for each candidate, by name.
+  std::vector<int> lemma_of(candidates.size(), -1);
+  for (size_t i = 0; i < candidates.size(); ++i)
+    for (size_t l = 0; l < pm.lemmas.size(); ++l)
+      if (pm.lemmas[l].name == candidates[i].name) lemma_of[i] = static_cast<int>(l);
+
+  // 3. Houdini at the target bounds.
+  if (cmd.progress)
+    err << "tcpmc prove: " << survivors.size() << " candidates to Z3 (Houdini at SEQ_BITS=" << tm.seq_bits << ")"
+        << std::endl;
+  const auto t_houdini = Clock::now();
+  CompiledSystem sys(pm, pm.default_faults);
+  std::function<void(unsigned, size_t)> on_round;
+  if (cmd.progress)
+    on_round = [&](unsigned round, size_t left) {
+      err << "tcpmc prove: houdini round " << round << ": " << left << " left, " << secs(since(t_houdini)) << std::endl;
+    };
+  const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round);
+  const double houdini_seconds = since(t_houdini);
+  size_t initially_false = 0, inductive = 0;
+  for (auto b : inf.lemma_initially_false) initially_false += b;
+  for (auto b : inf.lemma_inductive) inductive += b;
+
+  // 4. The proof: the union of what the proved properties need.
+  std::vector<uint8_t> in_proof(pm.lemmas.size(), 0);
+  for (size_t p = 0; p < pm.properties.size(); ++p)
+    if (inf.property_proved[p])
+      for (int l : inf.support_lemmas[p]) in_proof[l] = 1;
+  std::vector<Lemma> proof;
+  for (size_t i = 0; i < candidates.size(); ++i)
+    if (lemma_of[i] >= 0 && in_proof[lemma_of[i]]) proof.push_back(candidates[i]);
+  std::vector<std::string> proved_names;
+  for (size_t p = 0; p < pm.properties.size(); ++p)
+    if (inf.property_proved[p]) proved_names.push_back(pm.properties[p].name);
+
+  // 5. The re-check from scratch: the proof spec with only those lemmas, k-induction at k = 1.
+  const auto t_recheck = Clock::now();
+  const std::string proof_text = proof_spec_text(cmd.spec, tm, proof);
+  bool recheck_ok = true;
+  std::vector<std::string> recheck_failed;
+  if (!proved_names.empty()) {
+    auto rs = load_text(cand_path, proof_text, cmd.defines, err);
+    if (!rs) {
+      recheck_ok = false;
+    } else {
+      CheckOptions o;
+      o.engine = EngineKind::Kind;
+      o.defines = cmd.defines;
+      o.limits.max_depth = 1;
+      o.limits.progress = false;
+      o.properties = proved_names;
+      auto r = check_loaded(std::make_unique<LoadedSpec>(std::move(*rs)), o);
+      for (const auto& p : r->properties)
+        if (p.verdict != Verdict::Holds || p.basis != Basis::Proved) recheck_failed.push_back(p.name);
+      if (!recheck_failed.empty() || r->replay_failed) recheck_ok = false;
+    }
+  }
+  const double recheck_seconds = since(t_recheck);
+
+  // The report.
+  const int32_t bits = tm.seq_bits;
+  std::string o = "== " + cmd.spec + (tm.name.empty() ? "" : " (" + tm.name + ")") + ": prove at SEQ_BITS=" +
+                  std::to_string(bits) + ", every ISN free" +
+                  (cmd.use_lemmas ? ", the spec's lemmas among the candidates" : ", the spec's own lemmas ignored") +
+                  "\n";
+  const ir::FaultBudget& f = tm.default_faults;
+  o += "   samples: the spec's constants but those named, faults loss " + f.loss_text() + ", dup " +
+       std::to_string(f.dup) + (f.reorder ? ", reorder" : ", no reorder") + ", capacity " +
+       std::to_string(tm.capacity) + ", msl " + std::to_string(tm.msl) + "\n";
+  for (const auto& s : samples)
+    o += "   sample " + s.bounds + ": " + std::to_string(s.states) + " states, " +
+         (s.complete ? "complete" : "INCOMPLETE (" + s.stop_reason + "): candidates true there, not necessarily in every reachable state") +
+         ", " + secs(s.seconds) + "\n";
+  o += "   candidates: " + std::to_string(cands.size()) + " from the templates, " + std::to_string(alive) +
+       " true in every sampled state, " + std::to_string(survivors.size()) + " tried after dropping the implied ones" +
+       (cmd.use_lemmas ? " (+" + std::to_string(tm.lemmas.size()) + " of the spec)" : "") + "\n";
+  o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " +
+       (inf.complete ? std::to_string(inductive) + " lemmas inductive together with the proved invariants, "
+                     : std::string("stopped before the set was inductive (nothing established), ")) +
+       std::to_string(inf.houdini_rounds) + " rounds, " + secs(houdini_seconds) + "\n";
+  if (!inf.complete) o += "   STOPPED: " + inf.stop_reason + "\n";
+  size_t w = 8;
+  for (const auto& p : pm.properties) w = std::max(w, p.name.size());
+  bool any_not_proved = false, unexpected = false;
+  Json jprops = Json::array();
+  for (size_t p = 0; p < pm.properties.size(); ++p) {
+    if (!is_selected(p)) continue;
+    const ir::Property& prop = pm.properties[p];
+    std::string line = "   " + prop.name + std::string(w + 2 - prop.name.size(), ' ');
+    Json jp = {{"name", prop.name}, {"expect", prop.expect_hold ? "hold" : "violation"}};
+    if (prop.kind != ir::Property::Kind::Invariant) {
+      o += line + "not judged (prove judges invariants)\n";
+      jp["verdict"] = "not judged";
+      jprops.push_back(jp);
+      continue;
+    }
+    const bool failed_recheck = std::find(recheck_failed.begin(), recheck_failed.end(), prop.name) != recheck_failed.end();
+    if (inf.property_proved[p] && !failed_recheck) {
+      Json names = Json::array();
+      std::string lst;
+      for (int l : inf.support_lemmas[p]) {
+        names.push_back(pm.lemmas[l].name);
+        lst += (lst.empty() ? "" : ", ") + pm.lemmas[l].name;
+      }
+      std::string with_props;
+      for (int q : inf.support_properties[p]) with_props += (with_props.empty() ? "" : ", ") + pm.properties[q].name;
+      o += line + "PROVED (k=1) with " + std::to_string(inf.support_lemmas[p].size()) + " lemma(s)" +
+           (with_props.empty() ? "" : " and the invariant(s) " + with_props) + (lst.empty() ? "" : ": " + lst) + "\n";
+      if (!prop.expect_hold) {
+        o += "     <-- NOT AS EXPECTED: the spec expects a violation\n";
+        unexpected = true;
+      }
+      jp["verdict"] = "proved";
+      jp["lemmas"] = names;
+      Json jq = Json::array();
+      for (int q : inf.support_properties[p]) jq.push_back(pm.properties[q].name);
+      jp["with_invariants"] = jq;
+    } else {
+      any_not_proved = any_not_proved || prop.expect_hold;
+      o += line + "not proved" + (failed_recheck ? " (the re-check did not confirm it)" : "") + "\n";
+      jp["verdict"] = "not proved";
+      if (inf.cti[p]) {
+        PropertyReport pr;
+        pr.name = prop.name;
+        pr.expression = property_expression(prop);
+        pr.bound = 1;
+        o += format_cti(sys, pr, *inf.cti[p]);
+        jp["cti"] = trace_json(sys, *inf.cti[p]);
+      }
+    }
+    jprops.push_back(jp);
+  }
+  o += "   minimal proof: " + std::to_string(proof.size()) + " lemma(s) (closure of unsat cores from the proved invariants) of " +
+       std::to_string(inductive) + " inductive\n";
+  if (!proved_names.empty())
+    o += std::string("   re-check from scratch (k-induction, k=1, only these lemmas): ") +
+         (recheck_ok ? "every invariant above proved again" : "FAILED (internal error)") + ", " + secs(recheck_seconds) + "\n";
+  o += "   time: sampling " + secs(sample_seconds) + ", houdini and cores " + secs(houdini_seconds) + ", re-check " +
+       secs(recheck_seconds) + ", total " + secs(since(start)) + "\n";
+  if (!proof.empty()) {
+    o += "\n// the proof: paste these lemmas into " + cmd.spec + " (`tcpmc check --engine kind` re-checks them)\n";
+    for (const auto& l : proof) o += (l.from_spec ? "// (the spec's) lemma " : "lemma ") + l.name + ": " + l.text + "\n";
+  }
+  out << o;
+
+  if (!cmd.proof_path.empty())
+    if (auto e = write_output(cmd.proof_path, proof_text, out_stream, err)) {
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
+    }
+  if (!cmd.json_path.empty()) {
+    Json js = Json::array();
+    for (const auto& s : samples)
+      js.push_back({{"bounds", s.bounds}, {"states", s.states}, {"complete", s.complete}, {"seconds", s.seconds},
+                    {"candidates_alive", s.alive_after}});
+    Json jl = Json::array();
+    for (const auto& l : proof) jl.push_back({{"name", l.name}, {"expression", l.text}, {"from_spec", l.from_spec}});
+    Json j = {{"spec", cmd.spec},
+              {"seq_bits", bits},
+              {"samples", js},
+              {"candidates", cands.size()},
+              {"true_in_samples", alive},
+              {"tried", survivors.size()},
+              {"initially_false", initially_false},
+              {"inductive", inductive},
+              {"houdini_rounds", inf.houdini_rounds},
+              {"complete", inf.complete},
+              {"properties", jprops},
+              {"proof", jl},
+              {"recheck_ok", recheck_ok},
+              {"seconds", {{"sampling", sample_seconds}, {"houdini", houdini_seconds}, {"recheck", recheck_seconds},
+                           {"total", since(start)}}}};
+    if (auto e = write_output(cmd.json_path, json_text(j, 2) + "\n", out_stream, err)) {
+      err << "tcpmc: error: " << *e << "\n";
+      status.bad_input = true;
+    }
+  }
+  if (!recheck_ok || inf.replay_failed) status.internal = true;
+  if (unexpected) status.unexpected = true;
+  if (any_not_proved || !inf.complete) status.inconclusive = true;
+  return status.code();
+}
+
+}  // namespace tcpmc

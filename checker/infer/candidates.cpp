@@ -1,0 +1,573 @@
+#include "candidates.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace tcpmc::infer {
+namespace {
+
+using Kind = ir::Type::Kind;
+constexpr int64_t kMaxConstRange = 16;  // x == c for every c of a range this small
+
+bool same_term(const Term& a, const Term& b) { return a.src == b.src && a.ep == b.ep && a.index == b.index; }
+bool same_atom(const Atom& a, const Atom& b) {
+  return a.op == b.op && same_term(a.x, b.x) && a.has_y == b.has_y && (!a.has_y || same_term(a.y, b.y)) && a.c == b.c;
+}
+
+Term ep_term(const ir::Model& m, int ep, int v) {
+  Term t;
+  t.src = Term::Src::Ep;
+  t.ep = ep;
+  t.index = v;
+  t.type = m.endpoint_vars[v].type;
+  return t;
+}
+
+struct Terms {
+  std::vector<Term> seq, ints, bools;
+  void append(const Terms& o) {
+    seq.insert(seq.end(), o.seq.begin(), o.seq.end());
+    ints.insert(ints.end(), o.ints.begin(), o.ints.end());
+    bools.insert(bools.end(), o.bools.begin(), o.bools.end());
+  }
+};
+
+void classify(const Term& t, Terms& out) {
+  if (t.type.kind == Kind::Seq) out.seq.push_back(t);
+  if (t.type.kind == Kind::Int) out.ints.push_back(t);
+  if (t.type.kind == Kind::Bool) out.bools.push_back(t);
+}
+
+Terms endpoint_terms(const ir::Model& m, int ep) {
+  Terms out;
+  for (size_t v = 0; v < m.endpoint_vars.size(); ++v)
+    if (static_cast<int>(v) != m.state_var) classify(ep_term(m, ep, static_cast<int>(v)), out);
+  for (size_t i = 0; i < m.timers.size(); ++i) {
+    Term t;
+    t.ep = ep;
+    t.index = static_cast<int>(i);
+    t.src = Term::Src::TimerRunning;
+    t.type = ir::Type::boolean();
+    out.bools.push_back(t);
+    t.src = Term::Src::TimerLeft;
+    t.type = ir::Type::integer(0, m.timers[i].max_duration);
+    out.ints.push_back(t);
+  }
+  return out;
+}
+
+Terms global_terms(const ir::Model& m) {
+  Terms out;
+  for (size_t g = 0; g < m.global_vars.size(); ++g) {
+    Term t;
+    t.src = Term::Src::Global;
+    t.index = static_cast<int>(g);
+    t.type = m.global_vars[g].type;
+    classify(t, out);
+  }
+  return out;
+}
+
+Atom atom(Atom::Op op, const Term& x, int64_t c) {
+  Atom a;
+  a.op = op;
+  a.x = x;
+  a.c = c;
+  return a;
+}
+Atom atom(Atom::Op op, const Term& x, const Term& y, int64_t c) {
+  Atom a = atom(op, x, c);
+  a.y = y;
+  a.has_y = true;
+  return a;
+}
+
+void seq_pair(const Term& x, const Term& y, std::vector<Atom>& out) {
+  using Op = Atom::Op;
+  for (int c = 0; c <= 2; ++c) out.push_back(atom(Op::SeqEq, x, y, c));
+  for (int c = 1; c <= 2; ++c) out.push_back(atom(Op::SeqEq, y, x, c));
+  for (int c = 1; c <= 2; ++c) out.push_back(atom(Op::SeqDist, x, y, c));
+  for (int c = 1; c <= 2; ++c) out.push_back(atom(Op::SeqDist, y, x, c));
+  out.push_back(atom(Op::SeqLe, x, y, 0));
+  out.push_back(atom(Op::SeqLe, y, x, 0));
+}
+
+void int_pair(const Term& x, const Term& y, std::vector<Atom>& out) {
+  using Op = Atom::Op;
+  if (x.type.hi < y.type.lo || y.type.hi < x.type.lo) return;  // never equal; an order is then a tautology or false
+  out.push_back(atom(Op::IntEq, x, y, 0));
+}
+
+void int_consts(const Term& x, std::vector<Atom>& out) {
+  using Op = Atom::Op;
+  if (x.type.hi - x.type.lo > kMaxConstRange) return;
+  for (int64_t c = x.type.lo; c <= x.type.hi; ++c) out.push_back(atom(Op::IntEq, x, c));
+  for (int64_t c = x.type.lo; c < x.type.hi; ++c) out.push_back(atom(Op::IntLe, x, c));
+  for (int64_t c = x.type.lo + 1; c <= x.type.hi; ++c) out.push_back(atom(Op::IntGe, x, c));
+}
+
+// Relations among the terms of one set (seq with seq, int with int, each flag), and of the
+// constants: what an antecedent over one endpoint (or none) tries.
+std::vector<Atom> atoms_within(const Terms& t) {
+  std::vector<Atom> out;
+  for (size_t i = 0; i < t.seq.size(); ++i) {
+    out.push_back(atom(Atom::Op::SeqEq, t.seq[i], 0));
+    for (size_t j = i + 1; j < t.seq.size(); ++j) seq_pair(t.seq[i], t.seq[j], out);
+  }
+  for (size_t i = 0; i < t.ints.size(); ++i) {
+    int_consts(t.ints[i], out);
+    for (size_t j = i + 1; j < t.ints.size(); ++j) int_pair(t.ints[i], t.ints[j], out);
+  }
+  for (const Term& b : t.bools) {
+    out.push_back(atom(Atom::Op::Flag, b, 1));
+    out.push_back(atom(Atom::Op::Flag, b, 0));
+  }
+  return out;
+}
+
+// Relations between a term of `a` and one of `b` (the two endpoints under a pair of TCP states).
+std::vector<Atom> atoms_across(const Terms& a, const Terms& b) {
+  std::vector<Atom> out;
+  for (const Term& x : a.seq)
+    for (const Term& y : b.seq) {
+      for (int c = 0; c <= 2; ++c) out.push_back(atom(Atom::Op::SeqEq, x, y, c));
+      for (int c = 1; c <= 2; ++c) out.push_back(atom(Atom::Op::SeqEq, y, x, c));
+    }
+  for (const Term& x : a.ints)
+    for (const Term& y : b.ints) int_pair(x, y, out);
+  return out;
+}
+
+}  // namespace
+
+void CandidateSet::add_group(const Antecedent& a, const std::vector<Atom>& atoms) {
+  const int g = static_cast<int>(groups_.size());
+  const size_t begin = all_.size();
+  Candidate never;
+  never.ante = a;
+  never.group = g;
+  all_.push_back(never);  // Atom::Op::Never
+  for (const Atom& at : atoms) {
+    Candidate c;
+    c.ante = a;
+    c.atom = at;
+    c.group = g;
+    all_.push_back(c);
+  }
+  groups_.push_back({begin, all_.size()});
+  std::vector<size_t> live(all_.size() - begin);
+  for (size_t i = 0; i < live.size(); ++i) live[i] = begin + i;
+  live_.push_back(std::move(live));
+  seen_.push_back(0);
+}
+
+CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
+  const Terms ga = endpoint_terms(m, 0), gb = endpoint_terms(m, 1), gl = global_terms(m);
+  Terms both = ga;
+  both.append(gb);
+  both.append(gl);
+  Terms ep_terms[2] = {ga, gb};
+  ep_terms[0].append(gl);
+  ep_terms[1].append(gl);
+  const int ns = m.state_var >= 0 ? static_cast<int>(m.state_enum().members.size()) : 0;
+
+  Antecedent none;
+  group_none_ = 0;
+  add_group(none, atoms_within(both));
+  for (int ep = 0; ep < 2 && ns > 0; ++ep) {
+    const std::vector<Atom> within = atoms_within(ep_terms[ep]);
+    for (int s = 0; s < ns; ++s) {
+      Antecedent a;
+      a.kind = Antecedent::Kind::State;
+      a.ep = ep;
+      a.sa = s;
+      group_state_[ep].push_back(static_cast<int>(groups_.size()));
+      add_group(a, within);
+    }
+  }
+  if (ns > 0) {
+    const std::vector<Atom> across = atoms_across(ga, gb);
+    for (int sa = 0; sa < ns; ++sa)
+      for (int sb = 0; sb < ns; ++sb) {
+        Antecedent a;
+        a.kind = Antecedent::Kind::StatePair;
+        a.sa = sa;
+        a.sb = sb;
+        group_pair_.push_back(static_cast<int>(groups_.size()));
+        add_group(a, across);
+      }
+  }
+  for (int ep = 0; ep < 2; ++ep) {
+    const std::vector<Atom> within = atoms_within(ep_terms[ep]);
+    for (const Term& f : (ep == 0 ? ga : gb).bools) {
+      if (f.src != Term::Src::Ep) continue;
+      Antecedent a;
+      a.kind = Antecedent::Kind::Flag;
+      a.ep = ep;
+      a.flag = f;
+      group_flag_.push_back({f, static_cast<int>(groups_.size())});
+      add_group(a, within);
+    }
+  }
+  // Segments in flight: their fields against both endpoints' terms.
+  Terms seg;
+  for (size_t f = 0; f < m.seg_fields.size(); ++f) {
+    Term t;
+    t.src = Term::Src::Seg;
+    t.index = static_cast<int>(f);
+    t.type = m.seg_fields[f].type;
+    if (m.seg_fields[f].is_flag) t.type = ir::Type::boolean();
+    classify(t, seg);
+  }
+  std::vector<Atom> flight;
+  for (const Term& x : seg.seq) {
+    flight.push_back(atom(Atom::Op::SeqEq, x, 0));
+    for (const Term& y : ga.seq) seq_pair(x, y, flight);
+    for (const Term& y : gb.seq) seq_pair(x, y, flight);
+  }
+  for (const Term& x : seg.ints) {
+    int_consts(x, flight);
+    for (const Term& y : ga.ints) int_pair(x, y, flight);
+    for (const Term& y : gb.ints) int_pair(x, y, flight);
+  }
+  for (const Term& b : seg.bools) {
+    flight.push_back(atom(Atom::Op::Flag, b, 1));
+    flight.push_back(atom(Atom::Op::Flag, b, 0));
+  }
+  Term age;
+  age.src = Term::Src::Age;
+  age.type = ir::Type::integer(0, m.msl);
+  for (int64_t c = 0; c < m.msl; ++c) flight.push_back(atom(Atom::Op::IntLe, age, c));
+  for (int ep = 0; ep < 2; ++ep) {
+    auto add = [&](int flag, int state) {
+      Antecedent a;
+      a.kind = Antecedent::Kind::Flight;
+      a.ep = ep;
+      a.guard_flag = flag;
+      a.guard_state = state;
+      group_flight_[ep].push_back(static_cast<int>(groups_.size()));
+      add_group(a, flight);
+    };
+    add(-1, -1);
+    for (size_t f = 0; f < m.seg_fields.size(); ++f)
+      if (m.seg_fields[f].is_flag) add(static_cast<int>(f), -1);
+  }
+  alive_.assign(all_.size(), 1);
+}
+
+namespace {
+
+int64_t value(const Term& t, const StateLayout& l, const int32_t* s, const int32_t* seg) {
+  switch (t.src) {
+    case Term::Src::Ep: return typed_value(t.type, s[l.ep_var(t.ep, t.index)]);
+    case Term::Src::Global: return typed_value(t.type, s[l.global_var(t.index)]);
+    case Term::Src::Seg: return typed_value(t.type, seg[t.index]);
+    case Term::Src::Age: return seg[l.num_seg_fields()];
+    case Term::Src::TimerLeft: {
+      const int32_t v = s[l.timer(t.ep, t.index)];
+      return v >= kTimerBias ? v - kTimerBias : 0;
+    }
+    case Term::Src::TimerRunning: return s[l.timer(t.ep, t.index)] >= kTimerBias;
+  }
+  return 0;
+}
+
+bool holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* s, const int32_t* seg) {
+  using Op = Atom::Op;
+  const int64_t x = a.op == Op::Never ? 0 : value(a.x, l, s, seg);
+  const int64_t y = a.has_y ? value(a.y, l, s, seg) : 0;
+  const uint64_t d = (static_cast<uint64_t>(x) - static_cast<uint64_t>(y)) & mask;  // x - y as a seq distance
+  switch (a.op) {
+    case Op::Never: return false;
+    case Op::Flag: return (x != 0) == (a.c != 0);
+    case Op::SeqEq: return ((d - static_cast<uint64_t>(a.c)) & mask) == 0;
+    case Op::SeqDist: return d <= static_cast<uint64_t>(a.c);
+    case Op::SeqLe: return d < (mask >> 1) + 1;  // y <= x: x - y < 2^(n-1)
+    case Op::IntEq: return a.has_y ? x == y : x == a.c;
+    case Op::IntLe: return a.has_y ? x <= y : x <= a.c;
+    case Op::IntGe: return x >= a.c;
+  }
+  return false;
+}
+
+}  // namespace
+
+void CandidateSet::observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg) {
+  seen_[g] = 1;
+  std::vector<size_t>& live = live_[g];
+  if (live.empty()) return;
+  const uint64_t mask = sys.model().seq_bits >= 64 ? ~0ull : (1ull << sys.model().seq_bits) - 1;
+  const StateLayout& l = sys.layout();
+  size_t out = 0;
+  for (size_t i = 0; i < live.size(); ++i) {
+    const size_t c = live[i];
+    if (holds(all_[c].atom, l, mask, state, seg))
+      live[out++] = c;
+    else
+      alive_[c] = 0;
+  }
+  live.resize(out);
+}
+
+void CandidateSet::observe(const CompiledSystem& sys, const int32_t* s) {
+  const StateLayout& l = sys.layout();
+  observe_group(group_none_, sys, s, nullptr);
+  const int ns = static_cast<int>(group_state_[0].size());
+  int st[2] = {0, 0};
+  if (ns > 0) {
+    for (int ep = 0; ep < 2; ++ep) {
+      st[ep] = s[sys.state_slot(ep)];
+      observe_group(group_state_[ep][st[ep]], sys, s, nullptr);
+    }
+    observe_group(group_pair_[st[0] * ns + st[1]], sys, s, nullptr);
+  }
+  for (const auto& [f, g] : group_flag_)
+    if (value(f, l, s, nullptr)) observe_group(g, sys, s, nullptr);
+  const std::vector<ir::SegField>& fields = sys.model().seg_fields;
+  for (int ep = 0; ep < 2; ++ep) {
+    const int n = s[l.chan_count(ep)];
+    for (int pos = 0; pos < n; ++pos) {
+      const int32_t* seg = s + l.seg_base(ep, pos);
+      for (int g : group_flight_[ep]) {
+        const Antecedent& a = all_[groups_[g].first].ante;
+        if (a.guard_flag >= 0 && !seg[a.guard_flag]) continue;
+        if (a.guard_state >= 0 && st[ep] != a.guard_state) continue;
+        observe_group(g, sys, s, seg);
+      }
+    }
+  }
+  (void)fields;
+}
+
+size_t CandidateSet::alive_count() const {
+  size_t n = 0;
+  for (uint8_t a : alive_) n += a;
+  return n;
+}
+
+namespace {
+
+// How strong an atom is among those over the same terms (lower first): an equation, then a
+// bounded distance, then modular order; a constant equation before a bound.
+int64_t rank(const Atom& a) {
+  switch (a.op) {
+    case Atom::Op::SeqEq:
+    case Atom::Op::IntEq: return -1;
+    case Atom::Op::SeqDist: return a.c;
+    case Atom::Op::SeqLe: return 10;
+    case Atom::Op::IntLe: return a.has_y ? 0 : a.c - a.x.type.lo;  // the tightest bound first
+    case Atom::Op::IntGe: return a.x.type.hi - a.c;
+    default: return 0;
+  }
+}
+
+// The unordered terms an atom relates (its "slot": one survivor per slot and kind of bound).
+bool same_slot(const Atom& a, const Atom& b) {
+  if (!a.has_y || !b.has_y) {
+    if (a.has_y != b.has_y || !same_term(a.x, b.x)) return false;
+    // constants: x == c subsumes the bounds; x <= c and x >= c are separate slots
+    if (a.op == Atom::Op::IntEq || b.op == Atom::Op::IntEq) return true;
+    return a.op == b.op;
+  }
+  return (same_term(a.x, b.x) && same_term(a.y, b.y)) || (same_term(a.x, b.y) && same_term(a.y, b.x));
+}
+
+bool is_equality(const Atom& a) { return a.op == Atom::Op::SeqEq || a.op == Atom::Op::IntEq; }
+
+// Union-find with offsets over the terms of equalities: x == root + offset. Seq terms and int
+// terms are apart, each with a node for the constant 0.
+class Equalities {
+ public:
+  // Records x == y + c (or x == c); false when it was implied already.
+  bool add(const Atom& a) {
+    if (!is_equality(a)) return false;
+    const bool seq = a.op == Atom::Op::SeqEq;
+    const int x = node(a.x, seq);
+    const int y = a.has_y ? node(a.y, seq) : zero(seq);
+    auto [rx, ox] = find(x);
+    auto [ry, oy] = find(y);
+    if (rx == ry) return false;
+    // x = rx + ox, y = ry + oy, x = y + c: rx = ry + oy + c - ox
+    parent_[rx] = ry;
+    offset_[rx] = oy + a.c - ox;
+    return true;
+  }
+  // A distance, order or constant bound between terms whose difference the equalities fix.
+  bool implies_bound(const Atom& a) const {
+    const bool seq = a.op == Atom::Op::SeqDist || a.op == Atom::Op::SeqLe;
+    const bool bound = seq || a.op == Atom::Op::IntLe || a.op == Atom::Op::IntGe;
+    if (!bound) return false;
+    const int x = lookup(a.x, seq), y = a.has_y ? lookup(a.y, seq) : lookup_zero(seq);
+    return x >= 0 && y >= 0 && find(x).first == find(y).first;
+  }
+
+ private:
+  std::vector<std::tuple<int, int, int, bool>> keys_;  // src, ep, index, seq
+  mutable std::vector<int> parent_;
+  mutable std::vector<int64_t> offset_;
+  int lookup(const Term& t, bool seq) const {
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] == std::make_tuple(static_cast<int>(t.src), t.ep, t.index, seq)) return static_cast<int>(i);
+    return -1;
+  }
+  int lookup_zero(bool seq) const {
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] == std::make_tuple(-1, 0, 0, seq)) return static_cast<int>(i);
+    return -1;
+  }
+  int push(std::tuple<int, int, int, bool> k) {
+    keys_.push_back(k);
+    parent_.push_back(static_cast<int>(parent_.size()));
+    offset_.push_back(0);
+    return static_cast<int>(keys_.size()) - 1;
+  }
+  int node(const Term& t, bool seq) {
+    const int i = lookup(t, seq);
+    return i >= 0 ? i : push({static_cast<int>(t.src), t.ep, t.index, seq});
+  }
+  int zero(bool seq) {
+    const int i = lookup_zero(seq);
+    return i >= 0 ? i : push({-1, 0, 0, seq});
+  }
+  std::pair<int, int64_t> find(int x) const {
+    int64_t off = 0;
+    while (parent_[x] != x) {
+      off += offset_[x];
+      x = parent_[x];
+    }
+    return {x, off};
+  }
+};
+
+}  // namespace
+
+std::vector<const Candidate*> CandidateSet::survivors() const {
+  std::vector<const Candidate*> out;
+  auto alive_in = [&](int g, const Atom& at) {
+    if (g < 0 || !seen_[g]) return false;
+    for (size_t c : live_[g])
+      if (same_atom(all_[c].atom, at)) return true;
+    return false;
+  };
+  const int ns = static_cast<int>(group_state_[0].size());
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const auto [begin, end] = groups_[g];
+    const Antecedent& a = all_[begin].ante;
+    if (!seen_[g]) {
+      // Never seen: the antecedent is false in every sample; a pair whose single states were
+      // never seen either says nothing more.
+      if (a.kind == Antecedent::Kind::StatePair &&
+          (!seen_[group_state_[0][a.sa]] || !seen_[group_state_[1][a.sb]]))
+        continue;
+      if (a.kind == Antecedent::Kind::Flight && a.guard_state >= 0 && !seen_[group_state_[a.ep][a.guard_state]])
+        continue;
+      if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0) &&
+          !seen_[group_flight_[a.ep][0]])
+        continue;
+      out.push_back(&all_[begin]);
+      continue;
+    }
+    // The more general antecedents whose survivors this one need not repeat.
+    std::vector<int> general;
+    if (a.kind == Antecedent::Kind::State || a.kind == Antecedent::Kind::StatePair || a.kind == Antecedent::Kind::Flag)
+      general.push_back(group_none_);
+    if (a.kind == Antecedent::Kind::StatePair) {
+      general.push_back(group_state_[0][a.sa]);
+      general.push_back(group_state_[1][a.sb]);
+    }
+    if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0))
+      general.push_back(group_flight_[a.ep][0]);
+    // Equalities (x == y + c, x == c) as a forest: one that the general antecedents' equalities,
+    // or this one's already kept, imply is left out; so is a bound on terms the forest relates.
+    Equalities eq;
+    for (int gg : general)
+      if (seen_[gg])
+        for (size_t c : live_[gg]) eq.add(all_[c].atom);
+    std::vector<const Candidate*> kept;
+    std::vector<size_t> order(live_[g].begin(), live_[g].end());
+    std::stable_sort(order.begin(), order.end(), [&](size_t l, size_t r) {
+      return !all_[l].atom.has_y && all_[r].atom.has_y;  // constants first: x == 0 before x == y
+    });
+    for (size_t c : order) {
+      const Candidate& cand = all_[c];
+      bool redundant = false;
+      for (int gg : general) redundant = redundant || alive_in(gg, cand.atom);
+      if (redundant) continue;
+      if (is_equality(cand.atom)) {
+        if (eq.add(cand.atom)) kept.push_back(&cand);
+        continue;
+      }
+      if (eq.implies_bound(cand.atom)) continue;
+      // One survivor per slot: the strongest.
+      bool replaced = false;
+      for (const Candidate*& k : kept)
+        if (!is_equality(k->atom) && same_slot(k->atom, cand.atom)) {
+          if (rank(cand.atom) < rank(k->atom)) k = &cand;
+          replaced = true;
+          break;
+        }
+      if (!replaced) kept.push_back(&cand);
+    }
+    out.insert(out.end(), kept.begin(), kept.end());
+  }
+  return out;
+}
+
+std::string CandidateSet::term_text(const Term& t) const {
+  const char* ep = t.ep == 0 ? "A." : "B.";
+  switch (t.src) {
+    case Term::Src::Ep: return ep + m_.endpoint_vars[t.index].name;
+    case Term::Src::Global: return m_.global_vars[t.index].name;
+    case Term::Src::Seg: return "s." + m_.seg_fields[t.index].name;
+    case Term::Src::Age: return "age(s)";
+    case Term::Src::TimerLeft: return "ticks_left(" + std::string(ep) + m_.timers[t.index].name + ")";
+    case Term::Src::TimerRunning: return "running(" + std::string(ep) + m_.timers[t.index].name + ")";
+  }
+  return "?";
+}
+
+std::string CandidateSet::atom_text(const Atom& a) const {
+  using Op = Atom::Op;
+  const std::string x = term_text(a.x), y = a.has_y ? term_text(a.y) : "";
+  const std::string c = std::to_string(a.c);
+  switch (a.op) {
+    case Op::Never: return "false";
+    case Op::Flag: return (a.c ? "" : "!") + x;
+    case Op::SeqEq: return a.has_y ? x + " == " + y + (a.c ? " + " + c : "") : x + " == " + c;
+    case Op::SeqDist: return x + " - " + y + " <= " + c;
+    case Op::SeqLe: return y + " <= " + x;
+    case Op::IntEq: return x + " == " + (a.has_y ? y : c);
+    case Op::IntLe: return x + " <= " + (a.has_y ? y : c);
+    case Op::IntGe: return x + " >= " + c;
+  }
+  return "?";
+}
+
+std::string CandidateSet::ante_text(const Antecedent& a) const {
+  const auto& states = m_.state_enum().members;
+  switch (a.kind) {
+    case Antecedent::Kind::None: return "";
+    case Antecedent::Kind::State: return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.sa];
+    case Antecedent::Kind::StatePair: return "A.state == " + states[a.sa] + " && B.state == " + states[a.sb];
+    case Antecedent::Kind::Flag: return term_text(a.flag);
+    case Antecedent::Kind::Flight:
+      if (a.guard_flag >= 0) return "s." + m_.seg_fields[a.guard_flag].name;
+      if (a.guard_state >= 0) return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.guard_state];
+      return "";
+  }
+  return "";
+}
+
+std::string CandidateSet::text(const Candidate& c) const {
+  const std::string ante = ante_text(c.ante);
+  std::string body;
+  if (c.atom.op == Atom::Op::Never)
+    body = ante.empty() ? "false" : "!(" + ante + ")";
+  else
+    body = ante.empty() ? atom_text(c.atom) : ante + " -> " + atom_text(c.atom);
+  if (c.ante.kind == Antecedent::Kind::Flight)
+    return std::string("forall s in flight(") + (c.ante.ep == 0 ? "A" : "B") + "): " + body;
+  return body;
+}
+
+}  // namespace tcpmc::infer

@@ -1,0 +1,105 @@
+// Candidate invariants for `tcpmc prove`, from templates over a spec's variables (README.md,
+// "Proofs without lemmas", has the grammar as a table), filtered on sampled reachable states.
+//
+// A candidate is `ANTECEDENT -> ATOM`, or `forall s in flight(E): GUARD -> ATOM` over the
+// segments in flight; the atoms relate terms in ways that read the same at every SEQ_BITS
+// (equal, equal plus a small constant, a bounded distance, modular order, a flag, a counter's
+// value), so that what holds at SEQ_BITS=3 or 4 is worth trying at 32. The sampler (explicit
+// engine, bounded) and the evaluator here only choose what to try: nothing is trusted until
+// Houdini with Z3 (invariant_inference.hpp) keeps it, so a mistake here can only cost a proof,
+// never make a false one.
+// Cost: evaluation is per sampled state over the candidates still alive, grouped by antecedent
+// (the TCP state of A, of B, of the pair), so that a state evaluates a few groups only.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiled_system.hpp"
+
+namespace tcpmc::infer {
+
+struct Term {
+  enum class Src : uint8_t { Ep, Global, Seg, Age, TimerLeft, TimerRunning };
+  Src src = Src::Ep;
+  int ep = 0;     // Ep, TimerLeft, TimerRunning: 0 = A, 1 = B
+  int index = 0;  // endpoint var, global var, segment field or timer
+  ir::Type type;  // Bool, Int (enums as Int), Seq
+};
+
+struct Atom {
+  enum class Op : uint8_t {
+    Never,     // the antecedent itself is false (an unreached TCP state or pair): `!(ANTECEDENT)`
+    Flag,      // x (c = 1) or !x (c = 0)
+    SeqEq,     // x == y + c (c = 0..2); y may be absent (`x == c`)
+    SeqDist,   // x - y <= c (the distance from y up to x, c = 1..2)
+    SeqLe,     // y <= x (RFC 9293's modular order)
+    IntEq,     // x == y, or x == c when y is absent
+    IntLe,     // x <= y, or x <= c when y is absent
+    IntGe,     // x >= c
+  };
+  Op op = Op::Never;
+  Term x, y;
+  bool has_y = false;
+  int64_t c = 0;
+};
+
+// What a candidate assumes: nothing, a TCP state of one endpoint, the TCP states of both, or a
+// flag (endpoint or global) being set; over the segments in flight, the channel (its sender) and
+// an optional guard (a segment flag, or the sender's TCP state).
+struct Antecedent {
+  enum class Kind : uint8_t { None, State, StatePair, Flag, Flight };
+  Kind kind = Kind::None;
+  int ep = 0;           // State, Flight: the endpoint (sender); Flag over an endpoint var
+  int sa = -1, sb = -1; // State: sa; StatePair: A's and B's
+  Term flag;            // Flag
+  int guard_flag = -1;  // Flight: segment flag index, or -1
+  int guard_state = -1; // Flight: the sender's TCP state, or -1
+};
+
+struct Candidate {
+  Antecedent ante;
+  Atom atom;
+  int group = 0;  // antecedent group index (candidates of one antecedent are contiguous)
+};
+
+class CandidateSet {
+ public:
+  // Every candidate of the templates over model m (variable and field indices are the same in
+  // the spec at any -D values; `m` gives names, types and the TCP state enum).
+  explicit CandidateSet(const ir::Model& m);
+  size_t size() const { return all_.size(); }
+  const std::vector<Candidate>& all() const { return all_; }
+  // Evaluates every candidate still alive on an unpacked state of `sys` (the same spec, any
+  // -D values): kills those false there. Marks each antecedent seen when it holds.
+  void observe(const CompiledSystem& sys, const int32_t* state);
+  size_t alive_count() const;
+  // The survivors worth trying, strongest first: for a pair of terms, the strongest relation
+  // that survived; an antecedent never seen gives one candidate, `!(ANTECEDENT)`; an atom that
+  // survived under a more general antecedent (none, or one TCP state) is not repeated under a
+  // narrower one.
+  std::vector<const Candidate*> survivors() const;
+  // The candidate as a lemma expression in the spec language.
+  std::string text(const Candidate& c) const;
+
+ private:
+  const ir::Model& m_;
+  std::vector<Candidate> all_;
+  std::vector<uint8_t> alive_;
+  std::vector<uint8_t> seen_;            // per group
+  std::vector<std::pair<size_t, size_t>> groups_;  // per group: [begin, end) in all_
+  std::vector<std::vector<size_t>> live_;  // per group: indices still alive (compacted)
+  int group_none_ = -1;
+  std::vector<int> group_state_[2];       // per TCP state
+  std::vector<int> group_pair_;           // sa * n + sb
+  std::vector<std::pair<Term, int>> group_flag_;  // flag term, group
+  std::vector<int> group_flight_[2];  // per sender: the guard groups (the first: no guard)
+
+  void add_group(const Antecedent& a, const std::vector<Atom>& atoms);
+  void observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg);
+  std::string term_text(const Term& t) const;
+  std::string ante_text(const Antecedent& a) const;
+  std::string atom_text(const Atom& a) const;
+};
+
+}  // namespace tcpmc::infer

@@ -1,0 +1,174 @@
+#include "invariant_inference.hpp"
+
+#include <algorithm>
+
+#include "bmc.hpp"
+#include "interrupt.hpp"
+#include "kinduction.hpp"
+#include "trace_decoder.hpp"
+
+namespace tcpmc {
+namespace {
+
+using symbolic::Goal;
+
+class Inference {
+ public:
+  Inference(const CompiledSystem& sys, const std::vector<uint8_t>& selected, InferenceResult& out,
+            const std::function<void(unsigned, size_t)>& progress)
+      : sys_(sys), p_(sys), out_(out), progress_(progress) {
+    const ir::Model& m = sys.model();
+    goals_.reserve(m.properties.size() + m.lemmas.size());
+    for (size_t i = 0; i < m.properties.size(); ++i) {
+      if (!selected.empty() && !(i < selected.size() && selected[i])) continue;
+      if (m.properties[i].kind != ir::Property::Kind::Invariant) continue;
+      Goal g;
+      g.property = static_cast<int>(i);
+      g.decl = &m.properties[i];
+      goals_.push_back(g);
+    }
+    for (size_t l = 0; l < m.lemmas.size(); ++l) {
+      Goal g;
+      g.lemma = static_cast<int>(l);
+      g.decl = &m.lemmas[l];
+      goals_.push_back(g);
+    }
+    out_.lemma_initially_false.assign(m.lemmas.size(), 0);
+    out_.lemma_inductive.assign(m.lemmas.size(), 0);
+    out_.property_proved.assign(m.properties.size(), 0);
+    out_.support_lemmas.assign(m.properties.size(), {});
+    out_.support_properties.assign(m.properties.size(), {});
+    out_.cti.assign(m.properties.size(), std::nullopt);
+  }
+
+  void run() {
+    std::vector<Goal*> open = base_case();
+    if (!out_.complete) return;
+    std::vector<Goal*> all;
+    for (Goal& g : goals_) all.push_back(&g);
+    z3::solver s = p_.make_solver(false);
+    // Minimized cores: the support of a proved property is what its proof needs (without it
+    // every lemma in the solver's way tends to appear).
+    try {
+      s.set("core.minimize", true);
+    } catch (const z3::exception&) {
+      // a Z3 without the option: cores are then larger, never wrong
+    }
+    symbolic::KInduction step(p_, all, s);
+    step.extend_to(1);
+    auto kept = step.prove_together(open, out_.houdini_rounds, progress_);
+    if (!kept) return give_up("Z3 gave up in the induction step");
+    for (Goal* g : *kept) {
+      if (g->property >= 0)
+        out_.property_proved[g->property] = 1;
+      else
+        out_.lemma_inductive[g->lemma] = 1;
+    }
+    // What each proved property needs: the closure of unsat cores from it.
+    for (Goal* g : *kept) {
+      if (g->property < 0) continue;
+      std::vector<Goal*> closure{g}, todo{g};
+      while (!todo.empty()) {
+        Goal* h = todo.back();
+        todo.pop_back();
+        if (stopped()) return give_up("interrupted");
+        auto core = step.support(h, *kept);
+        if (!core) return give_up("Z3 gave up on a support query");
+        for (Goal* c : *core)
+          if (std::find(closure.begin(), closure.end(), c) == closure.end()) {
+            closure.push_back(c);
+            todo.push_back(c);
+          }
+      }
+      for (Goal* c : closure) {
+        if (c == g) continue;
+        if (c->property >= 0)
+          out_.support_properties[g->property].push_back(c->property);
+        else
+          out_.support_lemmas[g->property].push_back(c->lemma);
+      }
+      std::sort(out_.support_lemmas[g->property].begin(), out_.support_lemmas[g->property].end());
+      std::sort(out_.support_properties[g->property].begin(), out_.support_properties[g->property].end());
+    }
+    // The properties not proved: a counterexample to induction relative to the inductive set.
+    for (Goal* g : *kept) step.assert_proved(g);
+    for (Goal& g : goals_) {
+      if (g.property < 0 || out_.property_proved[g.property]) continue;
+      if (stopped()) return give_up("interrupted");
+      auto m = step.counterexample(&g);
+      if (!m) continue;
+      auto t = symbolic::replay_decoded(sys_, symbolic::decode_run(*m, step.unrolling().relation, step.k()), true);
+      if (t && validate_steps(sys_, *t))
+        out_.cti[g.property] = std::move(*t);
+      else
+        out_.replay_failed = true;
+    }
+  }
+
+  void interrupt() { p_.ctx().interrupt(); }
+
+ private:
+  const CompiledSystem& sys_;
+  symbolic::SymbolicProblem p_;
+  InferenceResult& out_;
+  std::function<void(unsigned, size_t)> progress_;
+  std::vector<Goal> goals_;
+
+  bool stopped() const { return interrupt_requested(); }
+  void give_up(const std::string& why) {
+    out_.complete = false;
+    if (out_.stop_reason.empty()) out_.stop_reason = stopped() ? "interrupted" : why;
+  }
+
+  // The goals true in every initial state (BMC at depth 0): one question for all, then again for
+  // those the model does not refute.
+  std::vector<Goal*> base_case() {
+    symbolic::Bmc bmc(p_, p_.make_solver(false));
+    bmc.extend_to(0);
+    std::vector<Goal*> open;
+    for (Goal& g : goals_) open.push_back(&g);
+    for (;;) {
+      if (open.empty()) return open;
+      z3::expr_vector bad(p_.ctx());
+      for (Goal* g : open) bad.push_back(bmc.unrolling().bad(*g, 0));
+      const z3::check_result r = bmc.check(z3::mk_or(bad));
+      if (r == z3::unsat) return open;
+      if (r == z3::unknown) {
+        give_up("Z3 gave up on the initial states: " + bmc.reason_unknown());
+        return {};
+      }
+      const z3::model m = bmc.model();
+      std::vector<Goal*> rest;
+      for (size_t i = 0; i < open.size(); ++i) {
+        if (!m.eval(bad[static_cast<unsigned>(i)], true).is_true()) {
+          rest.push_back(open[i]);
+          continue;
+        }
+        if (open[i]->lemma >= 0) out_.lemma_initially_false[open[i]->lemma] = 1;
+      }
+      if (rest.size() == open.size()) return {};
+      open = std::move(rest);
+    }
+  }
+};
+
+}  // namespace
+
+InferenceResult infer_inductive_invariant(const CompiledSystem& sys, const std::vector<uint8_t>& selected,
+                                          const std::function<void(unsigned, size_t)>& progress) {
+  InferenceResult out;
+  Inference inf(sys, selected, out, progress);
+  run_watched(
+      [&] {
+        try {
+          inf.run();
+        } catch (const z3::exception& e) {
+          out.complete = false;
+          out.stop_reason = std::string("Z3: ") + e.msg();
+        }
+      },
+      [&] { inf.interrupt(); });
+  return out;
+}
+
+}  // namespace tcpmc

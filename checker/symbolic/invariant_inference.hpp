@@ -1,0 +1,47 @@
+// Inductive invariant inference, the Z3 half of `tcpmc prove` (DistAI-style): given a model whose
+// lemmas are candidate invariants (already filtered on sampled reachable states), keeps the
+// largest subset that, with the selected invariant properties, is inductive at k = 1 (Houdini),
+// and says which lemmas each proved property needs (closure of unsat cores).
+//
+// Soundness: a goal is kept only if it holds in every initial state (BMC at depth 0) and holds
+// after any one step from any well-formed state where every kept goal holds (one unsat answer of
+// Z3 for the whole set); nothing false can survive, since a false goal fails at some reachable
+// step and then, at the first such step, in a state where all kept goals still hold. Cost: one
+// solver over a free state and one transition; each Houdini round is one query ("can any kept
+// goal fail after a step?") whose model drops every goal it refutes; each support query is one
+// more unsat answer. The caller re-checks the proof it prints from scratch (k-induction, k = 1).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiled_system.hpp"
+#include "trace.hpp"
+
+namespace tcpmc {
+
+struct InferenceResult {
+  // Per lemma of the model: false in some initial state; in the inductive set.
+  std::vector<uint8_t> lemma_initially_false, lemma_inductive;
+  // Per property (selected invariants only; others stay 0): proved by the inductive set.
+  std::vector<uint8_t> property_proved;
+  // Per proved property: the lemmas (indices into model.lemmas) that suffice, with the proved
+  // properties they rely on (indices into model.properties): together inductive.
+  std::vector<std::vector<int>> support_lemmas, support_properties;
+  // Per selected invariant not proved: a counterexample to induction relative to the whole
+  // inductive set (replayed; nullopt when it did not replay, then replay_failed is set).
+  std::vector<std::optional<Trace>> cti;
+  unsigned houdini_rounds = 0;
+  bool complete = true;     // false when Z3 gave up or the run was interrupted
+  std::string stop_reason;
+  bool replay_failed = false;
+};
+
+// `selected` (per property, empty = all) limits the properties judged; only invariants are.
+// `progress`, when given, is called (from this thread) after each Houdini round with the round
+// and the goals left.
+InferenceResult infer_inductive_invariant(const CompiledSystem& sys, const std::vector<uint8_t>& selected,
+                                          const std::function<void(unsigned, size_t)>& progress = {});
+
+}  // namespace tcpmc

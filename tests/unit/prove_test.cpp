@@ -1,0 +1,156 @@
+// `tcpmc prove` (commands/prove.cpp, infer/, symbolic/invariant_inference): its soundness guards.
+//  - A planted candidate that is true in every sampled state but false at the target width is
+//    weakened away, and the property it would have made provable is not proved.
+//  - The proof is re-checked from scratch by k-induction (k = 1) in the command, and again here:
+//    its lemmas, pasted into the spec (the --proof file), make `check --engine kind` prove it.
+//  - A variant whose property is violated (a handshake that sends the wrong ISN) never gets it
+//    "proved".
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "invariant_inference.hpp"
+#include "test_util.hpp"
+
+namespace tcpmc {
+namespace {
+
+// A handshake with free ISNs: A's SYN carries its ISS, B answers SYN|ACK with its own; each
+// learns the other's ISN from the segment. `agree` needs what travels in flight (the SYN's seq is
+// its sender's ISS) and what each pair of states implies: the templates give exactly that.
+// `wide` holds at SEQ_BITS <= 3 (a distance of at most 7) and fails at 32.
+const std::string kMiniTcp =
+    "const SEQ_BITS = 3\n"
+    "enum S { CLOSED, LISTEN, SYN_SENT, SYN_RCVD, EST }\n"
+    "endpoint { state: S = CLOSED\n  iss: seq\n  irs: seq\n  snd_nxt: seq\n  rcv_nxt: seq }\n"
+    "segment { flags SYN, ACK\n  seq: seq\n  ack: seq }\n"
+    "network { capacity = 1, msl = 1 }\n"
+    "faults { loss = 0, dup = 0, reorder = false }\n"
+    "call connect(isn: seq) in CLOSED when self == A { iss := isn snd_nxt := isn + 1 send SYN (seq = isn) goto SYN_SENT }\n"
+    "call listen(isn: seq) in CLOSED when self == B { iss := isn snd_nxt := isn + 1 goto LISTEN }\n"
+    "recv syn(s) in LISTEN when s.SYN && !s.ACK {\n"
+    "  irs := s.seq rcv_nxt := s.seq + 1 send SYN|ACK (seq = iss, ack = s.seq + 1) goto SYN_RCVD }\n"
+    "recv synack(s) in SYN_SENT when s.SYN && s.ACK && s.ack == snd_nxt {\n"
+    "  irs := s.seq rcv_nxt := s.seq + 1 send ACK (seq = snd_nxt, ack = s.seq + 1) goto EST }\n"
+    "recv ack(s) in SYN_RCVD when s.ACK && !s.SYN && s.ack == snd_nxt { goto EST }\n"
+    "invariant agree expect hold: A.state == EST && B.state == EST -> A.irs == B.iss && B.irs == A.iss\n"
+    "invariant wide expect violation: A.iss - B.iss <= 7\n"
+    // Planted: true in every sampled state (SEQ_BITS 3), false at 32 bits; it would prove `wide`.
+    "lemma planted: A.iss - B.iss <= 7\n";
+
+struct ProveRun {
+  int code = -1;
+  std::string out, err;
+};
+
+class ProveTest : public test::TempDirTest {
+ protected:
+  ProveRun prove(ProveCommand c) {
+    c.progress = false;
+    std::ostringstream o, e;
+    ProveRun r;
+    r.code = run_prove(c, o, e);
+    r.out = o.str();
+    r.err = e.str();
+    return r;
+  }
+};
+
+TEST_F(ProveTest, PlantedFalseCandidateIsWeakenedAway) {
+  // Directly: Houdini over the planted lemma at 32 bits drops it, and `wide` is not proved.
+  auto l = test::load(kMiniTcp, {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok());
+  const ir::Model& m = l->spec->model;
+  CompiledSystem sys(m, m.default_faults);
+  const InferenceResult r = infer_inductive_invariant(sys, {});
+  ASSERT_TRUE(r.complete) << r.stop_reason;
+  ASSERT_EQ(m.lemmas.size(), 1u);
+  EXPECT_FALSE(r.lemma_initially_false[0]);  // true initially (everything is 0) ...
+  EXPECT_FALSE(r.lemma_inductive[0]);        // ... but not preserved: A's ISN may be 8
+  EXPECT_FALSE(r.property_proved[1]) << "wide";
+  ASSERT_TRUE(r.cti[1].has_value());
+  EXPECT_TRUE(validate_steps(sys, *r.cti[1]));
+
+  // Through the command, with the planted lemma among the candidates (--use-lemmas): it is in
+  // no proof, `wide` is not proved, and `agree` is.
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.use_lemmas = true;
+  auto p = prove(c);
+  EXPECT_EQ(p.code, 0) << p.out << p.err;
+  EXPECT_NE(p.out.find("agree     PROVED (k=1)"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("wide      not proved"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("planted:"), std::string::npos) << p.out;  // not in the printed proof
+  EXPECT_NE(p.out.find("counterexample to induction (k=1)"), std::string::npos) << p.out;
+}
+
+TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.proof_path = path("mini.prove.tcp");
+  c.json_path = path("prove.json");
+  auto p = prove(c);
+  ASSERT_EQ(p.code, 0) << p.out << p.err;
+  // The command's own re-check (k-induction, k = 1, from scratch, only the printed lemmas).
+  EXPECT_NE(p.out.find("re-check from scratch (k-induction, k=1, only these lemmas): every invariant above proved again"),
+            std::string::npos)
+      << p.out;
+  std::ifstream jf(c.json_path);
+  std::stringstream js;
+  js << jf.rdbuf();
+  EXPECT_NE(js.str().find("\"recheck_ok\": true"), std::string::npos);
+
+  // The proof file is the spec with the lemmas pasted in: `check --engine kind` proves `agree`
+  // with them (at k = 1), and cannot without them.
+  CheckOptions o;
+  o.engine = EngineKind::Kind;
+  o.defines = {{"SEQ_BITS", 32}};
+  o.limits.max_depth = 1;
+  o.limits.progress = false;
+  o.properties = {"agree"};
+  Diagnostics d;
+  auto with = check_spec_file(c.proof_path, o, d);
+  ASSERT_TRUE(with) << format_diagnostics(d);
+  ASSERT_EQ(with->properties.size(), 1u);
+  EXPECT_EQ(with->properties[0].verdict, Verdict::Holds);
+  EXPECT_EQ(with->properties[0].basis, Basis::Proved);
+  EXPECT_FALSE(with->spec->model.lemmas.empty());
+  for (const auto& lm : with->spec->model.lemmas) EXPECT_NE(lm.name, "planted");  // removed: not in the proof
+
+  auto without = test::check_text(kMiniTcp.substr(0, kMiniTcp.find("lemma planted")), o);
+  ASSERT_TRUE(without);
+  EXPECT_NE(without->properties[0].basis, Basis::Proved);
+}
+
+TEST_F(ProveTest, VariantWithARefutedPropertyIsNeverProved) {
+  // A variant of the handshake in which A records the SYN|ACK's seq plus one as B's ISN: `agree`
+  // is violated (4 steps). The templates describe the variant's reachable states just as well,
+  // and Houdini finds an inductive set, but it must not imply `agree`: an honest "not proved",
+  // with a counterexample to induction, and exit 5.
+  std::string variant = kMiniTcp.substr(0, kMiniTcp.find("lemma planted"));
+  const std::string from = "irs := s.seq rcv_nxt := s.seq + 1 send ACK", to = "irs := s.seq + 1 rcv_nxt := s.seq + 1 send ACK";
+  variant.replace(variant.find(from), from.size(), to);
+  auto ex = test::check_text(variant, {});
+  ASSERT_TRUE(ex);
+  ASSERT_EQ(ex->properties[0].verdict, Verdict::Violated);  // really refuted, by the explicit engine
+  ProveCommand c;
+  c.spec = write("variant.tcp", variant);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.properties = {"agree"};
+  auto p = prove(c);
+  EXPECT_EQ(p.code, exit_code::kInconclusive) << p.out << p.err;
+  EXPECT_EQ(p.out.find("PROVED"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("agree     not proved"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("counterexample to induction (k=1)"), std::string::npos) << p.out;
+}
+
+}  // namespace
+}  // namespace tcpmc
