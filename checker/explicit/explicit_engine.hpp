@@ -38,6 +38,9 @@ class ExplicitEngine final : public Engine {
   const StateStore& store() const { return store_; }
   // Frees the store's lookup table (check() may not be called again).
   void release_index() { store_.release_index(); }
+  // Lowers the state count at which the search stops ("state index space exhausted", at most
+  // StateStore::kMaxStates), so that tests reach that stop on a small model.
+  void set_index_limit(uint64_t n) { index_limit_ = n; }
 
  private:
   struct Witnesses;  // the violating states found by explore(), indices into the store
@@ -49,6 +52,7 @@ class ExplicitEngine final : public Engine {
   const CompiledSystem& sys_;
   StateStore store_;
   ReachableGraph* graph_ = nullptr;
+  uint64_t index_limit_ = StateStore::kMaxStates;
 };
 
 }  // namespace tcpmc
