@@ -159,7 +159,7 @@ class Team {
   }
 
  private:
-  static constexpr int kSpin = 20000;
+  static constexpr int kSpin = 4000;  // about 0.1 ms: the serial steps between jobs are shorter
   int n_;
   std::vector<std::thread> workers_;
   std::atomic<uint32_t> gen_{0};
@@ -260,7 +260,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // the first in state order, which makes the witness the same for every thread count.
   std::vector<int> open_reachables = reachables;
 
-  if (store_.size() == 0) store_.set_shards(threads);  // one shard per thread: one owner each in a parallel merge
+  // With several threads, a window is cut into chunks (4 per thread) that threads take as they
+  // become free, and the table into as many shards, each merged by one thread at a time: a thread
+  // slowed down (by the machine's other work, or by costlier states) holds up no one for long.
+  const int nchunks = threads == 1 ? 1 : 4 * threads;
+  const int nshards = nchunks;
+  if (store_.size() == 0) store_.set_shards(nshards);
   {
     std::vector<int32_t> init(n);
     std::vector<uint64_t> packed(words);
@@ -270,10 +275,10 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   }
 
   const int sA = sys_.state_slot(0), sB = sys_.state_slot(1);
-  std::vector<SliceOutput> slices(threads);
+  std::vector<SliceOutput> slices(nchunks);
   for (auto& s : slices) {
     s.scratch = sys_.make_scratch();
-    s.by_shard.resize(threads > 1 ? threads : 0);
+    s.by_shard.resize(threads > 1 ? nshards : 0);
   }
 
   // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
@@ -476,20 +481,21 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
 
   std::optional<Team> team;
   if (threads > 1) team.emplace(threads);
-  std::vector<std::pair<uint64_t, uint64_t>> ranges(threads);
-  std::vector<uint64_t> succ_off(threads + 1), new_off(threads), new_count(static_cast<size_t>(threads) * threads);
+  std::vector<std::pair<uint64_t, uint64_t>> ranges(nchunks);
+  std::vector<uint64_t> succ_off(nchunks + 1), new_off(nchunks), new_count(static_cast<size_t>(nshards) * nchunks);
+  std::atomic<int> next_job{0};  // the next chunk or shard to take (threads > 1)
 
-  // The parallel merge of a window (threads > 1), in three phases with the same outcome as the
-  // sequential merge: (1) the owner of each shard looks up, in global successor order, the
-  // successors of its shard among the stored states and the window's earlier candidates, and
+  // The parallel merge of a window (threads > 1), in three steps with the same outcome as the
+  // sequential merge: (1) per shard, one thread looks up, in global successor order, the
+  // successors of that shard among the stored states and the window's earlier candidates, and
   // claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
   // merge would insert); (2) prefix sums over the claims give each new state its final index in
-  // that order, and each slice's thread copies its new states into the arena and points their
+  // that order, and per chunk one thread copies its new states into the arena and points their
   // slots at them; (3) this thread records the states in state order (record()).
   // No limit may stop the search inside such a window (the caller checks), so all of it is merged.
   auto merge_parallel = [&](uint64_t window_end) {
     const uint32_t base = static_cast<uint32_t>(store_.size());
-    for (int s = 0; s < threads; ++s) {
+    for (int s = 0; s < nchunks; ++s) {
       SliceOutput& out = slices[s];
       succ_off[s + 1] = succ_off[s] + out.succs.size();
       out.kind.resize(out.succs.size());
@@ -504,11 +510,13 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       while (c >= succ_off[s + 1]) ++s;
       return &slices[s].words[(c - succ_off[s]) * words];
     };
-    team->run([&](int t) {
+    next_job.store(0, std::memory_order_relaxed);
+    team->run([&](int) {
+      for (int t; (t = next_job.fetch_add(1, std::memory_order_relaxed)) < nshards;) {
       uint64_t mine = 0;
       for (const auto& out : slices) mine += out.by_shard[t].size();
       store_.reserve_shard(t, mine);
-      for (int s = 0; s < threads; ++s) {
+      for (int s = 0; s < nchunks; ++s) {
         SliceOutput& out = slices[s];
         const std::vector<uint32_t>& list = out.by_shard[t];
         for (size_t q = 0; q < list.size(); ++q) {
@@ -519,7 +527,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           if (c.claimed) {
             out.kind[j] = kNew;
             out.pos[j] = c.pos;
-            ++new_count[static_cast<size_t>(t) * threads + s];
+            ++new_count[static_cast<size_t>(t) * nchunks + s];
           } else if (c.value < base) {
             out.kind[j] = kStored;
             out.tgt[j] = c.value;
@@ -529,21 +537,24 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           }
         }
       }
+      }
     });
     uint64_t total_new = 0;
-    for (int s = 0; s < threads; ++s) {
+    for (int s = 0; s < nchunks; ++s) {
       new_off[s] = base + total_new;
-      for (int t = 0; t < threads; ++t) total_new += new_count[static_cast<size_t>(t) * threads + s];
+      for (int t = 0; t < nshards; ++t) total_new += new_count[static_cast<size_t>(t) * nchunks + s];
     }
     store_.append(total_new);
     const uint64_t edge_base = G ? G->target.size() : 0;
     if (G) {
-      StateStore::reserve_doubling(G->target, edge_base + succ_off[threads]);  // as push_back would
-      G->target.resize(edge_base + succ_off[threads]);
+      StateStore::reserve_doubling(G->target, edge_base + succ_off[nchunks]);  // as push_back would
+      G->target.resize(edge_base + succ_off[nchunks]);
     }
-    team->run([&](int s) {
+    next_job.store(0, std::memory_order_relaxed);
+    team->run([&](int thread) {
+      Tally& tally = tallies[thread];
+      for (int s; (s = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
       SliceOutput& out = slices[s];
-      Tally& tally = tallies[s];
       uint32_t next = static_cast<uint32_t>(new_off[s]);
       size_t j = 0;
       for (size_t k = 0; k < out.succ_end.size(); ++k) {
@@ -567,9 +578,10 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
         out.new_end[k] = next;
       }
+      }
     });
     bool interrupted = false;
-    for (int s = 0; s < threads; ++s) {
+    for (int s = 0; s < nchunks; ++s) {
       SliceOutput& out = slices[s];
       for (uint32_t j : out.late) {
         const uint32_t c = out.tgt[j];
@@ -596,20 +608,25 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
 
   const uint64_t slice_size = 4096;
   while (idx < store_.size() && !stopped) {
-    // A window of already-discovered states, split into one slice per thread.
+    // A window of already-discovered states, split into chunks.
     const uint64_t window_end = std::min<uint64_t>(store_.size(), idx + slice_size * threads);
-    const uint64_t per = (window_end - idx + threads - 1) / threads;
-    for (int t = 0; t < threads; ++t) {
+    const uint64_t per = (window_end - idx + nchunks - 1) / nchunks;
+    for (int t = 0; t < nchunks; ++t) {
       uint64_t b = std::min(window_end, idx + per * t), e = std::min(window_end, b + per);
       ranges[t] = {b, e};
     }
     if (threads == 1)
       expand(ranges[0].first, ranges[0].second, slices[0]);
-    else
-      team->run([&](int t) { expand(ranges[t].first, ranges[t].second, slices[t]); });
+    else {
+      next_job.store(0, std::memory_order_relaxed);
+      team->run([&](int) {
+        for (int c; (c = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;)
+          expand(ranges[c].first, ranges[c].second, slices[c]);
+      });
+    }
     // The parallel merge needs a window that no limit or model error can stop midway (those
     // stop at an exact state: the sequential merge finds it), and one worth the synchronisation.
-    bool parallel = threads > 1 && store_.shards() == threads && window_end - idx >= 64;
+    bool parallel = threads > 1 && store_.shards() == nshards && window_end - idx >= 64;
     if (parallel) {
       uint64_t total = 0;
       for (const auto& out : slices) {
@@ -627,7 +644,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       merge_parallel(window_end);
     } else {
       // Merge in state order: identical to a sequential search whatever the thread count.
-      for (int t = 0; t < threads && !stopped; ++t) merge_sequential(ranges[t].first, ranges[t].second, slices[t]);
+      for (int t = 0; t < nchunks && !stopped; ++t) merge_sequential(ranges[t].first, ranges[t].second, slices[t]);
     }
     if (!open_reachables.empty())
       std::erase_if(open_reachables, [&](int p) { return W.property[p] != StateStore::kNoParent; });
