@@ -27,6 +27,11 @@ struct EngineProgress {
   uint64_t states = 0;
   uint32_t depth = 0;
   uint64_t queue = 0;  // discovered, not yet expanded (0 for engines without a queue)
+  // Breadth-first engines: the level being expanded (at `depth`), the next level found so far,
+  // and, while levels shrink, an estimate of the states not yet found (-1: none).
+  uint64_t level_states = 0;
+  uint64_t next_level_states = 0;
+  int64_t estimate_left = -1;
   uint64_t memory_bytes = 0;
   double seconds = 0;  // since the run started
   bool final = false;  // the run is over (sent once, only after an earlier report)

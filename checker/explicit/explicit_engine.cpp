@@ -4,7 +4,11 @@
 #include "process_memory.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstring>
+#include <map>
+#include <optional>
 #include <thread>
 
 namespace tcpmc {
@@ -31,8 +35,19 @@ struct SliceOutput {
   std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
   std::vector<uint8_t> frozen;          // per state: an expired timer no timeout takes
   std::vector<ModelError> errors;       // in order of states with has_error
+  std::vector<std::vector<uint32_t>> by_shard;  // threads > 1: per store shard, its successors
+  // Filled by the parallel merge, per successor: kind (kStored, kNew, kDuplicate), the state it
+  // leads to (a stored index; for a duplicate first the window's candidate number it repeats),
+  // the table slot a new state claimed; per state: the store's size after its new successors;
+  // the duplicates of a state that an earlier slice found first.
+  std::vector<uint8_t> kind;
+  std::vector<uint32_t> tgt;
+  std::vector<uint64_t> pos;
+  std::vector<uint32_t> new_end;
+  std::vector<uint32_t> late;
   Scratch scratch;
   void clear() {
+    for (auto& b : by_shard) b.clear();
     words.clear();
     hashes.clear();
     succs.clear();
@@ -93,6 +108,82 @@ class TransitionCounter {
   }
 };
 
+enum : uint8_t { kStored, kNew, kDuplicate };
+
+// Coverage counts of the states one thread merged; summed after the search.
+struct Tally {
+  std::vector<uint64_t> fired, overflow;  // per rule instance
+  uint64_t unhandled[2] = {0, 0};
+  TransitionCounter ept;
+  int nstates;
+  Tally(size_t ninst, int nstates) : fired(ninst, 0), overflow(ninst, 0), nstates(nstates) {}
+  void count(const SliceOutput::Succ& info) {
+    if (info.inst >= 0) {
+      ++fired[info.inst];
+      overflow[info.inst] += info.overflow;
+      ept.add((static_cast<uint64_t>(info.inst) * nstates + info.from) * nstates + info.to);
+    } else if (info.inst <= -2) {
+      ++unhandled[-2 - info.inst];
+    }
+  }
+};
+
+// A team of threads that run one job at a time: the caller is member 0, the others wait (a short
+// spin, then a futex) for the next job. run() returns when every member has finished, which
+// orders all of a job's writes before whatever the caller does next.
+class Team {
+ public:
+  explicit Team(int n) : n_(n) {
+    for (int t = 1; t < n; ++t) workers_.emplace_back([this, t] { loop(t); });
+  }
+  ~Team() {
+    stop_ = true;
+    gen_.fetch_add(1, std::memory_order_release);
+    gen_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+  template <class F>
+  void run(F&& f) {
+    job_ = [](void* ctx, int t) { (*static_cast<std::remove_reference_t<F>*>(ctx))(t); };
+    ctx_ = &f;
+    pending_.store(n_ - 1, std::memory_order_relaxed);
+    gen_.fetch_add(1, std::memory_order_release);
+    gen_.notify_all();
+    f(0);
+    for (int k = 0;; ++k) {
+      const int left = pending_.load(std::memory_order_acquire);
+      if (left == 0) break;
+      if (k < kSpin) __builtin_ia32_pause();
+      else pending_.wait(left, std::memory_order_acquire);
+    }
+  }
+
+ private:
+  static constexpr int kSpin = 4000;  // about 0.1 ms: the serial steps between jobs are shorter
+  int n_;
+  std::vector<std::thread> workers_;
+  std::atomic<uint32_t> gen_{0};
+  std::atomic<int> pending_{0};
+  bool stop_ = false;  // written before a release of gen_, read after its acquire
+  void (*job_)(void*, int) = nullptr;
+  void* ctx_ = nullptr;
+
+  void loop(int t) {
+    uint32_t seen = 0;
+    for (;;) {
+      uint32_t g = seen;
+      for (int k = 0; (g = gen_.load(std::memory_order_acquire)) == seen; ++k) {
+        if (k < kSpin) __builtin_ia32_pause();
+        else gen_.wait(seen, std::memory_order_acquire);
+      }
+      seen = g;
+      if (stop_) return;
+      job_(ctx_, t);
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
+    }
+  }
+};
+
 }  // namespace
 
 struct ExplicitEngine::Witnesses {
@@ -134,13 +225,14 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   const size_t nprops = m.properties.size();
   const int threads = std::max(1, limits.threads);
   const bool report_progress = limits.progress && limits.on_progress;
+  const uint64_t index_limit = std::min<uint64_t>(index_limit_, StateStore::kMaxStates);
 
   EngineResult R;
   R.properties.assign(nprops, PropertyOutcome{});
   W.property.assign(nprops, StateStore::kNoParent);
   R.coverage.fired.assign(ninst, 0);
   R.coverage.overflow.assign(ninst, 0);
-  TransitionCounter ept;
+  std::vector<Tally> tallies(threads, Tally(ninst, nstates));  // coverage, per thread
   std::vector<int> invariants, stucks, reachables, temporals;
   for (size_t p = 0; p < nprops; ++p) {
     if (!limits.selected.empty() && !(p < limits.selected.size() && limits.selected[p])) continue;
@@ -168,6 +260,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // the first in state order, which makes the witness the same for every thread count.
   std::vector<int> open_reachables = reachables;
 
+  // With several threads, a window is cut into chunks (4 per thread) that threads take as they
+  // become free, and the table into as many shards, each merged by one thread at a time: a thread
+  // slowed down (by the machine's other work, or by costlier states) holds up no one for long.
+  const int nchunks = threads == 1 ? 1 : 4 * threads;
+  const int nshards = nchunks;
+  if (store_.size() == 0) store_.set_shards(nshards);
   {
     std::vector<int32_t> init(n);
     std::vector<uint64_t> packed(words);
@@ -177,8 +275,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   }
 
   const int sA = sys_.state_slot(0), sB = sys_.state_slot(1);
-  std::vector<SliceOutput> slices(threads);
-  for (auto& s : slices) s.scratch = sys_.make_scratch();
+  std::vector<SliceOutput> slices(nchunks);
+  for (auto& s : slices) {
+    s.scratch = sys_.make_scratch();
+    s.by_shard.resize(threads > 1 ? nshards : 0);
+  }
 
   // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
   auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
@@ -241,10 +342,13 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         } else if (lab.kind == Label::Kind::Unhandled) {
           s.inst = -2 - lab.ep;
         }
+        const uint32_t local = static_cast<uint32_t>(out.succs.size());
         out.succs.push_back(s);
         L.pack(next, packed.data());
         out.words.insert(out.words.end(), packed.begin(), packed.end());
-        out.hashes.push_back(store_.hash(packed.data()));
+        const uint64_t h = store_.hash(packed.data());
+        out.hashes.push_back(h);
+        if (!out.by_shard.empty()) out.by_shard[store_.shard_of(h)].push_back(local);
       });
       // A state whose only moves a full channel blocked is an artefact of the capacity bound,
       // not a stuck connection: it is counted (capacity_cut_states), not judged.
@@ -259,8 +363,16 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   };
 
   const uint64_t memory_limit = limits.memory_limit_mb * 1024 * 1024;
-  uint64_t level_end = 0;
+  // Levels: the one being expanded is [level_begin, level_end] at `depth`; the sizes of the last
+  // two complete levels give the progress line its estimate of what is left.
+  uint64_t level_begin = 0, level_end = 0, prev_level_size = 0;
   uint32_t depth = 0;
+  auto enter_level = [&](uint64_t discovered) {  // `discovered`: the store's size at that moment
+    ++depth;
+    prev_level_size = level_end - level_begin + 1;
+    level_begin = level_end + 1;
+    level_end = discovered - 1;
+  };
   bool stopped = false;
   uint64_t idx = 0;
   auto progress = [&](bool final) {
@@ -269,114 +381,270 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     p.states = store_.size();
     p.depth = depth;
     p.queue = store_.size() - idx;
+    p.level_states = level_end - level_begin + 1;
+    p.next_level_states = store_.size() - (level_end + 1);
+    // Levels shrinking by a ratio r: the levels after this one hold about size * r / (1 - r)
+    // states (geometric extrapolation), of which the next level's found so far are known.
+    if (depth >= 2 && p.level_states < prev_level_size) {
+      const double r = static_cast<double>(p.level_states) / static_cast<double>(prev_level_size);
+      const double rest = static_cast<double>(p.level_states) * r / (1 - r);
+      p.estimate_left = static_cast<int64_t>(std::max(0.0, rest - static_cast<double>(p.next_level_states)));
+    }
     p.memory_bytes = store_.bytes() + (G ? G->bytes() : 0);
     p.seconds = std::chrono::duration<double>(clock::now() - start).count();
     p.final = final;
     limits.on_progress(p);
   };
-  const uint64_t slice_size = 4096;
-  while (idx < store_.size() && !stopped) {
-    // A window of already-discovered states, split into one slice per thread.
-    const uint64_t window_end = std::min<uint64_t>(store_.size(), idx + slice_size * threads);
-    const uint64_t per = (window_end - idx + threads - 1) / threads;
-    std::vector<std::pair<uint64_t, uint64_t>> ranges;
-    for (int t = 0; t < threads; ++t) {
-      uint64_t b = std::min(window_end, idx + per * t), e = std::min(window_end, b + per);
-      ranges.emplace_back(b, e);
+
+  // What the merge records for an expanded state `self` (the k-th of `out`) besides inserting its
+  // successors: the graph's row and predicate bits, first violations, per-state counts.
+  auto record = [&](const SliceOutput& out, size_t k, uint32_t self, uint64_t row, size_t nsucc) {
+    if (G) {
+      G->rowstart.push_back(row);
+      for (size_t t = 0; t < temporals.size(); ++t) {
+        const uint8_t bits = out.violated[k * nprops + temporals[t]];
+        G->goal[t].push_back(bits & 1);
+        G->trigger[t].push_back(bits & 2);
+      }
+      G->capacity_cut.push_back(out.blocked[k] && nsucc == 0);
     }
-    if (threads == 1) {
-      expand(ranges[0].first, ranges[0].second, slices[0]);
-    } else {
-      std::vector<std::thread> workers;
-      for (int t = 1; t < threads; ++t)
-        workers.emplace_back(expand, ranges[t].first, ranges[t].second, std::ref(slices[t]));
-      expand(ranges[0].first, ranges[0].second, slices[0]);
-      for (auto& w : workers) w.join();
+    for (size_t p = 0; p < nprops; ++p) {
+      if (G && m.properties[p].temporal()) continue;
+      PropertyOutcome& o = R.properties[p];
+      if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
+        // the first such state in BFS order: a shortest witness
+        o.verdict = m.properties[p].kind == ir::Property::Kind::Reachable ? Verdict::Holds : Verdict::Violated;
+        W.property[p] = self;
+        o.depth = depth;
+      }
     }
-    // Merge in state order: identical to a sequential search whatever the thread count.
-    for (int t = 0; t < threads && !stopped; ++t) {
-      const SliceOutput& out = slices[t];
-      size_t succ_begin = 0, err_i = 0;
-      for (uint64_t i = ranges[t].first; i < ranges[t].second; ++i) {
-        const size_t k = i - ranges[t].first;
-        // --memory-limit against the resident set: sampled every 4096 states, and before any
-        // insertion that would grow the store (its growth is counted in advance).
-        if (memory_limit) {
-          const uint64_t growth = store_.growth_for(out.succ_end[k] - succ_begin);
-          if ((growth || (i & 0xfff) == 0) && resident_bytes() + growth > memory_limit) {
-            stopped = true;
-            R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
-            break;
-          }
-        }
-        if (i > level_end) {
-          ++depth;
-          level_end = store_.size() - 1;
-        }
-        const uint32_t self = static_cast<uint32_t>(i);
-        if (G) {
-          G->rowstart.push_back(G->target.size());
-          for (size_t t = 0; t < temporals.size(); ++t) {
-            const uint8_t bits = out.violated[k * nprops + temporals[t]];
-            G->goal[t].push_back(bits & 1);
-            G->trigger[t].push_back(bits & 2);
-          }
-          G->capacity_cut.push_back(out.blocked[k] && out.succ_end[k] == succ_begin);
-        }
-        for (size_t p = 0; p < nprops; ++p) {
-          if (G && m.properties[p].temporal()) continue;
-          PropertyOutcome& o = R.properties[p];
-          if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
-            // the first such state in BFS order: a shortest witness
-            o.verdict = m.properties[p].kind == ir::Property::Kind::Reachable ? Verdict::Holds : Verdict::Violated;
-            W.property[p] = self;
-            o.depth = depth;
-          }
-        }
-        const size_t succ_end = out.succ_end[k];
-        for (size_t s = succ_begin; s < succ_end; ++s) {
-          if (s + 8 < out.hashes.size()) store_.prefetch(out.hashes[s + 8]);
-          const auto& info = out.succs[s];
-          if (info.inst >= 0) {
-            ++R.coverage.fired[info.inst];
-            R.coverage.overflow[info.inst] += info.overflow;
-            ept.add((static_cast<uint64_t>(info.inst) * nstates + info.from) * nstates + info.to);
-          } else if (info.inst <= -2) {
-            ++R.coverage.unhandled[-2 - info.inst];
-          }
-          const uint32_t to = store_.insert(&out.words[s * words], out.hashes[s], self).first;
-          if (G) G->target.push_back(to);
-        }
-        R.transitions += succ_end - succ_begin;
-        R.coverage.capacity_blocked += out.blocked[k];
-        if (out.blocked[k] && succ_end == succ_begin) ++R.coverage.capacity_cut_states;
-        R.coverage.time_frozen_states += out.frozen[k];
-        succ_begin = succ_end;
-        idx = i + 1;
-        if (out.has_error[k]) {
-          R.model_error = out.errors[err_i++];
-          W.model_error = self;
+    R.transitions += nsucc;
+    R.coverage.capacity_blocked += out.blocked[k];
+    if (out.blocked[k] && nsucc == 0) ++R.coverage.capacity_cut_states;
+    R.coverage.time_frozen_states += out.frozen[k];
+  };
+
+  // The sequential merge of one slice, state by state in state order (the only merge at -j1, and
+  // the one for windows where a limit or a model error may stop the search mid-window).
+  auto merge_sequential = [&](uint64_t begin, uint64_t end, const SliceOutput& out) {
+    Tally& tally = tallies[0];
+    size_t succ_begin = 0, err_i = 0;
+    for (uint64_t i = begin; i < end; ++i) {
+      const size_t k = i - begin;
+      // --memory-limit against the resident set: sampled every 4096 states, and before any
+      // insertion that would grow the store (its growth is counted in advance).
+      if (memory_limit) {
+        const uint64_t growth = store_.growth_for(out.succ_end[k] - succ_begin);
+        if ((growth || (i & 0xfff) == 0) && resident_bytes() + growth > memory_limit) {
           stopped = true;
-          R.stop_reason = "model error";
-          break;
-        }
-        if (interrupt_requested()) {
-          stopped = true;
-          R.interrupted = true;
-          R.stop_reason = "interrupted";
-          break;
-        }
-        if (limits.max_states && store_.size() >= limits.max_states && idx < store_.size()) {
-          stopped = true;
-          R.stop_reason = "max-states limit of " + std::to_string(limits.max_states) + " reached";
-          break;
-        }
-        if (store_.size() >= 0xfffffff0u) {
-          stopped = true;
-          R.stop_reason = "state index space exhausted";
+          R.stop_reason = "memory limit of " + std::to_string(limits.memory_limit_mb) + " MB reached";
           break;
         }
       }
+      if (i > level_end) enter_level(store_.size());
+      const uint32_t self = static_cast<uint32_t>(i);
+      const size_t succ_end = out.succ_end[k];
+      record(out, k, self, G ? G->target.size() : 0, succ_end - succ_begin);
+      for (size_t s = succ_begin; s < succ_end; ++s) {
+        if (s + 8 < out.hashes.size()) store_.prefetch(out.hashes[s + 8]);
+        tally.count(out.succs[s]);
+        const uint32_t to = store_.insert(&out.words[s * words], out.hashes[s], self).first;
+        if (G) G->target.push_back(to);
+      }
+      succ_begin = succ_end;
+      idx = i + 1;
+      if (out.has_error[k]) {
+        R.model_error = out.errors[err_i++];
+        W.model_error = self;
+        stopped = true;
+        R.stop_reason = "model error";
+        break;
+      }
+      if (interrupt_requested()) {
+        stopped = true;
+        R.interrupted = true;
+        R.stop_reason = "interrupted";
+        break;
+      }
+      if (limits.max_states && store_.size() >= limits.max_states && idx < store_.size()) {
+        stopped = true;
+        R.stop_reason = "max-states limit of " + std::to_string(limits.max_states) + " reached";
+        break;
+      }
+      if (store_.size() >= index_limit) {
+        stopped = true;
+        R.stop_reason = "state index space exhausted";
+        break;
+      }
+    }
+  };
+
+  std::optional<Team> team;
+  if (threads > 1) team.emplace(threads);
+  std::vector<std::pair<uint64_t, uint64_t>> ranges(nchunks);
+  std::vector<uint64_t> succ_off(nchunks + 1), new_off(nchunks), new_count(static_cast<size_t>(nshards) * nchunks);
+  std::atomic<int> next_job{0};  // the next chunk or shard to take (threads > 1)
+
+  // The parallel merge of a window (threads > 1), in three steps with the same outcome as the
+  // sequential merge: (1) per shard, one thread looks up, in global successor order, the
+  // successors of that shard among the stored states and the window's earlier candidates, and
+  // claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
+  // merge would insert); (2) prefix sums over the claims give each new state its final index in
+  // that order, and per chunk one thread copies its new states into the arena and points their
+  // slots at them; (3) this thread records the states in state order (record()).
+  // No limit may stop the search inside such a window (the caller checks), so all of it is merged.
+  auto merge_parallel = [&](uint64_t window_end) {
+    const uint32_t base = static_cast<uint32_t>(store_.size());
+    for (int s = 0; s < nchunks; ++s) {
+      SliceOutput& out = slices[s];
+      succ_off[s + 1] = succ_off[s] + out.succs.size();
+      out.kind.resize(out.succs.size());
+      out.tgt.resize(out.succs.size());
+      out.pos.resize(out.succs.size());
+      out.new_end.resize(out.succ_end.size());
+      out.late.clear();
+    }
+    std::fill(new_count.begin(), new_count.end(), 0);
+    auto candidate_words = [&](uint32_t c) -> const uint64_t* {
+      int s = 0;
+      while (c >= succ_off[s + 1]) ++s;
+      return &slices[s].words[(c - succ_off[s]) * words];
+    };
+    next_job.store(0, std::memory_order_relaxed);
+    team->run([&](int) {
+      for (int t; (t = next_job.fetch_add(1, std::memory_order_relaxed)) < nshards;) {
+      uint64_t mine = 0;
+      for (const auto& out : slices) mine += out.by_shard[t].size();
+      store_.reserve_shard(t, mine);
+      for (int s = 0; s < nchunks; ++s) {
+        SliceOutput& out = slices[s];
+        const std::vector<uint32_t>& list = out.by_shard[t];
+        for (size_t q = 0; q < list.size(); ++q) {
+          if (q + 8 < list.size()) store_.prefetch(out.hashes[list[q + 8]]);
+          const uint32_t j = list[q];
+          const auto c = store_.find_or_claim(t, &out.words[static_cast<size_t>(j) * words], out.hashes[j], base,
+                                              static_cast<uint32_t>(succ_off[s] + j), candidate_words);
+          if (c.claimed) {
+            out.kind[j] = kNew;
+            out.pos[j] = c.pos;
+            ++new_count[static_cast<size_t>(t) * nchunks + s];
+          } else if (c.value < base) {
+            out.kind[j] = kStored;
+            out.tgt[j] = c.value;
+          } else {
+            out.kind[j] = kDuplicate;
+            out.tgt[j] = c.value - base;  // the candidate it repeats
+          }
+        }
+      }
+      }
+    });
+    uint64_t total_new = 0;
+    for (int s = 0; s < nchunks; ++s) {
+      new_off[s] = base + total_new;
+      for (int t = 0; t < nshards; ++t) total_new += new_count[static_cast<size_t>(t) * nchunks + s];
+    }
+    store_.append(total_new);
+    const uint64_t edge_base = G ? G->target.size() : 0;
+    if (G) {
+      StateStore::reserve_doubling(G->target, edge_base + succ_off[nchunks]);  // as push_back would
+      G->target.resize(edge_base + succ_off[nchunks]);
+    }
+    next_job.store(0, std::memory_order_relaxed);
+    team->run([&](int thread) {
+      Tally& tally = tallies[thread];
+      for (int s; (s = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
+      SliceOutput& out = slices[s];
+      uint32_t next = static_cast<uint32_t>(new_off[s]);
+      size_t j = 0;
+      for (size_t k = 0; k < out.succ_end.size(); ++k) {
+        const uint32_t self = static_cast<uint32_t>(ranges[s].first + k);
+        for (; j < out.succ_end[k]; ++j) {
+          tally.count(out.succs[j]);
+          if (out.kind[j] == kNew) {
+            const uint32_t fin = next++;
+            std::memcpy(store_.state_slot(fin), &out.words[j * words], sizeof(uint64_t) * words);
+            store_.set_parent(fin, self);
+            store_.set_entry(out.hashes[j], out.pos[j], fin);
+            out.tgt[j] = fin;
+          } else if (out.kind[j] == kDuplicate) {
+            if (out.tgt[j] < succ_off[s]) {  // repeats a state of an earlier slice: resolved later
+              out.late.push_back(static_cast<uint32_t>(j));
+              continue;
+            }
+            out.tgt[j] = out.tgt[out.tgt[j] - succ_off[s]];  // an earlier new state of this slice
+          }
+          if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
+        }
+        out.new_end[k] = next;
+      }
+      }
+    });
+    bool interrupted = false;
+    for (int s = 0; s < nchunks; ++s) {
+      SliceOutput& out = slices[s];
+      for (uint32_t j : out.late) {
+        const uint32_t c = out.tgt[j];
+        int o = 0;
+        while (c >= succ_off[o + 1]) ++o;
+        out.tgt[j] = slices[o].tgt[c - succ_off[o]];
+        if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
+      }
+      for (size_t k = 0; k < out.succ_end.size(); ++k) {
+        const uint64_t i = ranges[s].first + k;
+        const size_t first = k == 0 ? 0 : out.succ_end[k - 1];
+        if (i > level_end) enter_level(k == 0 ? new_off[s] : out.new_end[k - 1]);
+        record(out, k, static_cast<uint32_t>(i), edge_base + succ_off[s] + first, out.succ_end[k] - first);
+        if (interrupt_requested()) interrupted = true;  // polled per state, acted on per window
+      }
+    }
+    idx = window_end;
+    if (interrupted) {
+      stopped = true;
+      R.interrupted = true;
+      R.stop_reason = "interrupted";
+    }
+  };
+
+  const uint64_t slice_size = 4096;
+  while (idx < store_.size() && !stopped) {
+    // A window of already-discovered states, split into chunks.
+    const uint64_t window_end = std::min<uint64_t>(store_.size(), idx + slice_size * threads);
+    const uint64_t per = (window_end - idx + nchunks - 1) / nchunks;
+    for (int t = 0; t < nchunks; ++t) {
+      uint64_t b = std::min(window_end, idx + per * t), e = std::min(window_end, b + per);
+      ranges[t] = {b, e};
+    }
+    if (threads == 1)
+      expand(ranges[0].first, ranges[0].second, slices[0]);
+    else {
+      next_job.store(0, std::memory_order_relaxed);
+      team->run([&](int) {
+        for (int c; (c = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;)
+          expand(ranges[c].first, ranges[c].second, slices[c]);
+      });
+    }
+    // The parallel merge needs a window that no limit or model error can stop midway (those
+    // stop at an exact state: the sequential merge finds it), and one worth the synchronisation.
+    bool parallel = threads > 1 && store_.shards() == nshards && window_end - idx >= 64;
+    if (parallel) {
+      uint64_t total = 0;
+      for (const auto& out : slices) {
+        total += out.succs.size();
+        if (!out.errors.empty()) parallel = false;
+      }
+      if (limits.max_states && store_.size() + total >= limits.max_states) parallel = false;
+      if (store_.size() + total >= index_limit) parallel = false;
+      if (memory_limit && parallel) {
+        const uint64_t growth = store_.growth_for(total);
+        if (growth || resident_bytes() > memory_limit) parallel = false;
+      }
+    }
+    if (parallel) {
+      merge_parallel(window_end);
+    } else {
+      // Merge in state order: identical to a sequential search whatever the thread count.
+      for (int t = 0; t < nchunks && !stopped; ++t) merge_sequential(ranges[t].first, ranges[t].second, slices[t]);
     }
     if (!open_reachables.empty())
       std::erase_if(open_reachables, [&](int p) { return W.property[p] != StateStore::kNoParent; });
@@ -386,6 +654,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       progress(false);
     }
   }
+  team.reset();
   if (report_progress && last_progress != start) progress(true);
   R.complete = !stopped;
   R.states = store_.size();
@@ -402,15 +671,27 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     const bool reach = m.properties[p].kind == ir::Property::Kind::Reachable;
     R.properties[p].verdict = !R.complete ? Verdict::Inconclusive : reach ? Verdict::Violated : Verdict::Holds;
   }
-  for (const auto& [key, count] : ept.entries()) {
+  // Coverage: the per-thread counts summed (sums do not depend on which thread counted what), the
+  // endpoint transitions in key order and then sorted stably, so that their order is fixed too.
+  std::map<uint64_t, uint64_t> ept;
+  for (const Tally& t : tallies) {
+    for (size_t i = 0; i < ninst; ++i) {
+      R.coverage.fired[i] += t.fired[i];
+      R.coverage.overflow[i] += t.overflow[i];
+    }
+    R.coverage.unhandled[0] += t.unhandled[0];
+    R.coverage.unhandled[1] += t.unhandled[1];
+    for (const auto& [key, count] : t.ept.entries()) ept[key] += count;
+  }
+  for (const auto& [key, count] : ept) {
     const uint64_t i = key / (static_cast<uint64_t>(nstates) * nstates);
     const int f = static_cast<int>(key / nstates % nstates), t = static_cast<int>(key % nstates);
     R.coverage.endpoint_transitions.push_back({sys_.instances()[i].ep, sys_.instances()[i].rule, f, t, count});
   }
-  std::sort(R.coverage.endpoint_transitions.begin(), R.coverage.endpoint_transitions.end(),
-            [](const EndpointTransition& a, const EndpointTransition& b) {
-              return std::tie(a.ep, a.from, a.rule, a.to) < std::tie(b.ep, b.from, b.rule, b.to);
-            });
+  std::stable_sort(R.coverage.endpoint_transitions.begin(), R.coverage.endpoint_transitions.end(),
+                   [](const EndpointTransition& a, const EndpointTransition& b) {
+                     return std::tie(a.ep, a.from, a.rule, a.to) < std::tie(b.ep, b.from, b.rule, b.to);
+                   });
   R.seconds = std::chrono::duration<double>(clock::now() - start).count();
   R.memory_bytes = store_.bytes() + (G ? G->bytes() : 0);
   return R;

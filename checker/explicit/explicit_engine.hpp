@@ -8,9 +8,15 @@
 // after violations, to give complete state counts and coverage, unless a limit stops it
 // (max states, memory), in which case the result is incomplete and unviolated properties are
 // inconclusive. Counterexamples are rebuilt by replaying through the model (trace.hpp).
-// Parallelism: a window of discovered states is split among threads that expand them (unpack,
-// invariants, successors, pack) into private buffers; one merge then inserts the successors in
-// state order, so state numbering, verdicts, counterexamples and coverage are the same for every
+// Parallelism: a window of discovered states is cut into chunks that threads expand (unpack,
+// invariants, successors, pack, hash) into private buffers. The window's successors are then
+// merged into the visited set, whose table is sharded by hash: the owner of each shard looks its
+// successors up in global (parent, position) order, so the first occurrence of a new state (the
+// one a sequential search inserts) claims it; prefix sums over the claims number the new states
+// in that order, and threads copy them into the arena in parallel (no atomic operation on the
+// table: each shard has one owner at a time). A window where a limit or a model error may stop the
+// search is merged state by state, as at -j1, which never uses threads or atomics. So state
+// numbering, verdicts, counterexamples, coverage and the recorded graph are the same for every
 // thread count.
 // Cost: per state, one unpack, the successor function, and one pack + hash lookup per successor.
 // Temporal properties are not judged here: with record_graph() the search also records the
@@ -38,6 +44,9 @@ class ExplicitEngine final : public Engine {
   const StateStore& store() const { return store_; }
   // Frees the store's lookup table (check() may not be called again).
   void release_index() { store_.release_index(); }
+  // Lowers the state count at which the search stops ("state index space exhausted", at most
+  // StateStore::kMaxStates), so that tests reach that stop on a small model.
+  void set_index_limit(uint64_t n) { index_limit_ = n; }
 
  private:
   struct Witnesses;  // the violating states found by explore(), indices into the store
@@ -49,6 +58,7 @@ class ExplicitEngine final : public Engine {
   const CompiledSystem& sys_;
   StateStore store_;
   ReachableGraph* graph_ = nullptr;
+  uint64_t index_limit_ = StateStore::kMaxStates;
 };
 
 }  // namespace tcpmc

@@ -1,24 +1,65 @@
 // StateStore: the set of visited states for breadth-first search.
 //
 // Packed states live in one arena in discovery order, so a state's index is its BFS order and the
-// queue is simply the index range not yet expanded. An open-addressing table of 32-bit indices
-// finds duplicates; each state records its parent's index for counterexample reconstruction.
+// queue is simply the index range not yet expanded. Open-addressing tables of 32-bit indices find
+// duplicates; each state records its parent's index for counterexample reconstruction.
 // Table entries carry 32 bits of the hash, so a probe compares states only on a likely match.
+// The table is split into shards by hash (one at -j1): each shard is an independent table with
+// its own growth, so that during a parallel merge every shard has exactly one writer and no
+// atomic operation is needed (see explicit_engine.cpp). insert() is the sequential path; the
+// parallel merge uses reserve_shard / find_or_claim / append / set_entry / set_parent, whose
+// contracts say which thread may call them when.
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace tcpmc {
 
+// An allocator whose resize() leaves new elements uninitialised: the parallel merge resizes the
+// arena and then writes every new element, so zero-filling first would touch the memory twice.
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) {}
+  template <class U>
+  void construct(U* p) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+};
+
 class StateStore {
  public:
   static constexpr uint32_t kNoParent = 0xffffffffu;
+  // Indices (and index + 1 in table entries) must stay below 2^32: the search stops, inconclusive,
+  // before the store reaches this many states.
+  static constexpr uint64_t kMaxStates = 0xfffffff0u;
 
-  explicit StateStore(int words) : words_(words) { table_.assign(1u << 16, 0); }
+  explicit StateStore(int words) : words_(words) { set_shards(1); }
+
+  // Splits the (empty) table into `n` shards; only before the first insertion.
+  void set_shards(int n) {
+    shards_.assign(static_cast<size_t>(std::max(1, n)), Shard{});
+    uint64_t slots = 1;
+    while (slots * shards_.size() < (1u << 16)) slots *= 2;
+    for (auto& s : shards_) s.table.assign(slots, 0);
+  }
+  int shards() const { return static_cast<int>(shards_.size()); }
+  // The shard of a state with hash h (uses the tag bits, not the slot bits).
+  int shard_of(uint64_t h) const { return static_cast<int>(((h >> 32) * shards_.size()) >> 32); }
 
   // Hash of a packed state; callers may compute it ahead (in parallel) and pass it to insert().
   uint64_t hash(const uint64_t* w) const {
@@ -32,36 +73,96 @@ class StateStore {
     return h ^ (h >> 31);
   }
 
-  // Hints the cache that a state with hash h is about to be inserted.
-  void prefetch(uint64_t h) const { __builtin_prefetch(&table_[h & (table_.size() - 1)]); }
+  // Hints the cache that a state with hash h is about to be looked up.
+  void prefetch(uint64_t h) const {
+    const Shard& s = shards_[shard_of(h)];
+    __builtin_prefetch(&s.table[h & (s.table.size() - 1)]);
+  }
 
   // Inserts a packed state; returns (index, true) if it is new, (existing index, false) otherwise.
   std::pair<uint32_t, bool> insert(const uint64_t* w, uint32_t parent) { return insert(w, hash(w), parent); }
 
   std::pair<uint32_t, bool> insert(const uint64_t* w, uint64_t h, uint32_t parent) {
-    if ((size() + 1) * 2 > table_.size()) grow();
-    const uint64_t mask = table_.size() - 1;
-    const uint64_t tag = h & 0xffffffff00000000ull;
+    const int s = shard_of(h);
+    reserve_shard(s, 1);
+    // A sequential insertion is a batch of one: no entry names a candidate, and the one claimed
+    // (base + 0) is the new state's index.
+    const Claim c = find_or_claim(s, w, h, static_cast<uint32_t>(size()), 0, [](uint32_t) { return nullptr; });
+    if (!c.claimed) return {c.value, false};
+    data_.insert(data_.end(), w, w + words_);
+    parent_.push_back(parent);
+    return {c.value, true};
+  }
+
+  // ---- The parallel merge. One thread owns a shard for a whole phase; states below `base` (the
+  // store's size when the batch began) are final, larger entry values name candidates of the batch.
+
+  // Makes room in shard `s` for `n` more entries (growing it now, while every entry is final).
+  // Only the shard's owner.
+  void reserve_shard(int s, uint64_t n) {
+    Shard& sh = shards_[s];
+    while ((sh.count + n) * 2 > sh.table.size()) [[unlikely]] grow(sh);
+  }
+  struct Claim {
+    uint32_t value;  // a stored index (< base), or base + the candidate number
+    bool claimed;    // the state was absent: it is now claimed for `candidate`
+    uint64_t pos;    // the table slot
+  };
+  // Looks a state up in shard `s` among the stored states and the batch's candidates so far
+  // (candidate_words(c) gives candidate c's packed words); claims a slot for `candidate` if absent.
+  // Only the shard's owner; base + candidate + 1 < 2^32.
+  template <class CandidateWords>
+  Claim find_or_claim(int s, const uint64_t* w, uint64_t h, uint32_t base, uint32_t candidate,
+                      const CandidateWords& candidate_words) {
+    Shard& sh = shards_[s];
+    const uint64_t mask = sh.table.size() - 1;
+    const uint64_t tag = h & kTagMask;
     uint64_t pos = h & mask;
     for (;;) {
-      uint64_t e = table_[pos];
+      uint64_t e = sh.table[pos];
       if (e == 0) break;
-      if ((e & 0xffffffff00000000ull) == tag) {
-        uint32_t i = static_cast<uint32_t>(e) - 1;
-        if (std::memcmp(&data_[static_cast<size_t>(i) * words_], w, sizeof(uint64_t) * words_) == 0) return {i, false};
+      if ((e & kTagMask) == tag) {
+        const uint32_t v = static_cast<uint32_t>(e) - 1;
+        const uint64_t* o = v < base ? get(v) : candidate_words(v - base);
+        if (std::memcmp(o, w, sizeof(uint64_t) * words_) == 0) return {v, false, pos};
       }
       pos = (pos + 1) & mask;
     }
-    uint32_t idx = static_cast<uint32_t>(parent_.size());
-    data_.insert(data_.end(), w, w + words_);
-    parent_.push_back(parent);
-    table_[pos] = tag | (idx + 1);
-    return {idx, true};
+    sh.table[pos] = tag | (static_cast<uint64_t>(base) + candidate + 1);
+    ++sh.count;
+    return {base + candidate, true, pos};
+  }
+  // Extends the arena and the parents by n states, left for the caller to fill (one thread, while
+  // no other touches the store). Capacities double as they do under insert(), so that bytes()
+  // is the same whichever way the states arrived.
+  void append(uint64_t n) {
+    reserve_doubling(data_, data_.size() + n * words_, words_);
+    reserve_doubling(parent_, parent_.size() + n);
+    data_.resize(data_.size() + n * words_);
+    parent_.resize(parent_.size() + n);
+  }
+  // Makes v's capacity the one repeated push_back (or insert of `unit` elements) would give it
+  // for `n` elements: the first allocation holds one unit, each later one doubles.
+  template <class V>
+  static void reserve_doubling(V& v, uint64_t n, uint64_t unit = 1) {
+    if (n <= v.capacity()) return;
+    uint64_t c = v.capacity() ? v.capacity() : unit;
+    while (c < n) c *= 2;
+    v.reserve(c);
+  }
+  uint64_t* state_slot(uint32_t i) { return &data_[static_cast<size_t>(i) * words_]; }
+  void set_parent(uint32_t i, uint32_t p) { parent_[i] = p; }
+  // Points a claimed slot (of the shard of h) at the candidate's final index. Distinct slots may be
+  // set by different threads at once.
+  void set_entry(uint64_t h, uint64_t pos, uint32_t idx) {
+    shards_[shard_of(h)].table[pos] = (h & kTagMask) | (static_cast<uint64_t>(idx) + 1);
   }
 
   // Frees the lookup table once no state will be inserted any more (the states and the parents
   // stay): the liveness analysis after a search needs only those.
-  void release_index() { std::vector<uint64_t>().swap(table_); }
+  void release_index() {
+    for (auto& s : shards_) std::vector<uint64_t>().swap(s.table);
+  }
 
   const uint64_t* get(uint32_t i) const { return &data_[static_cast<size_t>(i) * words_]; }
   uint32_t parent(uint32_t i) const { return parent_[i]; }
@@ -69,36 +170,48 @@ class StateStore {
   int words() const { return words_; }
   // Resident bytes that inserting `n` more states may add at once (0 when they fit): a growing
   // arena or parent array copies its contents into a new buffer (the rest of the new buffer is
-  // touched only as states arrive), a growing table is a new, zero-filled table twice the size,
-  // while the old one still exists.
+  // touched only as states arrive), a growing shard is a new, zero-filled table twice the size,
+  // while the old one still exists (counted for every shard that `n` states could make grow).
   uint64_t growth_for(uint64_t n) const {
     uint64_t g = 0;
     if (data_.size() + n * words_ > data_.capacity()) g += (data_.size() + n * words_) * sizeof(uint64_t);
     if (parent_.size() + n > parent_.capacity()) g += (parent_.size() + n) * sizeof(uint32_t);
-    if ((size() + n) * 2 > table_.size()) g += table_.size() * 2 * sizeof(uint64_t);
+    for (const auto& s : shards_)
+      if ((s.count + n) * 2 > s.table.size()) g += s.table.size() * 2 * sizeof(uint64_t);
     return g;
   }
   uint64_t bytes() const {
-    return data_.capacity() * sizeof(uint64_t) + parent_.capacity() * sizeof(uint32_t) +
-           table_.capacity() * sizeof(uint64_t);
+    uint64_t b = data_.capacity() * sizeof(uint64_t) + parent_.capacity() * sizeof(uint32_t);
+    for (const auto& s : shards_) b += s.table.capacity() * sizeof(uint64_t);
+    return b;
   }
 
  private:
+  static constexpr uint64_t kTagMask = 0xffffffff00000000ull;
+  struct Shard {
+    std::vector<uint64_t> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
+    uint64_t count = 0;           // entries in use
+  };
   int words_;
-  std::vector<uint64_t> data_;
-  std::vector<uint32_t> parent_;
-  std::vector<uint64_t> table_;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
+  std::vector<uint64_t, UninitAllocator<uint64_t>> data_;
+  std::vector<uint32_t, UninitAllocator<uint32_t>> parent_;
+  std::vector<Shard> shards_;
 
-  void grow() {
-    std::vector<uint64_t> t(table_.size() * 2, 0);
+  // Doubles a shard, re-inserting its states from the arena in index order (a sequential read);
+  // the shard must hold exactly the stored states of its hash range (no candidate).
+  void grow(Shard& s) {
+    std::vector<uint64_t> t(s.table.size() * 2, 0);
     const uint64_t mask = t.size() - 1;
+    const bool all = shards_.size() == 1;
+    const int self = static_cast<int>(&s - shards_.data());
     for (uint32_t i = 0; i < size(); ++i) {
       const uint64_t h = hash(get(i));
+      if (!all && shard_of(h) != self) continue;
       uint64_t pos = h & mask;
       while (t[pos] != 0) pos = (pos + 1) & mask;
-      t[pos] = (h & 0xffffffff00000000ull) | (i + 1);
+      t[pos] = (h & kTagMask) | (i + 1);
     }
-    table_.swap(t);
+    s.table.swap(t);
   }
 };
 

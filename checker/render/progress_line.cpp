@@ -45,10 +45,26 @@ static std::string rate(double per_second) {
   return buf;
 }
 
+// "1234567", "12.3M", "456k": a state count short enough for a one-line display.
+static std::string count(uint64_t n) {
+  char buf[32];
+  if (n >= 10'000'000) std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
+  else if (n >= 100'000) std::snprintf(buf, sizeof buf, "%.0fk", n / 1e3);
+  else std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
 std::string format_engine_progress(const EngineProgress& p) {
+  std::string levels;
+  if (p.level_states) {
+    levels = " (level " + count(p.level_states) + ", next " + count(p.next_level_states);
+    if (p.estimate_left >= 0) levels += ", ~" + count(static_cast<uint64_t>(p.estimate_left)) + " left";
+    levels += ")";
+  }
   return "[tcpmc] " + p.label + ": " + std::to_string(p.states) + " states (" +
-         rate(p.seconds > 0 ? p.states / p.seconds : 0) + "), depth " + std::to_string(p.depth) + ", queue " +
-         std::to_string(p.queue) + ", " + std::to_string(p.memory_bytes >> 20) + " MiB, " + format_elapsed(p.seconds);
+         rate(p.seconds > 0 ? p.states / p.seconds : 0) + "), depth " + std::to_string(p.depth) + levels +
+         ", queue " + std::to_string(p.queue) + ", " + std::to_string(p.memory_bytes >> 20) + " MiB, " +
+         format_elapsed(p.seconds);
 }
 
 ProgressCallback progress_callback(std::shared_ptr<ProgressLine> line) {

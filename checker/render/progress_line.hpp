@@ -31,7 +31,9 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// "[tcpmc] rfc9293: 1234567 states (352k/s), depth 31, queue 20456, 96 MiB, 3.5s"
+// "[tcpmc] rfc9293: 1234567 states (352k/s), depth 31, queue 20456, 96 MiB, 3.5s"; a breadth-first
+// engine adds its levels after the depth: "depth 31 (level 412k, next 96k, ~310k left)", the
+// estimate only while levels shrink.
 std::string format_engine_progress(const EngineProgress& p);
 // "1m05s", "3.5s"
 std::string format_elapsed(double seconds);

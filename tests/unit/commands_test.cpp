@@ -519,6 +519,13 @@ TEST(ProgressLine, EngineProgressNamesTheRunAndItsElapsedTime) {
   EXPECT_EQ(format_engine_progress(p),
             "[tcpmc] sweep TIME_WAIT_TICKS=2 (3/5): 700000 states (350k/s), depth 31, queue 1234, 96 MiB, 2.0s");
   EXPECT_EQ(format_elapsed(65), "1m05s");
+  // A breadth-first engine adds its levels, and while they shrink an estimate of what is left.
+  p.level_states = 412345;
+  p.next_level_states = 96000;
+  EXPECT_EQ(format_engine_progress(p), "[tcpmc] sweep TIME_WAIT_TICKS=2 (3/5): 700000 states (350k/s), depth 31 "
+                                       "(level 412k, next 96000), queue 1234, 96 MiB, 2.0s");
+  p.estimate_left = 12'345'678;
+  EXPECT_NE(format_engine_progress(p).find("depth 31 (level 412k, next 96000, ~12.3M left), queue"), std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // and for runs stopped by the limit (including the per-rule "dropped by capacity" coverage).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -203,6 +204,73 @@ TEST(Engine, CoverageOfAStoppedRunCountsOnlyExpandedStates) {
       EXPECT_EQ(r->exploration.coverage.capacity_blocked, ref.blocked);
       EXPECT_GT(ref.overflow, 0u);
     }
+  }
+}
+
+// Past the 32-bit state index the search stops, inconclusive, with a clear reason, at the same
+// state for every thread count (the ceiling lowered here: the real one is 2^32 - 16 states, and a
+// window whose successors could cross it is merged state by state, never in parallel).
+TEST(Engine, IndexCeilingStopsTheSearchInconclusively) {
+  auto l = test::load(kWide);
+  ASSERT_TRUE(l->ok());
+  CompiledSystem sys(l->spec->model, {0, 0, false});
+  for (uint64_t limit : {5000ull, 16500ull}) {
+    uint64_t states = 0, transitions = 0;
+    for (int th : {1, 2, 3}) {
+      SCOPED_TRACE("limit " + std::to_string(limit) + ", threads " + std::to_string(th));
+      ExplicitEngine engine(sys);
+      engine.set_index_limit(limit);
+      EngineLimits lim;
+      lim.progress = false;
+      lim.threads = th;
+      EngineResult x = engine.check(lim);
+      EXPECT_FALSE(x.complete);
+      EXPECT_EQ(x.stop_reason, "state index space exhausted");
+      EXPECT_GE(x.states, limit);
+      for (const auto& o : x.properties) EXPECT_EQ(o.verdict, Verdict::Inconclusive);
+      if (th == 1) {
+        states = x.states;
+        transitions = x.transitions;
+      }
+      EXPECT_EQ(x.states, states);
+      EXPECT_EQ(x.transitions, transitions);
+    }
+  }
+}
+
+// The parallel merge (windows of at least 64 states at -j2 and more) builds exactly the store of
+// the sequential one: every state at the same index with the same parent, and the same recorded
+// graph.
+TEST(Engine, ParallelMergeBuildsTheSameStoreAndGraph) {
+  auto l = test::load(kWide);
+  ASSERT_TRUE(l->ok());
+  CompiledSystem sys(l->spec->model, {1, 0, false});
+  auto explore = [&](int th, ReachableGraph& g) {
+    auto engine = std::make_unique<ExplicitEngine>(sys);
+    engine->record_graph(&g);
+    EngineLimits lim;
+    lim.progress = false;
+    lim.threads = th;
+    EngineResult x = engine->check(lim);
+    EXPECT_TRUE(x.complete);
+    return engine;
+  };
+  ReachableGraph g1;
+  auto one = explore(1, g1);
+  ASSERT_GT(one->store().size(), 20000u);
+  for (int th : {2, 3}) {
+    SCOPED_TRACE("threads " + std::to_string(th));
+    ReachableGraph gn;
+    auto many = explore(th, gn);
+    ASSERT_EQ(many->store().size(), one->store().size());
+    const int words = one->store().words();
+    for (uint32_t i = 0; i < one->store().size(); ++i) {
+      ASSERT_EQ(many->store().parent(i), one->store().parent(i)) << i;
+      ASSERT_EQ(std::memcmp(many->store().get(i), one->store().get(i), sizeof(uint64_t) * words), 0) << i;
+    }
+    EXPECT_EQ(gn.rowstart, g1.rowstart);
+    EXPECT_EQ(gn.target, g1.target);
+    EXPECT_EQ(gn.bytes(), g1.bytes());
   }
 }
 
