@@ -417,21 +417,30 @@ TEST_F(Cli, ThreadCountDoesNotChangeTheResults) {
 TEST_F(Cli, ShippedSpecsGiveTheSameJsonForEveryThreadCount) {
   auto strip_time = [](std::string j) { return std::regex_replace(j, std::regex("\"seconds\":[^,}]*"), ""); };
   const std::string specs = std::string(TCPMC_SOURCE_DIR) + "/specs/";
-  for (const std::string& run : {specs + "rfc9293.tcp -D MAX_DATA=0 --loss 0 --dup 0",
-                                 specs + "lossy_network.tcp -D MAX_DATA=0 --loss 0 --dup 0",
-                                 specs + "no_time_wait.tcp -D MAX_DATA=0 --loss 0 --dup 0 --no-reorder"}) {
-    SCOPED_TRACE(run);
-    Result one = tcpmc("check " + run + " -j 1 --json -", dir, false);
+  const std::vector<std::vector<std::string>> runs = {
+      {specs + "rfc9293.tcp", "-D", "MAX_DATA=0", "--loss", "0", "--dup", "0"},
+      {specs + "lossy_network.tcp", "-D", "MAX_DATA=0", "--loss", "0", "--dup", "0"},
+      {specs + "no_time_wait.tcp", "-D", "MAX_DATA=0", "--loss", "0", "--dup", "0", "--no-reorder"}};
+  for (const auto& run : runs) {
+    SCOPED_TRACE(joined(run));
+    auto with_threads = [&](const char* j) {
+      std::vector<std::string> args = {"check"};
+      args.insert(args.end(), run.begin(), run.end());
+      args.insert(args.end(), {"-j", j, "--json", "-"});
+      return tcpmc(args, dir, false);
+    };
+    Result one = with_threads("1");
     EXPECT_TRUE(Json(one.out).valid());
     EXPECT_NE(one.out.find("\"violated\""), std::string::npos);
     for (const char* j : {"2", "3"}) {
-      Result many = tcpmc("check " + run + " -j " + j + " --json -", dir, false);
+      Result many = with_threads(j);
       EXPECT_EQ(many.code, one.code);
       EXPECT_EQ(strip_time(many.out), strip_time(one.out));
     }
   }
-  Result quiet = run_shell(quote(TCPMC_BINARY) + " check " + specs + "lossy_network.tcp -D MAX_DATA=0 -j 2 --no-progress 2>&1 >/dev/null");
-  EXPECT_EQ(quiet.out, "");
+  // --no-progress: nothing on stderr.
+  Result quiet = test::run_tcpmc({"check", specs + "lossy_network.tcp", "-D", "MAX_DATA=0", "-j", "2", "--no-progress"});
+  EXPECT_EQ(quiet.err, "");
 }
 
 // ---- JSON ----
