@@ -28,8 +28,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # Engine.ThreadCountDoesNotChangeCompleteResults. Under the sanitizers these take over three
 # minutes of the full suite's four and a half; the rest takes about a minute. The normal build
 # runs them all. Hardening.MemoryLimitBoundsThePeakResidentSet measures the resident set, which
-# the sanitizers' shadow memory inflates.
-default_filter='-Regress.*:Engine.ThreadCountDoesNotChangeCompleteResults:Hardening.MemoryLimitBoundsThePeakResidentSet'
+# the sanitizers' shadow memory inflates. Native.ShippedSpecsHaveTheSameSuccessorsInEveryState and
+# Native.ChecksGiveTheSameResults compare whole shipped specs twice (interpreted and native; the
+# native library itself is not instrumented), a minute and more in the normal build.
+default_filter='-Regress.*:Engine.ThreadCountDoesNotChangeCompleteResults:Hardening.MemoryLimitBoundsThePeakResidentSet:Native.ShippedSpecsHaveTheSameSuccessorsInEveryState:Native.ChecksGiveTheSameResults'
 filter="${SAN_UNIT_FILTER:-$default_filter}"
 
 do_build() {

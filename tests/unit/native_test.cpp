@@ -21,7 +21,7 @@ namespace {
 
 // ---- random bytecode -------------------------------------------------------------------------
 
-constexpr int kSlots = 24;       // state slots a random program may read and write
+constexpr int kSlots = 24;       // state slots a random program may read (it writes only below kChanCount)
 constexpr int kChanCount = 16;   // the count slot of a channel of capacity 2, records of 2 fields + age
 constexpr int kChanFields = 2;
 
@@ -173,7 +173,8 @@ TEST(Native, RandomBytecodeRunsAsInterpreted) {
   int errors[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < codes.size(); ++i) {
     for (int run = 0; run < 40; ++run) {
-      std::vector<int32_t> state(kChanCount + 1 + 2 * (kChanFields + 1)), old(kSlots), seg(4), params(4);
+      static_assert(kSlots >= kChanCount + 1 + 2 * (kChanFields + 1), "the channel's records are state slots");
+      std::vector<int32_t> state(kSlots), old(kSlots), seg(4), params(4);
       auto small = [&] { return static_cast<int32_t>(rng() % 7) - 2; };
       auto any = [&] { return rng() % 3 ? small() : static_cast<int32_t>(rng()); };
       for (auto* v : {&state, &old, &seg, &params})
