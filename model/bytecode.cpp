@@ -23,10 +23,6 @@ ExecStatus overflow(ExecContext& ctx, int pc) {
 
 }  // namespace
 
-ExecStatus run_code(const Code& code, ExecContext& ctx) {
-  return code.native ? code.native(&ctx) : interpret(code, ctx);
-}
-
 ExecStatus interpret(const Code& code, ExecContext& ctx) {
   int64_t stack[kStackSize];
   int sp = 0;

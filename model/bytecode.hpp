@@ -82,9 +82,12 @@ struct ExecContext {
   int64_t error_value = 0;
 };
 
-// Runs `code` on ctx: natively when code.native is set, by interpretation otherwise.
-ExecStatus run_code(const Code& code, ExecContext& ctx);
 // Interprets `code`, whether or not it has native code (the reference semantics).
 ExecStatus interpret(const Code& code, ExecContext& ctx);
+// Runs `code` on ctx: natively when code.native is set, by interpretation otherwise (inline: it is
+// called for every guard, body and predicate of every state).
+inline ExecStatus run_code(const Code& code, ExecContext& ctx) {
+  return code.native ? code.native(&ctx) : interpret(code, ctx);
+}
 
 }  // namespace tcpmc

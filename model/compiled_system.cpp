@@ -424,6 +424,19 @@ std::vector<const Code*> CompiledSystem::codes() const {
   return out;
 }
 
+std::vector<int> CompiledSystem::predicate_codes() const {
+  std::vector<int> out(2 * properties_.size(), -1);
+  int i = 0;
+  const_cast<CompiledSystem*>(this)->for_each_code([&](Code& c) {
+    for (size_t p = 0; p < properties_.size(); ++p) {
+      if (&c == &properties_[p] && !c.instrs.empty()) out[2 * p] = i;
+      if (&c == &triggers_[p]) out[2 * p + 1] = i;
+    }
+    ++i;
+  });
+  return out;
+}
+
 void CompiledSystem::attach_native(const std::vector<NativeCode>& fns, StateLayout::NativePack pack,
                                    StateLayout::NativeUnpack unpack, std::shared_ptr<const void> library) {
   layout_.attach_native(pack, unpack);
@@ -467,20 +480,6 @@ void CompiledSystem::record_error(Scratch& sc, const Code& code, ExecStatus st) 
   sc.error.status = st;
   sc.error.where = code.ranges[sc.ctx.error_pc];
   sc.error.value = sc.ctx.error_value;
-}
-
-bool CompiledSystem::eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg,
-                                const int32_t* params, Scratch& sc) const {
-  ExecContext& ctx = sc.ctx;
-  ctx.state = const_cast<int32_t*>(state);  // guard code only loads
-  ctx.seg = seg;
-  ctx.params = params;
-  ExecStatus st = run_code(ri.guard, ctx);
-  if (st != ExecStatus::Ok) {
-    record_error(sc, ri.guard, st);
-    return false;
-  }
-  return ctx.result != 0;
 }
 
 bool CompiledSystem::exec_body(const RuleInstance& ri, const int32_t* old, int32_t* next, const int32_t* seg,
@@ -544,8 +543,11 @@ bool CompiledSystem::params_in_range(const RuleInstance& ri, const int32_t* para
 }
 
 bool CompiledSystem::same_segment(const int32_t* s, int chan, int p, int q) const {
-  return std::memcmp(s + layout_.seg_base(chan, p), s + layout_.seg_base(chan, q),
-                     sizeof(int32_t) * layout_.seg_stride()) == 0;
+  const int32_t* a = s + layout_.seg_base(chan, p);
+  const int32_t* b = s + layout_.seg_base(chan, q);
+  for (int i = 0, n = layout_.seg_stride(); i < n; ++i)  // a few fields: inline, not a memcmp call
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 void CompiledSystem::remove_segment(int32_t* s, int chan, int pos) const {

@@ -113,6 +113,18 @@ class CompiledSystem {
   void attach_native(const std::vector<NativeCode>& fns, StateLayout::NativePack pack,
                      StateLayout::NativeUnpack unpack, std::shared_ptr<const void> library);
 
+  // Every property's predicate and trigger on an unpacked state in one call, as native code
+  // (checker/native/) provides it: out[2p] = property_holds(p), out[2p + 1] = trigger_holds(p).
+  // Returns false, with `out` unspecified, when there is no such code or some evaluation fails;
+  // property_holds and trigger_holds then say which and why.
+  using NativePredicates = int (*)(const int32_t* state, uint8_t* out);
+  bool has_native_predicates() const { return native_predicates_ != nullptr; }
+  bool all_predicates(const int32_t* state, uint8_t* out) const { return native_predicates_(state, out) < 0; }
+  // What all_predicates computes: per property p, at 2p the index in codes() of its predicate and
+  // at 2p + 1 that of its trigger (-1: none, which holds).
+  std::vector<int> predicate_codes() const;
+  void attach_native_predicates(NativePredicates f) { native_predicates_ = f; }
+
   // Evaluates property p's predicate on an unpacked state. If the evaluation itself fails (a
   // division by zero), returns false and, when `error` is given, describes the failure there.
   bool property_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
@@ -151,6 +163,7 @@ class CompiledSystem {
   const ir::Model& model_;
   ir::FaultBudget faults_;
   std::shared_ptr<const void> native_library_;  // (attach_native)
+  NativePredicates native_predicates_ = nullptr;
   StateLayout layout_;
   std::vector<RuleInstance> instances_;
   std::vector<int> calls_, timeouts_;
@@ -201,6 +214,21 @@ class CompiledSystem {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Inline: called for every guard of every state (a model error is recorded out of line).
+inline bool CompiledSystem::eval_guard(const RuleInstance& ri, const int32_t* state, const int32_t* seg,
+                                       const int32_t* params, Scratch& sc) const {
+  ExecContext& ctx = sc.ctx;
+  ctx.state = const_cast<int32_t*>(state);  // guard code only loads
+  ctx.seg = seg;
+  ctx.params = params;
+  const ExecStatus st = run_code(ri.guard, ctx);
+  if (st != ExecStatus::Ok) [[unlikely]] {
+    record_error(sc, ri.guard, st);
+    return false;
+  }
+  return ctx.result != 0;
+}
+
 template <class Emit>
 void CompiledSystem::fire_call(const int32_t* s, int ii, Scratch& sc, Emit& emit) const {
   const RuleInstance& ri = instances_[ii];

@@ -281,6 +281,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     s.by_shard.resize(threads > 1 ? nshards : 0);
   }
 
+  const bool native_predicates = sys_.has_native_predicates();
   // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
   auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
     out.clear();
@@ -288,11 +289,20 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     std::vector<uint64_t> packed(words);
     Scratch& sc = out.scratch;
     ModelError perr;  // filled by property_holds only when evaluating a property fails
+    std::vector<uint8_t> holds(2 * nprops);  // all_predicates' answer
     for (uint64_t i = begin; i < end; ++i) {
       L.unpack(store_.get(static_cast<uint32_t>(i)), cur.data());
       size_t vbase = out.violated.size();
       out.violated.resize(vbase + nprops, 0);
       sc.has_error = false;
+      // Native code evaluates every predicate in one call; where it is absent, or some predicate
+      // fails here, they are evaluated one by one (which finds the same values, and the error).
+      const bool batched = native_predicates && sys_.all_predicates(cur.data(), holds.data());
+      if (batched) {
+        for (int p : invariants) out.violated[vbase + p] = !holds[2 * p];
+        for (int p : temporals) out.violated[vbase + p] = static_cast<uint8_t>(holds[2 * p] | holds[2 * p + 1] << 1);
+        for (int p : open_reachables) out.violated[vbase + p] = holds[2 * p];
+      }
       // Judges property p here: violated, or a model error if evaluating it failed.
       auto judge = [&](int p) {
         if (sys_.property_holds(p, cur.data(), &perr)) return;
@@ -306,34 +316,38 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
         perr.property = -1;
       };
-      for (int p : invariants) judge(p);
-      for (int p : temporals) {  // bit 0: the goal holds here; bit 1: the trigger
-        const bool goal = sys_.property_holds(p, cur.data(), &perr);
-        const bool trig = perr.property < 0 && sys_.trigger_holds(p, cur.data(), &perr);
-        if (perr.property >= 0) {
-          if (!sc.has_error) {
-            sc.has_error = true;
-            sc.error = perr;
+      if (!batched) {
+        for (int p : invariants) judge(p);
+        for (int p : temporals) {  // bit 0: the goal holds here; bit 1: the trigger
+          const bool goal = sys_.property_holds(p, cur.data(), &perr);
+          const bool trig = perr.property < 0 && sys_.trigger_holds(p, cur.data(), &perr);
+          if (perr.property >= 0) {
+            if (!sc.has_error) {
+              sc.has_error = true;
+              sc.error = perr;
+            }
+            perr.property = -1;
           }
-          perr.property = -1;
+          out.violated[vbase + p] = static_cast<uint8_t>(goal | trig << 1);
         }
-        out.violated[vbase + p] = static_cast<uint8_t>(goal | trig << 1);
-      }
-      for (int p : open_reachables) {
-        if (!sys_.property_holds(p, cur.data(), &perr)) {
-          if (perr.property < 0) continue;
-          if (!sc.has_error) {
-            sc.has_error = true;
-            sc.error = perr;
+        for (int p : open_reachables) {
+          if (!sys_.property_holds(p, cur.data(), &perr)) {
+            if (perr.property < 0) continue;
+            if (!sc.has_error) {
+              sc.has_error = true;
+              sc.error = perr;
+            }
+            perr.property = -1;
+            continue;
           }
-          perr.property = -1;
-          continue;
+          out.violated[vbase + p] = 1;  // satisfied here
         }
-        out.violated[vbase + p] = 1;  // satisfied here
       }
       size_t before = out.succs.size();
       sys_.successors(cur.data(), sc, [&](const Label& lab, const int32_t* next) {
-        SliceOutput::Succ s{-1, lab.ep, 0, 0, static_cast<uint8_t>(__builtin_popcount(lab.overflow))};
+        // (almost always no overflow: no call to the portable popcount then)
+        const uint8_t overflow = lab.overflow ? static_cast<uint8_t>(__builtin_popcount(lab.overflow)) : 0;
+        SliceOutput::Succ s{-1, lab.ep, 0, 0, overflow};
         if (lab.inst >= 0) {
           const int slot = lab.ep == 0 ? sA : sB;
           s.inst = lab.inst;

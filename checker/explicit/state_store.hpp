@@ -124,7 +124,7 @@ class StateStore {
       if ((e & kTagMask) == tag) {
         const uint32_t v = static_cast<uint32_t>(e) - 1;
         const uint64_t* o = v < base ? get(v) : candidate_words(v - base);
-        if (std::memcmp(o, w, sizeof(uint64_t) * words_) == 0) return {v, false, pos};
+        if (same_words(o, w)) return {v, false, pos};
       }
       pos = (pos + 1) & mask;
     }
@@ -196,6 +196,14 @@ class StateStore {
   std::vector<uint64_t, UninitAllocator<uint64_t>> data_;
   std::vector<uint32_t, UninitAllocator<uint32_t>> parent_;
   std::vector<Shard> shards_;
+
+  // Equality of two packed states: an inline loop (states are a few words; a call to memcmp per
+  // duplicate costs more than the comparison).
+  bool same_words(const uint64_t* a, const uint64_t* b) const {
+    for (int i = 0; i < words_; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
 
   // Doubles a shard, re-inserting its states from the arena in index order (a sequential read);
   // the shard must hold exactly the stored states of its hash range (no candidate).

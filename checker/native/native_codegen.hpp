@@ -22,6 +22,12 @@ namespace tcpmc {
 // With a layout, the source also defines `extern "C" tcpmc_native_pack` and `tcpmc_native_unpack`,
 // StateLayout's pack and unpack for that layout with every slot's position, width and offset as
 // constants.
-std::string native_source(const std::vector<const Code*>& codes, const StateLayout* layout = nullptr);
+// With `batch` (indices into codes, -1 for none), it also defines `extern "C"
+// tcpmc_native_predicates(const int32_t* state, unsigned char* out)`, of type
+// CompiledSystem::NativePredicates: out[k] = whether code batch[k] yields a non-zero result on
+// `state` (1 for -1), all in one call, returning -1; or, when code batch[k] fails (a model error),
+// k, with out[k..] unspecified. It is left out when a code of the batch is not translated.
+std::string native_source(const std::vector<const Code*>& codes, const StateLayout* layout = nullptr,
+                          const std::vector<int>* batch = nullptr);
 
 }  // namespace tcpmc

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "native_cache.hpp"
 #include "native_codegen.hpp"
 
 extern char** environ;
@@ -90,7 +91,8 @@ std::string run_compiler(const std::vector<std::string>& args, const std::string
 
 }  // namespace
 
-NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& out, const StateLayout* layout) {
+NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& out, const StateLayout* layout,
+                          const std::vector<int>* batch) {
   const auto start = std::chrono::steady_clock::now();
   NativeBuild b;
   b.compiler = pick_compiler();
@@ -100,20 +102,35 @@ NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& 
     b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return b;
   };
-  TempDir dir;
-  if (dir.path().empty()) return done(std::string("cannot create a temporary directory: ") + std::strerror(errno));
-  const std::string src = dir.path() + "/model.cpp", lib = dir.path() + "/model.so", log = dir.path() + "/compiler.log";
-  {
-    std::ofstream file(src, std::ios::binary);
-    file << native_source(codes, layout);
-    file.close();
-    if (!file) return done("cannot write " + src);
+  // The text compiled: the options (its first line, so that the cache keys on them) and the source.
+  const std::vector<std::string> options = {"-std=c++17", "-O2", "-fPIC", "-shared", "-w"};
+  std::string text = "//";
+  for (const std::string& o : options) text += " " + o;
+  text += "\n" + native_source(codes, layout, batch);
+  const NativeCache cache;
+  void* handle = nullptr;
+  if (const auto cached = cache.lookup(text)) {
+    handle = dlopen(cached->c_str(), RTLD_NOW | RTLD_LOCAL);
+    b.cached = handle != nullptr;
   }
-  if (std::string e = run_compiler({b.compiler, "-std=c++17", "-O2", "-fPIC", "-shared", "-w", "-o", lib, src}, log);
-      !e.empty())
-    return done(e);
-  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) return done(std::string("cannot load the compiled model: ") + dlerror());
+  if (!handle) {
+    TempDir dir;
+    if (dir.path().empty()) return done(std::string("cannot create a temporary directory: ") + std::strerror(errno));
+    const std::string src = dir.path() + "/model.cpp", lib = dir.path() + "/model.so", log = dir.path() + "/compiler.log";
+    {
+      std::ofstream file(src, std::ios::binary);
+      file << text;
+      file.close();
+      if (!file) return done("cannot write " + src);
+    }
+    std::vector<std::string> args{b.compiler};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"-o", lib, src});
+    if (std::string e = run_compiler(args, log); !e.empty()) return done(e);
+    handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) return done(std::string("cannot load the compiled model: ") + dlerror());
+    cache.store(text, lib);
+  }
   std::shared_ptr<const void> library(handle, [](const void* h) { dlclose(const_cast<void*>(h)); });
   const auto* count = static_cast<const unsigned*>(dlsym(handle, "tcpmc_native_count"));
   const auto* table = static_cast<NativeCode const*>(dlsym(handle, "tcpmc_native_table"));
@@ -123,6 +140,7 @@ NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& 
     out.unpack = reinterpret_cast<StateLayout::NativeUnpack>(dlsym(handle, "tcpmc_native_unpack"));
     if (!out.pack || !out.unpack) return done("the compiled model has no pack and unpack");
   }
+  if (batch) out.predicates = reinterpret_cast<CompiledSystem::NativePredicates>(dlsym(handle, "tcpmc_native_predicates"));
   out.functions.assign(table, table + codes.size());
   out.library = std::move(library);
   for (NativeCode f : out.functions) b.functions += f != nullptr;
@@ -131,8 +149,11 @@ NativeBuild compile_codes(const std::vector<const Code*>& codes, NativeLibrary& 
 
 NativeBuild compile_native(CompiledSystem& sys) {
   NativeLibrary lib;
-  NativeBuild b = compile_codes(sys.codes(), lib, &sys.layout());
-  if (b.ok) sys.attach_native(lib.functions, lib.pack, lib.unpack, std::move(lib.library));
+  const std::vector<int> batch = sys.predicate_codes();
+  NativeBuild b = compile_codes(sys.codes(), lib, &sys.layout(), &batch);
+  if (!b.ok) return b;
+  sys.attach_native(lib.functions, lib.pack, lib.unpack, std::move(lib.library));
+  sys.attach_native_predicates(lib.predicates);
   return b;
 }
 

@@ -173,7 +173,10 @@ Json spec_json(const SpecResult& r, bool timing) {
   if (r.native) {  // --native: whether the spec's code ran as machine code
     j["native"] = {{"compiled", r.native->ok}, {"functions", r.native->functions}, {"compiler", r.native->compiler}};
     if (!r.native->ok) j["native"]["error"] = r.native->error;
-    if (timing) j["native"]["seconds"] = r.native->seconds;
+    if (timing) {  // (whether the cache had it depends on earlier runs, like the time)
+      j["native"]["cached"] = r.native->cached;
+      j["native"]["seconds"] = r.native->seconds;
+    }
   }
   if (x.liveness) {  // temporal properties were judged on the reachable graph
     j["liveness"] = {{"edges", x.liveness->edges}, {"graph_bytes", x.liveness->graph_bytes}};

@@ -1,11 +1,16 @@
 // Native code (checker/native/) against the interpreter it stands in for: random bytecode run
 // both ways on random contexts; every reachable state's successors, model errors and property
 // values of the unit specs and the shipped specs compared between an interpreting and a native
-// system; whole checks compared; a compiler that fails or is missing.
+// system; whole checks compared; a compiler that fails or is missing; the cache of compiled
+// models (used only for byte-identical source in a private directory, pruned to its size).
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -13,6 +18,7 @@
 #include "engine_cases.hpp"
 #include "json_report.hpp"
 #include "native_codegen.hpp"
+#include "native_cache.hpp"
 #include "native_module.hpp"
 #include "test_util.hpp"
 
@@ -298,11 +304,29 @@ uint64_t compare_systems(const Case& c, uint64_t limit = 200000) {
     ASSERT_EQ(back, s) << c.name << ": the unpacked state " << states;
     EXPECT_EQ(si.capacity_blocked, sn.capacity_blocked) << c.name;
     EXPECT_EQ(si.time_frozen, sn.time_frozen) << c.name;
+    // Every predicate one by one, and all at once (which answers only when none fails).
+    std::vector<uint8_t> one_by_one(2 * props), at_once(2 * props);
+    bool failed = false;
     for (size_t p = 0; p < props; ++p) {
       ModelError ei, en;
       const int q = static_cast<int>(p);
-      ASSERT_EQ(in.property_holds(q, s.data(), &ei), nat.property_holds(q, s.data(), &en)) << c.name << ": property " << p;
-      ASSERT_EQ(in.trigger_holds(q, s.data(), &ei), nat.trigger_holds(q, s.data(), &en)) << c.name << ": trigger " << p;
+      const bool holds = in.property_holds(q, s.data(), &ei);
+      ASSERT_EQ(holds, nat.property_holds(q, s.data(), &en)) << c.name << ": property " << p;
+      failed |= ei.property >= 0;
+      const bool triggered = in.trigger_holds(q, s.data(), &ei);
+      ASSERT_EQ(triggered, nat.trigger_holds(q, s.data(), &en)) << c.name << ": trigger " << p;
+      failed |= ei.property >= 0;
+      one_by_one[2 * p] = holds;
+      one_by_one[2 * p + 1] = triggered;
+    }
+    ASSERT_TRUE(nat.has_native_predicates()) << c.name;
+    ASSERT_EQ(nat.all_predicates(s.data(), at_once.data()), !failed) << c.name << ": state " << states;
+    if (failed) return;
+    for (size_t p = 0; p < props; ++p) {
+      // (a property without a predicate of its own, a coverage property, has no value to compare)
+      if (l->spec->model.properties[p].kind != ir::Property::Kind::Coverage)
+        ASSERT_EQ(at_once[2 * p], one_by_one[2 * p]) << c.name << ": property " << p << " in state " << states;
+      ASSERT_EQ(at_once[2 * p + 1], one_by_one[2 * p + 1]) << c.name << ": trigger " << p << " in state " << states;
     }
   };
   for (; states < queue.size() && states < limit && !::testing::Test::HasFailure(); ++states) {
@@ -407,10 +431,34 @@ TEST(Native, ChecksGiveTheSameResults) {
 
 // ---- a compiler that is missing or fails -----------------------------------------------------
 
+// Sets an environment variable for a scope, and restores it.
+class WithEnv {
+ public:
+  WithEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value.c_str(), 1);
+  }
+  ~WithEnv() {
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
+  }
+  WithEnv(const WithEnv&) = delete;
+  WithEnv& operator=(const WithEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// The compiler to run, with no cache (which would load what an earlier test compiled).
 class WithCompiler {
  public:
-  explicit WithCompiler(const char* cxx) { setenv("TCPMC_CXX", cxx, 1); }
-  ~WithCompiler() { unsetenv("TCPMC_CXX"); }
+  explicit WithCompiler(const char* cxx) : cxx_("TCPMC_CXX", cxx), cache_("TCPMC_CACHE_DIR", "") {}
+
+ private:
+  WithEnv cxx_, cache_;
 };
 
 TEST(Native, MissingCompilerLeavesTheSystemInterpreting) {
@@ -464,6 +512,125 @@ TEST(Native, FailingCompilerIsReportedWithItsStatus) {
   EXPECT_FALSE(b.ok);
   EXPECT_EQ(b.error, "the C++ compiler 'false' exited with status 1");
   EXPECT_TRUE(lib.functions.empty());
+}
+
+// ---- the cache of compiled models -----------------------------------------------------------
+
+Code constant_code(int value) {
+  Code c;
+  c.instrs = {{Opc::Const, value}, {Opc::Halt}};
+  c.ranges.resize(2);
+  return c;
+}
+
+int entries_in(const std::string& dir, const char* ext) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ext;
+  return n;
+}
+
+class NativeCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/tcpmc_cache_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    env_.emplace("TCPMC_CACHE_DIR", dir_);
+    // A first compilation fills the cache: one .cpp (the exact source) and one .so.
+    NativeLibrary lib;
+    const Code one = constant_code(1);
+    const NativeBuild b = compile_codes({&one}, lib);
+    ASSERT_TRUE(b.ok) << b.error;
+    ASSERT_FALSE(b.cached);
+    ASSERT_EQ(entries_in(dir_, ".cpp"), 1);
+    ASSERT_EQ(entries_in(dir_, ".so"), 1);
+    for (const auto& e : std::filesystem::directory_iterator(dir_))
+      (e.path().extension() == ".so" ? so_ : cpp_) = e.path().string();
+  }
+  void TearDown() override {
+    env_.reset();
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+    std::filesystem::remove_all(dir_);
+  }
+  // Compiles `code` with no compiler available: only the cache can make it succeed.
+  NativeBuild without_compiler(const Code& code, NativeLibrary& lib) {
+    WithEnv cxx("TCPMC_CXX", "tcpmc-no-such-compiler");
+    return compile_codes({&code}, lib);
+  }
+  std::string dir_, cpp_, so_;
+  std::optional<WithEnv> env_;
+};
+
+TEST_F(NativeCacheTest, TheSameSourceLoadsWithoutACompiler) {
+  NativeLibrary lib;
+  const NativeBuild b = without_compiler(constant_code(1), lib);
+  ASSERT_TRUE(b.ok) << b.error;
+  EXPECT_TRUE(b.cached);
+  ASSERT_EQ(lib.functions.size(), 1u);
+  ASSERT_NE(lib.functions[0], nullptr);
+  ExecContext ctx;
+  EXPECT_EQ(lib.functions[0](&ctx), ExecStatus::Ok);
+  EXPECT_EQ(ctx.result, 1);
+  // Another source is not served from the cache.
+  NativeLibrary other;
+  const NativeBuild miss = without_compiler(constant_code(2), other);
+  EXPECT_FALSE(miss.ok);
+  EXPECT_FALSE(miss.cached);
+  EXPECT_EQ(miss.error, "no C++ compiler 'tcpmc-no-such-compiler' found");
+}
+
+TEST_F(NativeCacheTest, EntriesThatCannotBeTrustedAreNotUsed) {
+  const std::string text = read_file(cpp_);
+  auto refused = [&](const char* why) {
+    NativeLibrary lib;
+    const NativeBuild b = without_compiler(constant_code(1), lib);
+    EXPECT_FALSE(b.ok) << why;
+    EXPECT_FALSE(b.cached) << why;
+  };
+  // A stored source that differs from this run's by one byte.
+  write_file(cpp_, text + " ");
+  refused("different source");
+  write_file(cpp_, text);
+  // A directory others may write to.
+  chmod(dir_.c_str(), 0777);
+  refused("directory writable by others");
+  chmod(dir_.c_str(), 0700);
+  // A library others may write to.
+  chmod(so_.c_str(), 0666);
+  refused("library writable by others");
+  chmod(so_.c_str(), 0600);
+  // A library that is a symbolic link.
+  const std::string moved = dir_ + "/elsewhere.bin";
+  ASSERT_EQ(rename(so_.c_str(), moved.c_str()), 0);
+  ASSERT_EQ(symlink(moved.c_str(), so_.c_str()), 0);
+  refused("symbolic link");
+  ASSERT_EQ(unlink(so_.c_str()), 0);
+  ASSERT_EQ(rename(moved.c_str(), so_.c_str()), 0);
+  // Restored, the entry serves again.
+  NativeLibrary lib;
+  EXPECT_TRUE(without_compiler(constant_code(1), lib).cached);
+}
+
+TEST_F(NativeCacheTest, StoringPrunesTheLeastRecentlyUsedEntries) {
+  // Old entries (source and library, dated a day back) beyond the cache's size.
+  const int old = NativeCache::kMaxEntries + 5;
+  for (int i = 0; i < old; ++i) {
+    const std::string base = dir_ + "/old" + std::to_string(i);
+    write_file(base + ".cpp", "// old " + std::to_string(i));
+    write_file(base + ".so", "not a library");
+    std::filesystem::last_write_time(base + ".cpp", std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 + i));
+  }
+  NativeLibrary lib;
+  const Code three = constant_code(3);
+  ASSERT_TRUE(compile_codes({&three}, lib).ok);
+  EXPECT_EQ(entries_in(dir_, ".cpp"), NativeCache::kMaxEntries);
+  EXPECT_EQ(entries_in(dir_, ".so"), NativeCache::kMaxEntries);
+  // The oldest went; the two real ones (just made or used) stayed.
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/old" + std::to_string(old - 1) + ".cpp"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/old" + std::to_string(old - 1) + ".so"));
+  EXPECT_TRUE(std::filesystem::exists(cpp_));
+  NativeLibrary again;
+  EXPECT_TRUE(without_compiler(three, again).cached);
 }
 
 }  // namespace

@@ -242,6 +242,11 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// Replaces a file's content (created with the process's umask).
+inline void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
 // A temporary directory holding a copy of specs/rfc9293.tcp, for test specs that include it, and
 // a check of one of them on small bounds (no loss, no duplication; FIFO unless `reorder`).
 class Rfc9293Test : public TempDirTest {
