@@ -58,7 +58,7 @@ struct RunFlags {
   std::string fairness = "spec";
   std::string engine = "explicit";
   int depth = 20;
-  bool lemma_ctis = false, native = false;
+  bool lemma_ctis = false, native = false, compress = false;
   uint64_t max_states = 0, memory_mb = 0;
   int threads = default_threads();
 
@@ -110,6 +110,10 @@ struct RunFlags {
     c->add_flag("--native", native,
                 "compile the spec's guards and effects to machine code with the system's C++ compiler before "
                 "checking (faster on large runs; the same results)");
+    c->add_flag("--compress", compress,
+                "store 64-bit fingerprints of the visited states instead of the states (about a third of the "
+                "memory; the probability that a collision left a state out is reported; temporal properties "
+                "are not checked)");
     add_engine_options(c);
   }
   tcpmc::EngineLimits limits() const {
@@ -122,6 +126,7 @@ struct RunFlags {
     l.fairness = fairness == "spec";
     l.max_depth = static_cast<uint32_t>(depth);
     l.lemma_ctis = lemma_ctis;
+    l.compress = compress;
     return l;
   }
   // Fills `opts`; returns false (after printing why) on a malformed -D. A define whose value is

@@ -55,6 +55,10 @@ struct EngineLimits {
   // k-induction: keep a counterexample to induction for every lemma that is not proved
   // (`--lemma-ctis`), to show which fact its proof lacks.
   bool lemma_ctis = false;
+  // The explicit engine: keep 64-bit fingerprints of the visited states instead of the states
+  // (`--compress`; StateStore's fingerprint mode). No reachable graph is kept, so temporal
+  // properties are not checked; the result reports the omission probability.
+  bool compress = false;
 };
 
 enum class Verdict { Holds, Violated, Inconclusive };
@@ -139,6 +143,8 @@ struct EngineResult {
   // What the engine has to say about the run beyond the verdicts (e.g. a lemma that was not
   // proved and so not assumed), one sentence each; renderers print them as notes.
   std::vector<std::string> notes;
+  // With EngineLimits::compress: the probability that a fingerprint collision left states out.
+  std::optional<double> omission_probability;
 };
 
 class Engine {

@@ -265,7 +265,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // slowed down (by the machine's other work, or by costlier states) holds up no one for long.
   const int nchunks = threads == 1 ? 1 : 4 * threads;
   const int nshards = nchunks;
-  if (store_.size() == 0) store_.set_shards(nshards);
+  if (store_.size() == 0) {
+    if (limits.compress != store_.fingerprints()) store_ = StateStore(words, limits.compress);
+    store_.set_shards(nshards);
+  }
+  const bool compress = store_.fingerprints();
   {
     std::vector<int32_t> init(n);
     std::vector<uint64_t> packed(words);
@@ -462,7 +466,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       for (size_t s = succ_begin; s < succ_end; ++s) {
         if (s + 8 < out.hashes.size()) store_.prefetch(out.hashes[s + 8]);
         tally.count(out.succs[s]);
-        const uint32_t to = store_.insert(&out.words[s * words], out.hashes[s], self).first;
+        const auto [to, added] = store_.insert(&out.words[s * words], out.hashes[s], self);
+        if (compress && added) store_.set_position(to, static_cast<uint32_t>(s - succ_begin));
         if (G) G->target.push_back(to);
       }
       succ_begin = succ_end;
@@ -640,7 +645,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     }
     // The parallel merge needs a window that no limit or model error can stop midway (those
     // stop at an exact state: the sequential merge finds it), and one worth the synchronisation.
-    bool parallel = threads > 1 && store_.shards() == nshards && window_end - idx >= 64;
+    bool parallel = threads > 1 && !compress && store_.shards() == nshards && window_end - idx >= 64;
     if (parallel) {
       uint64_t total = 0;
       for (const auto& out : slices) {
@@ -660,6 +665,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       // Merge in state order: identical to a sequential search whatever the thread count.
       for (int t = 0; t < nchunks && !stopped; ++t) merge_sequential(ranges[t].first, ranges[t].second, slices[t]);
     }
+    store_.forget_before(idx);  // (fingerprint mode: the expanded states' words are not needed any more)
     if (!open_reachables.empty())
       std::erase_if(open_reachables, [&](int p) { return W.property[p] != StateStore::kNoParent; });
     const auto now = clock::now();
@@ -706,6 +712,16 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
                    [](const EndpointTransition& a, const EndpointTransition& b) {
                      return std::tie(a.ep, a.from, a.rule, a.to) < std::tie(b.ep, b.from, b.rule, b.to);
                    });
+  if (compress) {
+    R.omission_probability = store_.omission_probability();
+    bool unchecked = false;
+    for (size_t p = 0; p < nprops; ++p)
+      if (m.properties[p].temporal() && !G && (limits.selected.empty() || (p < limits.selected.size() && limits.selected[p]))) {
+        R.properties[p].basis = Basis::NotChecked;
+        unchecked = true;
+      }
+    if (unchecked) R.notes.push_back("--compress keeps no state graph: temporal properties were not checked");
+  }
   R.seconds = std::chrono::duration<double>(clock::now() - start).count();
   R.memory_bytes = store_.bytes() + (G ? G->bytes() : 0);
   return R;
@@ -713,14 +729,51 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
 
 std::optional<Trace> ExplicitEngine::trace_to(uint32_t state) const {
   std::vector<std::vector<uint64_t>> path;
-  for (uint32_t s = state; s != StateStore::kNoParent; s = store_.parent(s)) {
-    const uint64_t* w = store_.get(s);
-    path.emplace_back(w, w + store_.words());
+  if (store_.fingerprints()) {
+    path = path_by_positions(state);
+  } else {
+    for (uint32_t s = state; s != StateStore::kNoParent; s = store_.parent(s)) {
+      const uint64_t* w = store_.get(s);
+      path.emplace_back(w, w + store_.words());
+    }
+    std::reverse(path.begin(), path.end());
   }
-  std::reverse(path.begin(), path.end());
+  if (path.empty()) return std::nullopt;
   auto t = replay_path(sys_, path);
   if (t && !validate_trace(sys_, *t)) return std::nullopt;
   return t;
+}
+
+// Fingerprint mode: the states on the tree path to `state` are gone, but each one's position among
+// its parent's successors is kept: the path is rebuilt forwards from the initial state, taking
+// that successor each time (successors() enumerates in a fixed order). Empty if a position does
+// not exist (which would be a bug in tcpmc).
+std::vector<std::vector<uint64_t>> ExplicitEngine::path_by_positions(uint32_t state) const {
+  std::vector<uint32_t> chain;
+  for (uint32_t s = state; s != StateStore::kNoParent; s = store_.parent(s)) chain.push_back(s);
+  std::reverse(chain.begin(), chain.end());
+  const StateLayout& L = sys_.layout();
+  std::vector<int32_t> cur(L.num_slots()), next(L.num_slots());
+  std::vector<uint64_t> packed(L.num_words());
+  sys_.initial_state(cur.data());
+  L.pack(cur.data(), packed.data());
+  std::vector<std::vector<uint64_t>> path{packed};
+  Scratch sc = sys_.make_scratch();
+  for (size_t k = 1; k < chain.size(); ++k) {
+    const uint32_t want = store_.position(chain[k]);
+    uint32_t at = 0;
+    bool found = false;
+    sys_.successors(cur.data(), sc, [&](const Label&, const int32_t* n) {
+      if (at++ != want) return;
+      std::copy(n, n + L.num_slots(), next.begin());
+      found = true;
+    });
+    if (!found) return {};
+    cur.swap(next);
+    L.pack(cur.data(), packed.data());
+    path.push_back(packed);
+  }
+  return path;
 }
 
 }  // namespace tcpmc

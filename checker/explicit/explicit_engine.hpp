@@ -22,9 +22,13 @@
 // Temporal properties are not judged here: with record_graph() the search also records the
 // reachable graph, with each edge's action and each temporal property's predicates per state,
 // for the liveness engine (checker/liveness/).
+// With EngineLimits::compress the store keeps 64-bit fingerprints (state_store.hpp): the search
+// and its order are the same, the merge is the sequential one (expansion stays parallel), no
+// graph is recorded, and a counterexample is rebuilt from the successor positions on its path.
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "engine.hpp"
 #include "reachable_graph.hpp"
@@ -54,6 +58,7 @@ class ExplicitEngine final : public Engine {
   // The shortest run to a stored state, replayed through the model; nullopt if replay fails
   // (which would be a bug in tcpmc).
   std::optional<Trace> trace_to(uint32_t state) const;
+  std::vector<std::vector<uint64_t>> path_by_positions(uint32_t state) const;
 
   const CompiledSystem& sys_;
   StateStore store_;

@@ -11,6 +11,13 @@
 // contracts say which thread may call them when.
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
+// Fingerprint mode (--compress): a table entry is the state's 64-bit hash and nothing else, and
+// two states with the same hash count as one (the probability that this ever happened is
+// reported, never hidden: omission_probability()). The packed states are kept only until they
+// are expanded (forget_before), so a state costs its table slot, its parent and its position
+// among its parent's successors (from which a counterexample is rebuilt by replay); an insertion
+// of a state seen before returns kUnknown for its index. Sequential insertion only (insert()).
+
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -48,7 +55,12 @@ class StateStore {
   // before the store reaches this many states.
   static constexpr uint64_t kMaxStates = 0xfffffff0u;
 
-  explicit StateStore(int words) : words_(words) { set_shards(1); }
+  static constexpr uint32_t kUnknown = 0xffffffffu;  // fingerprint mode: a repeated state's index
+
+  explicit StateStore(int words, bool fingerprints = false) : words_(words), fingerprints_(fingerprints) {
+    set_shards(1);
+  }
+  bool fingerprints() const { return fingerprints_; }
 
   // Splits the (empty) table into `n` shards; only before the first insertion.
   void set_shards(int n) {
@@ -62,15 +74,20 @@ class StateStore {
   int shard_of(uint64_t h) const { return static_cast<int>(((h >> 32) * shards_.size()) >> 32); }
 
   // Hash of a packed state; callers may compute it ahead (in parallel) and pass it to insert().
+  // Each word goes through MurmurHash3's 64-bit finalizer (every input bit flips each output bit
+  // with probability about 1/2), so that states differing in a few high bits do not collide
+  // more often than random 64-bit values would: fingerprint mode relies on that.
   uint64_t hash(const uint64_t* w) const {
     uint64_t h = 0x243F6A8885A308D3ull;
-    for (int i = 0; i < words_; ++i) {
-      h ^= w[i];
-      h *= 0x9E3779B97F4A7C15ull;
-      h ^= h >> 29;
-    }
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 31);
+    for (int i = 0; i < words_; ++i) h = mix(h ^ w[i]);
+    return h;
+  }
+  static uint64_t mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
   }
 
   // Hints the cache that a state with hash h is about to be looked up.
@@ -85,6 +102,13 @@ class StateStore {
   std::pair<uint32_t, bool> insert(const uint64_t* w, uint64_t h, uint32_t parent) {
     const int s = shard_of(h);
     reserve_shard(s, 1);
+    if (fingerprints_) {
+      if (!claim_fingerprint(s, h)) return {kUnknown, false};
+      data_.insert(data_.end(), w, w + words_);
+      parent_.push_back(parent);
+      position_.push_back(0);
+      return {static_cast<uint32_t>(size() - 1), true};
+    }
     // A sequential insertion is a batch of one: no entry names a candidate, and the one claimed
     // (base + 0) is the new state's index.
     const Claim c = find_or_claim(s, w, h, static_cast<uint32_t>(size()), 0, [](uint32_t) { return nullptr; });
@@ -164,9 +188,29 @@ class StateStore {
     for (auto& s : shards_) std::vector<uint64_t>().swap(s.table);
   }
 
-  const uint64_t* get(uint32_t i) const { return &data_[static_cast<size_t>(i) * words_]; }
+  // A state's packed words (fingerprint mode: only a state not forgotten, i >= first_kept()).
+  const uint64_t* get(uint32_t i) const { return &data_[(static_cast<size_t>(i) - first_) * words_]; }
   uint32_t parent(uint32_t i) const { return parent_[i]; }
   uint64_t size() const { return parent_.size(); }
+
+  // ---- Fingerprint mode.
+  // The position of state i among its parent's successors (in successors() order).
+  uint32_t position(uint32_t i) const { return position_[i]; }
+  void set_position(uint32_t i, uint32_t pos) { position_[i] = pos; }
+  // Drops the packed words of the states below `i` (they have been expanded); amortised: the
+  // kept ones move to the front only once the dropped ones are at least as many.
+  void forget_before(uint64_t i) {
+    if (!fingerprints_ || i <= first_ || (i - first_) * 2 < data_.size() / words_) return;
+    data_.erase(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>((i - first_) * words_));
+    first_ = i;
+  }
+  uint64_t first_kept() const { return first_; }
+  // The probability that two of n distinct states have the same 64-bit fingerprint (so that one
+  // of them was taken for the other and never explored): at most n(n-1)/2 / 2^64.
+  double omission_probability() const {
+    const double n = static_cast<double>(size());
+    return n * (n - 1) / 2 / 18446744073709551616.0;
+  }
   int words() const { return words_; }
   // Resident bytes that inserting `n` more states may add at once (0 when they fit): a growing
   // arena or parent array copies its contents into a new buffer (the rest of the new buffer is
@@ -176,12 +220,13 @@ class StateStore {
     uint64_t g = 0;
     if (data_.size() + n * words_ > data_.capacity()) g += (data_.size() + n * words_) * sizeof(uint64_t);
     if (parent_.size() + n > parent_.capacity()) g += (parent_.size() + n) * sizeof(uint32_t);
+    if (fingerprints_ && position_.size() + n > position_.capacity()) g += (position_.size() + n) * sizeof(uint32_t);
     for (const auto& s : shards_)
       if ((s.count + n) * 2 > s.table.size()) g += s.table.size() * 2 * sizeof(uint64_t);
     return g;
   }
   uint64_t bytes() const {
-    uint64_t b = data_.capacity() * sizeof(uint64_t) + parent_.capacity() * sizeof(uint32_t);
+    uint64_t b = data_.capacity() * sizeof(uint64_t) + (parent_.capacity() + position_.capacity()) * sizeof(uint32_t);
     for (const auto& s : shards_) b += s.table.capacity() * sizeof(uint64_t);
     return b;
   }
@@ -193,9 +238,28 @@ class StateStore {
     uint64_t count = 0;           // entries in use
   };
   int words_;
+  bool fingerprints_;
+  uint64_t first_ = 0;  // the index of the first state in data_ (fingerprint mode: the others are gone)
   std::vector<uint64_t, UninitAllocator<uint64_t>> data_;
   std::vector<uint32_t, UninitAllocator<uint32_t>> parent_;
+  std::vector<uint32_t, UninitAllocator<uint32_t>> position_;  // fingerprint mode only
   std::vector<Shard> shards_;
+
+  // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
+  static uint64_t fingerprint(uint64_t h) { return h ? h : 1; }
+  // Fingerprint mode: adds h to shard s unless it is there; returns whether it was added.
+  bool claim_fingerprint(int s, uint64_t h) {
+    Shard& sh = shards_[s];
+    const uint64_t mask = sh.table.size() - 1, f = fingerprint(h);
+    for (uint64_t pos = f & mask;; pos = (pos + 1) & mask) {
+      if (sh.table[pos] == f) return false;
+      if (sh.table[pos] == 0) {
+        sh.table[pos] = f;
+        ++sh.count;
+        return true;
+      }
+    }
+  }
 
   // Equality of two packed states: an inline loop (states are a few words; a call to memcmp per
   // duplicate costs more than the comparison).
@@ -210,6 +274,16 @@ class StateStore {
   void grow(Shard& s) {
     std::vector<uint64_t> t(s.table.size() * 2, 0);
     const uint64_t mask = t.size() - 1;
+    if (fingerprints_) {  // the entries are the hashes: re-inserted from the old table
+      for (uint64_t f : s.table) {
+        if (f == 0) continue;
+        uint64_t pos = f & mask;
+        while (t[pos] != 0) pos = (pos + 1) & mask;
+        t[pos] = f;
+      }
+      s.table.swap(t);
+      return;
+    }
     const bool all = shards_.size() == 1;
     const int self = static_cast<int>(&s - shards_.data());
     for (uint32_t i = 0; i < size(); ++i) {

@@ -178,6 +178,8 @@ Json spec_json(const SpecResult& r, bool timing) {
       j["native"]["seconds"] = r.native->seconds;
     }
   }
+  if (x.omission_probability)  // --compress
+    j["compress"] = {{"fingerprint_bits", 64}, {"omission_probability", *x.omission_probability}};
   if (x.liveness) {  // temporal properties were judged on the reachable graph
     j["liveness"] = {{"edges", x.liveness->edges}, {"graph_bytes", x.liveness->graph_bytes}};
     if (timing) j["liveness"]["seconds"] = x.liveness->seconds;

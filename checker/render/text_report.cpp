@@ -80,6 +80,12 @@ std::string format_spec_result(const SpecResult& r, const TextOptions& opt) {
   out += "   faults: loss " + r.faults.loss_text() + ", dup " + std::to_string(r.faults.dup) + ", " +
          (r.faults.reorder ? "reorder" : "no reorder") + "; capacity " + std::to_string(m.capacity) + ", msl " +
          std::to_string(m.msl) + (m.seq_bits > 0 ? ", seq bits " + std::to_string(m.seq_bits) : "") + "\n";
+  if (x.omission_probability) {
+    char prob[32];
+    std::snprintf(prob, sizeof prob, "%.1e", *x.omission_probability);
+    out += "   --compress: states stored as 64-bit fingerprints; probability that a collision left states out: " +
+           std::string(prob) + "\n";
+  }
   std::string consts;
   for (const auto& c : m.consts) consts += (consts.empty() ? "" : ", ") + c.name + "=" + std::to_string(c.value) + (c.overridden ? "*" : "");
   if (!consts.empty()) out += "   constants: " + consts + "\n";

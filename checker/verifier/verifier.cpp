@@ -44,8 +44,9 @@ void judge_figure5(const ir::Model& m, const EngineResult& x, PropertyReport& pr
 bool runs_explicit_engine(EngineKind k) { return k == EngineKind::Explicit; }
 
 // The explicit search; with a temporal property selected, the liveness engine (the same search,
-// recording the reachable graph, then fair components and lassos).
-std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const std::vector<uint8_t>& selected) {
+// recording the reachable graph, then fair components and lassos), unless --compress keeps no graph.
+std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, const EngineLimits& limits) {
+  const std::vector<uint8_t>& selected = limits.selected;
   switch (kind) {
     case EngineKind::Explicit: break;
     case EngineKind::Bmc: return std::make_unique<SymbolicEngine>(sys, SymbolicEngine::Mode::Bmc);
@@ -53,7 +54,8 @@ std::unique_ptr<Engine> make_engine(EngineKind kind, const CompiledSystem& sys, 
   }
   const auto& props = sys.model().properties;
   for (size_t p = 0; p < props.size(); ++p)
-    if (props[p].temporal() && (selected.empty() || selected[p])) return std::make_unique<LivenessEngine>(sys);
+    if (props[p].temporal() && (selected.empty() || selected[p]) && !limits.compress)  // (no graph to judge them on)
+      return std::make_unique<LivenessEngine>(sys);
   return std::make_unique<ExplicitEngine>(sys);
 }
 
@@ -88,7 +90,7 @@ std::unique_ptr<SpecResult> check_loaded(std::unique_ptr<LoadedSpec> spec, const
   if (opts.native) R->native = compile_native(*R->system);
   EngineLimits limits = opts.limits;
   limits.selected = select_properties(m, opts.properties);
-  std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system, limits.selected);
+  std::unique_ptr<Engine> engine = make_engine(opts.engine, *R->system, limits);
   R->exploration = engine->check(limits);
   for (size_t p = 0; p < m.properties.size(); ++p) {
     if (!limits.selected.empty() && !limits.selected[p]) continue;

@@ -2,8 +2,10 @@
 # tcpmc against SPIN on the same TCP model, in one go on the same machine (run by hand, not by ctest):
 #   bash tests/bench/spin_vs_tcpmc.sh [build-dir] [-- extra bounds...]
 # For each bound (rfc9293.tcp at its defaults, then `-D MSL=2 -D RTO=1 -D MAX_DATA=2` unless other
-# bounds are given after --), it runs the explicit engine with -j1 and -j2, interpreting and with
-# --native (its wall time includes the compilation of the model, as SPIN's excludes pan.c's), exports the model
+# bounds are given after --), it runs the explicit engine with -j1 and -j2, interpreting, with
+# --native (the first --native run compiles the model into a fresh cache and its wall time includes
+# that, as SPIN's excludes pan.c's; later runs load it), and with --native --compress (fingerprints,
+# no state graph: like SPIN, no temporal property is checked), exports the model
 # (`tcpmc export --promela`) and runs SPIN three ways: DFS (-DSAFETY -DNOREDUCE), DFS with
 # -DCOLLAPSE, and -DBFS (shortest counterexamples, as tcpmc's; on the export --no-hidden, as BFS
 # refuses hidden variables). Every run is timed by GNU time
@@ -24,6 +26,7 @@ spec="$repo/specs/rfc9293.tcp"
 if [ $# -gt 0 ]; then bounds=("$@"); else bounds=("" "-D MSL=2 -D RTO=1 -D MAX_DATA=2"); fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+export TCPMC_CACHE_DIR="$work/cache"  # compiled models: a fresh cache, so that the first --native run compiles
 echo "# $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(spin -V | head -1); gcc $(gcc -dumpfullversion)"
 
 # timed OUT CMD...: runs CMD, its stdout to OUT; prints "wall_seconds peak_rss_kb".
@@ -38,14 +41,16 @@ rows="$work/rows"
 for b in "${bounds[@]}"; do
   label="${b:-defaults}"
   # shellcheck disable=SC2086  # the bound is a list of options
-  for native in "" --native; do
+  for native in "" --native "--native --compress"; do
     for j in 1 2; do
       # shellcheck disable=SC2086
       read -r secs rss < <(timed "$work/t.out" "$tcpmc" check "$spec" $b -j "$j" $native --no-progress --json "$work/t.json")
       python3 - "$work/t.json" >>"$rows" <<PY
 import json, sys
 r = json.load(open(sys.argv[1]))[0]
-print("$label|tcpmc -j$j${native:+ $native}|%d|%d|%s|%s" % (r["states"], r["transitions"], "$secs", "$rss"))
+n = r.get("native")
+print("$label|tcpmc -j$j${native:+ $native}|%d|%d|%s|%s|%s" % (r["states"], r["transitions"], "$secs", "$rss",
+      "" if not n else "compiled in %.1f s" % n["seconds"] if not n["cached"] else "model from the cache"))
 PY
     done
   done
@@ -76,20 +81,22 @@ done
 python3 - "$rows" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
-print("| bound | tool | states | transitions | wall s | states/s | peak RSS MB | bytes/state |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| bound | tool | states | transitions | wall s | states/s | peak RSS MB | bytes/state | note |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 rate = {}
 for r in rows:
     bound, tool, states, trans, secs, rss = r[:6]
+    note = r[6] if len(r) > 6 and tool.startswith("tcpmc") else ("pan's own time %s s" % r[6] if len(r) > 6 else "")
     states, trans, secs, rss = int(float(states)), int(float(trans)), float(secs), int(rss)  # pan may print 2.4e+08
     rate[(bound, tool)] = (states / secs if secs else 0, rss * 1024 / states)
-    print(f"| {bound} | {tool} | {states:,} | {trans:,} | {secs:.1f} | {states/secs:,.0f} | {rss/1024:,.0f} | {rss*1024/states:.0f} |")
+    print(f"| {bound} | {tool} | {states:,} | {trans:,} | {secs:.1f} | {states/secs:,.0f} | {rss/1024:,.0f} | {rss*1024/states:.0f} | {note} |")
 print()
-print("| bound | tcpmc -j1 / SPIN DFS (states/s) | with --native | tcpmc -j2 / -j1 | with --native | tcpmc bytes/state / SPIN COLLAPSE |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| bound | tcpmc -j1 / SPIN DFS (states/s) | with --native | with --native --compress | tcpmc -j2 / -j1 | with --native | with --native --compress | tcpmc bytes/state / SPIN COLLAPSE | with --compress |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for bound in dict.fromkeys(r[0] for r in rows):
     j1, j2 = rate[(bound, "tcpmc -j1")], rate[(bound, "tcpmc -j2")]
     n1, n2 = rate[(bound, "tcpmc -j1 --native")], rate[(bound, "tcpmc -j2 --native")]
+    c1, c2 = rate[(bound, "tcpmc -j1 --native --compress")], rate[(bound, "tcpmc -j2 --native --compress")]
     dfs, col = rate[(bound, "spin DFS")], rate[(bound, "spin DFS COLLAPSE")]
-    print(f"| {bound} | {j1[0]/dfs[0]:.2f} | {n1[0]/dfs[0]:.2f} | {j2[0]/j1[0]:.2f} | {n2[0]/n1[0]:.2f} | {j1[1]/col[1]:.2f} |")
+    print(f"| {bound} | {j1[0]/dfs[0]:.2f} | {n1[0]/dfs[0]:.2f} | {c1[0]/dfs[0]:.2f} | {j2[0]/j1[0]:.2f} | {n2[0]/n1[0]:.2f} | {c2[0]/c1[0]:.2f} | {j1[1]/col[1]:.2f} | {c1[1]/col[1]:.2f} |")
 PY

@@ -205,6 +205,7 @@ inline std::vector<Case> shipped_cases(const Case& bounds, const std::string& su
 
 // Runs one case through the verifier with `engine` (one thread, no progress line; with `native`,
 // the spec compiled to machine code).
+inline std::unique_ptr<SpecResult> run_case(const Case& c, CheckOptions o);
 inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20, bool native = false) {
   CheckOptions o;
   o.engine = engine;
@@ -212,6 +213,11 @@ inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, ui
   o.limits.threads = 1;
   o.limits.max_depth = depth;
   o.limits.progress = false;
+  return run_case(c, o);
+}
+
+// Runs one case through the verifier with the options `o`, the case's faults and constants applied.
+inline std::unique_ptr<SpecResult> run_case(const Case& c, CheckOptions o) {
   if (c.loss != Case::kSpecs) o.loss = c.loss;
   if (c.dup != Case::kSpecs) o.dup = c.dup;
   if (c.reorder != Case::kSpecs) o.reorder = c.reorder == 1;
