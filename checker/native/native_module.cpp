@@ -1,10 +1,7 @@
 #include "native_module.hpp"
 
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,10 +14,9 @@
 #include <sstream>
 #include <vector>
 
+#include "child_process.hpp"
 #include "native_cache.hpp"
 #include "native_codegen.hpp"
-
-extern char** environ;
 
 namespace tcpmc {
 namespace {
@@ -59,33 +55,23 @@ class TempDir {
   std::string path_;
 };
 
-// Runs argv[0] (looked up in PATH when it has no '/') with stdin from /dev/null and stdout and
-// stderr into `log`; returns "" on exit status 0, else why not.
+// Runs the compiler (args[0]) with its messages into `log`; returns "" when it succeeded, else why not.
 std::string run_compiler(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc == ENOENT) return "no C++ compiler '" + args[0] + "' found";
-  if (rc != 0) return "cannot run the C++ compiler '" + args[0] + "': " + std::strerror(rc);
-  int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0)
-    if (errno != EINTR) return "lost the C++ compiler '" + args[0] + "': " + std::strerror(errno);
-  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return "";
-  // glibc's posix_spawnp reports a program it cannot find as exit status 127 of the child.
-  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127) return "no C++ compiler '" + args[0] + "' found";
+  using Kind = ChildStatus::Kind;
+  const ChildStatus st = run_child(args, log);
+  switch (st.kind) {
+    case Kind::NotFound: return "no C++ compiler '" + args[0] + "' found";
+    case Kind::CannotStart: return "cannot run the C++ compiler '" + args[0] + "': " + std::strerror(st.value);
+    case Kind::Lost: return "lost the C++ compiler '" + args[0] + "': " + std::strerror(st.value);
+    case Kind::Exited:
+    case Kind::Signalled: break;
+  }
+  if (st.ok()) return "";
   std::ifstream in(log);
   std::string messages, line;
   for (int n = 0; n < 20 && std::getline(in, line); ++n) messages += "\n  " + line;
-  const std::string how = WIFEXITED(wstatus) ? "exited with status " + std::to_string(WEXITSTATUS(wstatus))
-                                             : "was killed by signal " + std::to_string(WTERMSIG(wstatus));
+  const std::string how = st.kind == Kind::Exited ? "exited with status " + std::to_string(st.value)
+                                                  : "was killed by signal " + std::to_string(st.value);
   return "the C++ compiler '" + args[0] + "' " + how + messages;
 }
 
