@@ -541,6 +541,13 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         for (size_t q = 0; q < list.size(); ++q) {
           if (q + 8 < list.size()) store_.prefetch(out.hashes[list[q + 8]]);
           const uint32_t j = list[q];
+          if (compress) {  // the first occurrence claims the fingerprint; the others are seen states
+            const bool claimed = store_.claim_fingerprint(t, out.hashes[j]);
+            out.kind[j] = claimed ? kNew : kStored;
+            out.tgt[j] = StateStore::kUnknown;
+            if (claimed) ++new_count[static_cast<size_t>(t) * nchunks + s];
+            continue;
+          }
           const auto c = store_.find_or_claim(t, &out.words[static_cast<size_t>(j) * words], out.hashes[j], base,
                                               static_cast<uint32_t>(succ_off[s] + j), candidate_words);
           if (c.claimed) {
@@ -578,13 +585,17 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       size_t j = 0;
       for (size_t k = 0; k < out.succ_end.size(); ++k) {
         const uint32_t self = static_cast<uint32_t>(ranges[s].first + k);
+        const size_t first = j;  // the state's first successor
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
           if (out.kind[j] == kNew) {
             const uint32_t fin = next++;
             std::memcpy(store_.state_slot(fin), &out.words[j * words], sizeof(uint64_t) * words);
             store_.set_parent(fin, self);
-            store_.set_entry(out.hashes[j], out.pos[j], fin);
+            if (compress)
+              store_.set_position(fin, static_cast<uint32_t>(j - first));
+            else
+              store_.set_entry(out.hashes[j], out.pos[j], fin);
             out.tgt[j] = fin;
           } else if (out.kind[j] == kDuplicate) {
             if (out.tgt[j] < succ_off[s]) {  // repeats a state of an earlier slice: resolved later
@@ -645,7 +656,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     }
     // The parallel merge needs a window that no limit or model error can stop midway (those
     // stop at an exact state: the sequential merge finds it), and one worth the synchronisation.
-    bool parallel = threads > 1 && !compress && store_.shards() == nshards && window_end - idx >= 64;
+    bool parallel = threads > 1 && store_.shards() == nshards && window_end - idx >= 64;
     if (parallel) {
       uint64_t total = 0;
       for (const auto& out : slices) {

@@ -22,9 +22,9 @@
 // Temporal properties are not judged here: with record_graph() the search also records the
 // reachable graph, with each edge's action and each temporal property's predicates per state,
 // for the liveness engine (checker/liveness/).
-// With EngineLimits::compress the store keeps 64-bit fingerprints (state_store.hpp): the search
-// and its order are the same, the merge is the sequential one (expansion stays parallel), no
-// graph is recorded, and a counterexample is rebuilt from the successor positions on its path.
+// With EngineLimits::compress the store keeps 64-bit fingerprints (state_store.hpp): the search,
+// its order and both merges are the same (a window's first occurrence of a fingerprint claims it),
+// no graph is recorded, and a counterexample is rebuilt from the successor positions on its path.
 #pragma once
 #include <cstdint>
 #include <optional>

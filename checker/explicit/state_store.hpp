@@ -16,7 +16,8 @@
 // reported, never hidden: omission_probability()). The packed states are kept only until they
 // are expanded (forget_before), so a state costs its table slot, its parent and its position
 // among its parent's successors (from which a counterexample is rebuilt by replay); an insertion
-// of a state seen before returns kUnknown for its index. Sequential insertion only (insert()).
+// of a state seen before returns kUnknown for its index. The parallel merge uses
+// claim_fingerprint in place of find_or_claim (and no set_entry: the entry is the fingerprint).
 
 #pragma once
 #include <algorithm>
@@ -156,6 +157,20 @@ class StateStore {
     ++sh.count;
     return {base + candidate, true, pos};
   }
+  // Fingerprint mode: adds h to shard s unless it is there; returns whether it was added. Only
+  // the shard's owner (as find_or_claim).
+  bool claim_fingerprint(int s, uint64_t h) {
+    Shard& sh = shards_[s];
+    const uint64_t mask = sh.table.size() - 1, f = fingerprint(h);
+    for (uint64_t pos = f & mask;; pos = (pos + 1) & mask) {
+      if (sh.table[pos] == f) return false;
+      if (sh.table[pos] == 0) {
+        sh.table[pos] = f;
+        ++sh.count;
+        return true;
+      }
+    }
+  }
   // Extends the arena and the parents by n states, left for the caller to fill (one thread, while
   // no other touches the store). Capacities double as they do under insert(), so that bytes()
   // is the same whichever way the states arrived.
@@ -164,6 +179,10 @@ class StateStore {
     reserve_doubling(parent_, parent_.size() + n);
     data_.resize(data_.size() + n * words_);
     parent_.resize(parent_.size() + n);
+    if (fingerprints_) {
+      reserve_doubling(position_, position_.size() + n);
+      position_.resize(position_.size() + n);
+    }
   }
   // Makes v's capacity the one repeated push_back (or insert of `unit` elements) would give it
   // for `n` elements: the first allocation holds one unit, each later one doubles.
@@ -174,7 +193,7 @@ class StateStore {
     while (c < n) c *= 2;
     v.reserve(c);
   }
-  uint64_t* state_slot(uint32_t i) { return &data_[static_cast<size_t>(i) * words_]; }
+  uint64_t* state_slot(uint32_t i) { return &data_[(static_cast<size_t>(i) - first_) * words_]; }
   void set_parent(uint32_t i, uint32_t p) { parent_[i] = p; }
   // Points a claimed slot (of the shard of h) at the candidate's final index. Distinct slots may be
   // set by different threads at once.
@@ -247,19 +266,6 @@ class StateStore {
 
   // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
   static uint64_t fingerprint(uint64_t h) { return h ? h : 1; }
-  // Fingerprint mode: adds h to shard s unless it is there; returns whether it was added.
-  bool claim_fingerprint(int s, uint64_t h) {
-    Shard& sh = shards_[s];
-    const uint64_t mask = sh.table.size() - 1, f = fingerprint(h);
-    for (uint64_t pos = f & mask;; pos = (pos + 1) & mask) {
-      if (sh.table[pos] == f) return false;
-      if (sh.table[pos] == 0) {
-        sh.table[pos] = f;
-        ++sh.count;
-        return true;
-      }
-    }
-  }
 
   // Equality of two packed states: an inline loop (states are a few words; a call to memcmp per
   // duplicate costs more than the comparison).

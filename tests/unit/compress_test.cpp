@@ -81,6 +81,7 @@ TEST(Compress, ShippedSpecsGiveTheSameResultsAtOneAndTwoThreads) {
 
 // The stored bytes per state (a table slot, a parent and a position, no state), on a run of
 // 1.45 M states with duplication and reordering, where the same states and transitions are found
+// at two threads
 // (the hash once had 17,729 collisions of all 64 bits among these states, and lost as many).
 TEST(Compress, UsesLessMemoryAndFindsTheSameStates) {
   Case c = reduced_bounds(1, 1, 1);
@@ -89,6 +90,7 @@ TEST(Compress, UsesLessMemoryAndFindsTheSameStates) {
   o.properties = {"handshake_agreement"};  // no temporal property: the same engine both ways
   auto full = run_case(c, o);
   o.limits.compress = true;
+  o.limits.threads = 2;  // (the parallel merge, on windows of thousands of states)
   auto packed = run_case(c, o);
   ASSERT_TRUE(full && packed);
   EXPECT_EQ(full->exploration.states, 1450298u);
