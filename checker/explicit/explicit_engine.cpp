@@ -25,7 +25,7 @@ struct SliceOutput {
     int32_t from, to; // the acting endpoint's TCP state before and after (any enum size)
     uint8_t overflow; // segments this step sent into a full channel
   };
-  std::vector<uint64_t> words;
+  std::vector<uint64_t, UninitAllocator<uint64_t>> words;  // (resized, then packed into)
   std::vector<uint64_t> hashes;  // per successor, computed by the worker
   std::vector<Succ> succs;
   std::vector<uint32_t> succ_end;       // per state: end offset into succs
@@ -290,7 +290,6 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
     out.clear();
     std::vector<int32_t> cur(n);
-    std::vector<uint64_t> packed(words);
     Scratch& sc = out.scratch;
     ModelError perr;  // filled by property_holds only when evaluating a property fails
     std::vector<uint8_t> holds(2 * nprops);  // all_predicates' answer
@@ -362,9 +361,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
         const uint32_t local = static_cast<uint32_t>(out.succs.size());
         out.succs.push_back(s);
-        L.pack(next, packed.data());
-        out.words.insert(out.words.end(), packed.begin(), packed.end());
-        const uint64_t h = store_.hash(packed.data());
+        const size_t at = out.words.size();  // packed straight into the slice's buffer
+        out.words.resize(at + words);
+        uint64_t* const w = &out.words[at];
+        L.pack(next, w);
+        const uint64_t h = store_.hash(w);
         out.hashes.push_back(h);
         if (!out.by_shard.empty()) out.by_shard[store_.shard_of(h)].push_back(local);
       });
