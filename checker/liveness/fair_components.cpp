@@ -79,26 +79,43 @@ class ConstraintScan {
 
 bool contains(const std::vector<int32_t>& v, int32_t c) { return std::find(v.begin(), v.end(), c) != v.end(); }
 
-// Step 2's trim: the states in play from which no cycle in play can be reached leave play (a
-// state whose successors are all out of play, again and again). Sweeps go in decreasing index
-// order: indices are breadth-first order, which most edges follow, so one sweep peels whole
-// forward chains; it reads the rows in memory order, the bits at random (a bit per state stays in
-// cache), and stops at a state's first successor in play. No counter, no queue. After kSweeps
-// sweeps what is left goes to strong_components, which gives those states the same fate.
+// Step 2's trim: the states in play from which no cycle in play can be reached leave play. One
+// depth-first pass: a state is dead (leaves play) when all of its successors in play are dead; a
+// successor already seen and still in play is on the depth-first stack (a cycle closes there) or
+// reaches a cycle, so its predecessor reaches one too (alive, and so is every state below it on
+// the stack). Each edge is read at most once, and a state's edges no further than its first live
+// successor. Roots are taken in decreasing index order (breadth-first order, which most edges
+// follow), so most successors are already settled when a state is reached. No counter; two bits
+// per state (in play, seen) and the stack.
 template <class Leave>
-void trim(const StateGraph& g, const StateBits& play, Leave leave) {
-  constexpr int kSweeps = 32;
-  for (int sweep = 0; sweep < kSweeps; ++sweep) {
-    uint64_t peeled = 0;
-    play.for_each_set_descending([&](uint64_t s) {
-      const uint32_t u = static_cast<uint32_t>(s);
-      for (uint64_t e = g.first_edge(u); e < g.end_edge(u); ++e)
-        if (play[g.target(e)]) return;
-      leave(u);
-      ++peeled;
-    });
-    if (peeled == 0) return;
-  }
+void trim(const StateGraph& g, const StateBits& play, ComponentBuffers& b, Leave leave) {
+  b.seen.assign(g.states(), false);
+  auto& stack = b.stack;
+  play.for_each_set_descending([&](uint64_t root) {
+    if (b.seen[root]) return;
+    b.seen.set(root, true);
+    stack.assign(1, {static_cast<uint32_t>(root), false, g.first_edge(static_cast<uint32_t>(root))});
+    while (!stack.empty()) {
+      ComponentBuffers::Frame& f = stack.back();
+      if (!f.alive && f.edge < g.end_edge(f.state)) {
+        const uint32_t v = g.target(f.edge++);
+        if (!play[v]) continue;  // dead, or outside
+        if (b.seen[v]) {
+          f.alive = true;
+          continue;
+        }
+        b.seen.set(v, true);
+        stack.push_back({v, false, g.first_edge(v)});
+        continue;
+      }
+      const ComponentBuffers::Frame done = f;
+      stack.pop_back();
+      if (!done.alive)
+        leave(done.state);
+      else if (!stack.empty())
+        stack.back().alive = true;
+    }
+  });
 }
 
 // The subgraph of the states and edges in play, renumbered densely in state order (vertex i is
@@ -155,7 +172,7 @@ void fair_components(const StateGraph& g, const StateBits& inside, const Fairnes
     if (R.removed_edges.empty()) R.removed_edges.assign((g.edges() + 63) / 64, 0);
     R.removed_edges[e >> 6] |= 1ull << (e & 63);
   };
-  if (in_play > 0) trim(g, play, leave);
+  if (in_play > 0) trim(g, play, b, leave);
   while (in_play > 0) {
     ++R.rounds;
     build_subgraph(g, play, R, b);
