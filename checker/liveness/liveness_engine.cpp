@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <numeric>
 #include <thread>
@@ -41,20 +42,28 @@ EngineResult LivenessEngine::check(const EngineLimits& limits) {
   for (size_t i = 0; i < threads; ++i) judges.push_back(std::make_unique<TemporalJudge>(in));
   std::atomic<size_t> next{0};
   std::atomic<bool> interrupted{false};
-  auto run = [&](TemporalJudge& judge) {
-    for (size_t k = next++; k < order.size(); k = next++) {
-      if (interrupt_requested()) {
-        interrupted = true;
-        return;
+  std::vector<std::exception_ptr> failed(threads);  // a judge's exception, rethrown by the caller
+  auto run = [&](size_t i) {
+    try {
+      for (size_t k = next++; k < order.size(); k = next++) {
+        if (interrupt_requested()) {
+          interrupted = true;
+          return;
+        }
+        judges[i]->judge(order[k], R.properties[temporal[order[k]]]);
       }
-      judge.judge(order[k], R.properties[temporal[order[k]]]);
+    } catch (...) {
+      failed[i] = std::current_exception();
+      next = order.size();  // the other judges take no more
     }
   };
   {
     std::vector<std::jthread> helpers;
-    for (size_t i = 1; i < threads; ++i) helpers.emplace_back([&, i] { run(*judges[i]); });
-    run(*judges[0]);
+    for (size_t i = 1; i < threads; ++i) helpers.emplace_back(run, i);
+    run(0);
   }
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   for (const auto& j : judges) {
     stats.scc_rounds += j->scc_rounds();
     if (j->replay_failed()) R.replay_failed = true;

@@ -16,7 +16,8 @@
 // largest first (most states without the goal). Each judgement depends only on the graph, the
 // property and the fairness, and writes only its own property's outcome; the graph is recorded by
 // the search's merge. So verdicts, lassos and reports are the same for every thread count and in
-// any order the threads happen to take the properties.
+// any order the threads happen to take the properties. An exception in a judge (out of memory)
+// stops the others taking more and is rethrown by check() once every thread has stopped.
 // Cost: 4 bytes per edge and 8 per state for the graph; per judge, about 9 bytes per state
 // (components, region, queue) plus, when strong_components runs, 4 per state and 16 per state in
 // play; time about linear in each trigger region per property, spread over the threads.
