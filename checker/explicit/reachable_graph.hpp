@@ -10,6 +10,7 @@
 // The graph is filled in state order by the search's merge, so it is the same for every thread
 // count. No allocation per edge beyond amortised vector growth.
 #pragma once
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,24 @@ class StateBits {
   }
   uint64_t size() const { return size_; }
   uint64_t bytes() const { return words_.capacity() * sizeof(uint64_t); }
+  uint64_t count() const {
+    uint64_t c = 0;
+    for (uint64_t w : words_) c += static_cast<uint64_t>(std::popcount(w));
+    return c;
+  }
+  // Calls f(i) for every set bit i, in decreasing order.
+  template <class F>
+  void for_each_set_descending(F f) const {
+    for (uint64_t w = words_.size(); w-- > 0;)
+      for (uint64_t bits = words_[w]; bits != 0; bits &= ~(1ull << (63 - std::countl_zero(bits))))
+        f(w * 64 + static_cast<uint64_t>(63 - std::countl_zero(bits)));
+  }
+  // Calls f(i) for every set bit i, in increasing order (a word at a time: cheap on sparse sets).
+  template <class F>
+  void for_each_set(F f) const {
+    for (uint64_t w = 0; w < words_.size(); ++w)
+      for (uint64_t bits = words_[w]; bits != 0; bits &= bits - 1) f(w * 64 + static_cast<uint64_t>(std::countr_zero(bits)));
+  }
 
  private:
   std::vector<uint64_t> words_;

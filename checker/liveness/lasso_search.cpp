@@ -57,14 +57,11 @@ uint32_t walk_to(const StateGraph& g, InLoop in_loop, uint32_t from, EdgeGoal ed
 
 }  // namespace
 
-std::optional<Lasso> find_lasso(const StateGraph& g, const StateStore& tree, const StateBits& goal,
-                                const StateBits* trigger, const FairComponents& fair, const FairnessConstraints& F,
-                                EdgeActions& actions) {
+std::optional<Lasso> find_lasso(const StateGraph& g, const std::vector<uint32_t>& depth, const StateStore& tree,
+                                const StateBits& goal, const StateBits* trigger, const FairComponents& fair,
+                                const FairnessConstraints& F, EdgeActions& actions) {
   const uint32_t n = g.states();
   if (fair.count == 0 || n == 0) return std::nullopt;
-  // Depth of every state in the breadth-first tree (state indices are in breadth-first order).
-  std::vector<uint32_t> depth(n, 0);
-  for (uint32_t s = 1; s < n; ++s) depth[s] = depth[tree.parent(s)] + 1;
   // Phase 1: through states without the goal, seeded by the trigger states in index order (their
   // depths never decrease), merged with the queue by distance.
   std::vector<uint32_t> dist(n, kUnseen), parent(n, kUnseen);

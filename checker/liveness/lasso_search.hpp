@@ -29,8 +29,10 @@ struct Lasso {
   size_t loop_start = 0;        // edges[loop_start..] is the loop (empty: stays in the last state)
 };
 
-// `trigger` null: `eventually` (the trigger is the initial state).
-std::optional<Lasso> find_lasso(const StateGraph& g, const StateStore& bfs_tree, const StateBits& goal,
+// `trigger` null: `eventually` (the trigger is the initial state). `depth`: per state, its depth in
+// the breadth-first tree `bfs_tree` (shared by every property and thread).
+std::optional<Lasso> find_lasso(const StateGraph& g, const std::vector<uint32_t>& depth, const StateStore& bfs_tree,
+                                const StateBits& goal,
                                 const StateBits* trigger, const FairComponents& fair, const FairnessConstraints& F,
                                 EdgeActions& actions);
 

@@ -203,14 +203,15 @@ inline std::vector<Case> shipped_cases(const Case& bounds, const std::string& su
   return v;
 }
 
-// Runs one case through the verifier with `engine` (one thread, no progress line; with `native`,
-// the spec compiled to machine code).
+// Runs one case through the verifier with `engine` (one thread unless told, no progress line;
+// with `native`, the spec compiled to machine code).
 inline std::unique_ptr<SpecResult> run_case(const Case& c, CheckOptions o);
-inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20, bool native = false) {
+inline std::unique_ptr<SpecResult> run_case(const Case& c, EngineKind engine, uint32_t depth = 20, bool native = false,
+                                            int threads = 1) {
   CheckOptions o;
   o.engine = engine;
   o.native = native;
-  o.limits.threads = 1;
+  o.limits.threads = threads;
   o.limits.max_depth = depth;
   o.limits.progress = false;
   return run_case(c, o);
