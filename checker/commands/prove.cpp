@@ -167,7 +167,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   if (cmd.progress)
     err << "tcpmc prove: houdini dropped " << inf.dropped_by_z3 << " by Z3 models, " << inf.dropped_by_successors
         << " by concrete successors (" << inf.successor_states_expanded << " states expanded, "
-        << inf.successor_states_evaluated << " evaluated, " << inf.successor_disagreements
+        << inf.successor_states_evaluated << " evaluated, " << inf.successor_mutants << " mutants, "
+        << inf.successor_disagreements
         << " pre-states rejected); Z3 " << secs(inf.z3_seconds) << ", successors " << secs(inf.successor_seconds)
         << std::endl;
   const double houdini_seconds = since(t_houdini);

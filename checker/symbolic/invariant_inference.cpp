@@ -72,6 +72,7 @@ class Inference {
     size_t before = open.size();  // the set of the round
     if (options_.successor_states > 0) {
       refuter = std::make_unique<symbolic::SuccessorRefuter>(sys_, options_.successor_states);
+      refuter->set_mutate(options_.mutate);
       refine = [&](const z3::model& m, const std::vector<Goal*>& set) {
         out_.z3_seconds += lap();
         out_.dropped_by_z3 += before - set.size();
@@ -91,6 +92,7 @@ class Inference {
       out_.successor_states_expanded = refuter->expanded();
       out_.successor_states_evaluated = refuter->evaluated();
       out_.successor_disagreements = refuter->disagreements();
+      out_.successor_mutants = refuter->mutants();
     }
     if (kept && !refuter) out_.dropped_by_z3 = open.size() - kept->size();
     if (!kept) return give_up("Z3 gave up in the induction step");

@@ -28,6 +28,9 @@ struct InferenceOptions {
   // After each model, the concrete successors of its pre-state (successor_refuter.hpp) refute
   // every goal false in one of them; at most this many states expanded per round (0: off).
   size_t successor_states = 4096;
+  // ... and, when the states reachable from it inside the set run out, from visited states with
+  // one slot changed (well formed and satisfying the set).
+  bool mutate = true;
 };
 
 struct InferenceResult {
@@ -49,7 +52,7 @@ struct InferenceResult {
   // seconds in Z3's Houdini queries, in the successor search; successor search effort.
   size_t dropped_by_z3 = 0, dropped_by_successors = 0;
   double z3_seconds = 0, successor_seconds = 0;
-  size_t successor_states_expanded = 0, successor_states_evaluated = 0, successor_disagreements = 0;
+  size_t successor_states_expanded = 0, successor_states_evaluated = 0, successor_disagreements = 0, successor_mutants = 0;
 };
 
 // `selected` (per property, empty = all) limits the properties judged; only invariants are.

@@ -3,7 +3,9 @@
 // successors (engine/wide_moves.hpp, the explicit semantics at the target SEQ_BITS) refute every
 // goal false in one of them, without another Z3 query. A successor that, with those goals gone,
 // satisfies the rest is itself such a state, so the search goes on from it (breadth-first, at most
-// `max_expanded` states per call).
+// `max_expanded` states per call). When those run out, optionally (set_mutate) from a state visited
+// with one slot changed, if that is well formed as the induction step's free state must be
+// (Unroller::well_formed, mirrored here) and satisfies the set: Z3 could have chosen it.
 //
 // Soundness: each goal dropped has a witness, a state satisfying every goal still in the set
 // (hence every goal of the greatest inductive subset) and a transition of the model to a state
@@ -41,12 +43,16 @@ class SuccessorRefuter {
   size_t expanded() const { return expanded_; }         // states expanded so far, all calls
   size_t evaluated() const { return evaluated_; }       // successors evaluated so far
   size_t disagreements() const { return disagree_; }    // pre-states the evaluation rejected
+  size_t mutants() const { return mutants_; }           // changed states searched from
+  // Also search from visited states with one slot changed (well formed, satisfying the set).
+  void set_mutate(bool on) { mutate_ = on; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t max_expanded_;
-  size_t expanded_ = 0, evaluated_ = 0, disagree_ = 0;
+  size_t expanded_ = 0, evaluated_ = 0, disagree_ = 0, mutants_ = 0;
+  bool mutate_ = false;
   bool holds(const Goal* g, const int32_t* state) const;
 };
 

@@ -2,7 +2,8 @@
 // has a witness, and Houdini's answer does not change with them.
 //  - The successor search drops a planted candidate that only a successor refutes (a direct one,
 //    and one four moves away through states satisfying the set), keeps a true one, and refutes
-//    nothing from a pre-state the set does not hold in.
+//    nothing from a pre-state the set does not hold in; a visited state with one slot changed
+//    refutes a lemma true in every run but not inductive (as Z3 says).
 //  - Houdini over the mini handshake's candidates keeps the same inductive set and proves the same
 //    properties with and without it; the command proves the same with and without every
 //    acceleration.
@@ -75,6 +76,36 @@ TEST(ProveSuccessors, RefutesWhatOnlyASuccessorRefutes) {
   const auto same = far.refine(est, set);
   EXPECT_EQ(same.size(), set.size());
   EXPECT_EQ(far.disagreements(), 1u);
+}
+
+TEST(ProveSuccessors, MutantsOfVisitedStatesRefuteWhatNoRunRefutes) {
+  // `a_learns` holds in every run (A takes its IRS from B's SYN|ACK, which carries B's ISS), so
+  // no search from the initial state refutes it; but it is not inductive on its own: a SYN|ACK in
+  // flight with another seq makes A learn something else. A visited state with that field changed
+  // is such a pre-state, and Z3 agrees that the lemma is not inductive.
+  const std::string spec = without_planted() + "lemma a_learns: A.state == EST -> A.irs == B.iss\n";
+  auto l = test::load(spec, {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Model& m = l->spec->model;
+  CompiledSystem sys(m, m.default_faults);
+  std::vector<symbolic::Goal> goals = lemma_goals(m);
+  const std::vector<symbolic::Goal*> set{&goals[0]};
+  std::vector<int32_t> init(static_cast<size_t>(sys.layout().num_slots()));
+  sys.initial_state(init.data());
+
+  symbolic::SuccessorRefuter runs_only(sys, 4096);
+  EXPECT_EQ(runs_only.refine(init, set).size(), 1u);
+  EXPECT_EQ(runs_only.mutants(), 0u);
+  symbolic::SuccessorRefuter with_mutants(sys, 4096);
+  with_mutants.set_mutate(true);
+  EXPECT_TRUE(with_mutants.refine(init, set).empty());
+  EXPECT_GT(with_mutants.mutants(), 0u);
+
+  InferenceOptions z3_alone;
+  z3_alone.successor_states = 0;
+  const InferenceResult r = infer_inductive_invariant(sys, {}, {}, z3_alone);
+  ASSERT_TRUE(r.complete) << r.stop_reason;
+  EXPECT_FALSE(r.lemma_inductive[0]);
 }
 
 // The mini handshake with its candidates as lemmas: those true in the first 20 states at
