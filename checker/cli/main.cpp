@@ -319,7 +319,7 @@ static int run(int argc, char** argv) {
       ->check(whole_number(1ull << 30));
   pv->add_option("--successor-states", prv.successor_states,
                  "per Houdini round, the states whose concrete successors refute candidates before the next Z3 "
-                 "query, from the pre-state of Z3's model (default 4096; 0 = Z3 alone)")
+                 "query, from the pre-state of Z3's model (default 32768; 0 = Z3 alone)")
       ->check(whole_number(1ull << 30));
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");

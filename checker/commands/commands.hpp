@@ -123,7 +123,7 @@ struct ProveCommand {
   bool use_lemmas = false;              // the spec's own lemmas join the candidates
   // Houdini's concrete refutations (0 = off, Z3 alone): states expanded per round from the
   // pre-state of each Z3 model (--successor-states).
-  uint64_t successor_states = 4096;
+  uint64_t successor_states = 32768;
   // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):
   // the candidates false in a state they visit are dropped.
   uint64_t target_runs = 2000, target_steps = 200;

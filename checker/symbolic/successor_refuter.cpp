@@ -97,20 +97,22 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
   std::unordered_set<std::string> seen{key(pre.data(), n)};
   size_t expanded = 0;
   std::vector<std::vector<int32_t>> next;
-  // When the states reachable from `pre` inside the set run out: a state visited with one slot
-  // changed, kept when it is well formed and satisfies the set (then as good a pre-state as Z3's).
+  // When the states reachable from `pre` inside the set run out: a state visited with one to
+  // three slots changed, kept when it is well formed and satisfies the set (then as good a pre-state as Z3's).
   std::vector<std::vector<int32_t>> visited{pre};
   std::mt19937_64 rng(expanded_ + 1);
   auto mutant = [&]() -> bool {
     for (int attempt = 0; attempt < 64; ++attempt) {
       std::vector<int32_t> m = visited[rng() % visited.size()];
-      const int j = static_cast<int>(rng() % static_cast<uint64_t>(n));
-      const Slot& sl = impl_->eval.layout().slot(j);
-      if (wide_slot(sl)) {
-        const std::vector<int32_t> pool = impl_->moves.seq_pool(m.data());
-        m[j] = pool[rng() % pool.size()];
-      } else {
-        m[j] = static_cast<int32_t>(sl.lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(sl.hi - sl.lo + 1)));
+      for (uint64_t k = 0, changes = 1 + rng() % 3; k < changes; ++k) {
+        const int j = static_cast<int>(rng() % static_cast<uint64_t>(n));
+        const Slot& sl = impl_->eval.layout().slot(j);
+        if (wide_slot(sl)) {
+          const std::vector<int32_t> pool = impl_->moves.seq_pool(m.data());
+          m[j] = pool[rng() % pool.size()];
+        } else {
+          m[j] = static_cast<int32_t>(sl.lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(sl.hi - sl.lo + 1)));
+        }
       }
       if (!well_formed(impl_->eval, m.data()) || !seen.insert(key(m.data(), n)).second) continue;
       bool all = true;

@@ -4,7 +4,7 @@
 // goal false in one of them, without another Z3 query. A successor that, with those goals gone,
 // satisfies the rest is itself such a state, so the search goes on from it (breadth-first, at most
 // `max_expanded` states per call). When those run out, optionally (set_mutate) from a state visited
-// with one slot changed, if that is well formed as the induction step's free state must be
+// with one to three slots changed, if that is well formed as the induction step's free state must be
 // (Unroller::well_formed, mirrored here) and satisfies the set: Z3 could have chosen it.
 //
 // Soundness: each goal dropped has a witness, a state satisfying every goal still in the set
@@ -44,7 +44,7 @@ class SuccessorRefuter {
   size_t evaluated() const { return evaluated_; }       // successors evaluated so far
   size_t disagreements() const { return disagree_; }    // pre-states the evaluation rejected
   size_t mutants() const { return mutants_; }           // changed states searched from
-  // Also search from visited states with one slot changed (well formed, satisfying the set).
+  // Also search from visited states with one to three slots changed (well formed, satisfying the set).
   void set_mutate(bool on) { mutate_ = on; }
 
  private:

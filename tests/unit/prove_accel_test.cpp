@@ -2,7 +2,7 @@
 // has a witness, and Houdini's answer does not change with them.
 //  - The successor search drops a planted candidate that only a successor refutes (a direct one,
 //    and one four moves away through states satisfying the set), keeps a true one, and refutes
-//    nothing from a pre-state the set does not hold in; a visited state with one slot changed
+//    nothing from a pre-state the set does not hold in; a visited state with one to three slots changed
 //    refutes a lemma true in every run but not inductive (as Z3 says).
 //  - Houdini over the mini handshake's candidates keeps the same inductive set and proves the same
 //    properties with and without it; the command proves the same with and without every
