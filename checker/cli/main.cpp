@@ -316,6 +316,16 @@ static int run(int argc, char** argv) {
       ->check(whole_number(1ull << 40));
   pv->add_option("--memory-limit", prv.memory_limit_mb, "stop a sampling run before the process exceeds MB megabytes")
       ->check(whole_number(1ull << 30));
+  pv->add_option("--target-runs", prv.target_runs,
+                 "random runs at the target bounds (every ISN as the spec allows it) before Z3; the candidates "
+                 "false in a state they visit are dropped (default 2000; 0 = none)")
+      ->check(whole_number(1ull << 30));
+  pv->add_option("--target-steps", prv.target_steps, "moves per random run (default 200)")
+      ->check(whole_number(1ull << 30));
+  pv->add_option("--successor-states", prv.successor_states,
+                 "per Houdini round, the states whose concrete successors refute candidates before the next Z3 "
+                 "query, from the pre-state of Z3's model (default 32768; 0 = Z3 alone)")
+      ->check(whole_number(1ull << 30));
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");

@@ -121,6 +121,12 @@ struct ProveCommand {
   uint64_t sample_states = 1000000;     // per sampling run; 0 = no limit
   uint64_t memory_limit_mb = 0;         // per sampling run; 0 = no limit
   bool use_lemmas = false;              // the spec's own lemmas join the candidates
+  // Houdini's concrete refutations (0 = off, Z3 alone): states expanded per round from the
+  // pre-state of each Z3 model (--successor-states).
+  uint64_t successor_states = 32768;
+  // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):
+  // the candidates false in a state they visit are dropped.
+  uint64_t target_runs = 2000, target_steps = 200;
   std::vector<std::string> properties;  // invariants to prove (empty = every invariant)
   std::string json_path;                // "" = none, "-" = stdout (human output then goes to err)
   std::string proof_path;               // "" = none; else the proof as a spec that includes SPEC

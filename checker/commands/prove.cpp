@@ -14,6 +14,7 @@
 #include "json_report.hpp"
 #include "sampling.hpp"
 #include "text_report.hpp"
+#include "walks.hpp"
 
 namespace tcpmc {
 namespace {
@@ -80,6 +81,13 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   const std::vector<uint8_t> selected = select_properties(tm, cmd.properties);
   auto is_selected = [&](size_t p) { return selected.empty() || selected[p]; };
 
+  // --samples-from sets each sampling run's SEQ_BITS: a --sample-define of it would be overridden.
+  if (cmd.sample_defines.count("SEQ_BITS")) {
+    err << "tcpmc: error: --sample-define SEQ_BITS=... is what --samples-from SEQ_BITS=B[,B...] sets; give that "
+           "instead\n";
+    return exit_code::kUsage;
+  }
+
   // 1. Samples: the explicit engine at small bounds, every state observed by the candidates.
   infer::CandidateSet cands(tm);
   std::vector<infer::SampleRun> samples;
@@ -103,6 +111,18 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     if (cmd.progress)
       err << "tcpmc prove: sampled " << samples.back().states << " states at " << samples.back().bounds << " in "
           << secs(samples.back().seconds) << "; " << samples.back().alive_after << " of " << cands.size()
+          << " candidates left" << std::endl;
+  }
+  // Random runs at the target bounds: what they reach refutes candidates without Z3.
+  std::optional<infer::SampleRun> walks;
+  if (cmd.target_runs > 0 && cmd.target_steps > 0) {
+    infer::WalkOptions wo;
+    wo.runs = cmd.target_runs;
+    wo.steps = cmd.target_steps;
+    walks = infer::walk(tm, wo, cands);
+    if (cmd.progress)
+      err << "tcpmc prove: " << walks->states << " states of " << cmd.target_runs << " random runs at SEQ_BITS="
+          << tm.seq_bits << " in " << secs(walks->seconds) << "; " << walks->alive_after << " of " << cands.size()
           << " candidates left" << std::endl;
   }
   const double sample_seconds = since(t_sample);
@@ -141,7 +161,16 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     on_round = [&](unsigned round, size_t left) {
       err << "tcpmc prove: houdini round " << round << ": " << left << " left, " << secs(since(t_houdini)) << std::endl;
     };
-  const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round);
+  InferenceOptions io;
+  io.successor_states = cmd.successor_states;
+  const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round, io);
+  if (cmd.progress)
+    err << "tcpmc prove: houdini dropped " << inf.dropped_by_z3 << " by Z3 models, " << inf.dropped_by_successors
+        << " by concrete successors (" << inf.successor_states_expanded << " states expanded, "
+        << inf.successor_states_evaluated << " evaluated, " << inf.successor_mutants << " mutants, "
+        << inf.successor_disagreements
+        << " pre-states rejected); Z3 " << secs(inf.z3_seconds) << ", successors " << secs(inf.successor_seconds)
+        << std::endl;
   const double houdini_seconds = since(t_houdini);
   size_t initially_false = 0, inductive = 0;
   for (auto b : inf.lemma_initially_false) initially_false += b;
@@ -197,6 +226,10 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     o += "   sample " + s.bounds + ": " + std::to_string(s.states) + " states, " +
          (s.complete ? "complete" : "INCOMPLETE (" + s.stop_reason + "): candidates true there, not necessarily in every reachable state") +
          ", " + secs(s.seconds) + "\n";
+  if (walks)
+    o += "   " + std::to_string(cmd.target_runs) + " random runs of at most " + std::to_string(cmd.target_steps) +
+         " moves at SEQ_BITS=" + std::to_string(bits) + ": " + std::to_string(walks->states) + " states, " +
+         secs(walks->seconds) + "\n";
   o += "   candidates: " + std::to_string(cands.size()) + " from the templates, " + std::to_string(alive) +
        " true in every sampled state, " + std::to_string(survivors.size()) + " tried after dropping the implied ones" +
        (cmd.use_lemmas ? " (+" + std::to_string(tm.lemmas.size()) + " of the spec)" : "") + "\n";
@@ -281,6 +314,9 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
                     {"candidates_alive", s.alive_after}});
     Json jl = Json::array();
     for (const auto& l : proof) jl.push_back({{"name", l.name}, {"expression", l.text}, {"from_spec", l.from_spec}});
+    if (walks)
+      js.push_back({{"bounds", walks->bounds}, {"states", walks->states}, {"complete", false}, {"seconds", walks->seconds},
+                    {"candidates_alive", walks->alive_after}});
     Json j = {{"spec", cmd.spec},
               {"seq_bits", bits},
               {"samples", js},

@@ -1,10 +1,13 @@
 #include "invariant_inference.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
 
 #include "bmc.hpp"
 #include "interrupt.hpp"
 #include "kinduction.hpp"
+#include "successor_refuter.hpp"
 #include "trace_decoder.hpp"
 
 namespace tcpmc {
@@ -15,8 +18,8 @@ using symbolic::Goal;
 class Inference {
  public:
   Inference(const CompiledSystem& sys, const std::vector<uint8_t>& selected, InferenceResult& out,
-            const std::function<void(unsigned, size_t)>& progress)
-      : sys_(sys), p_(sys), out_(out), progress_(progress) {
+            const std::function<void(unsigned, size_t)>& progress, const InferenceOptions& options)
+      : sys_(sys), p_(sys), out_(out), progress_(progress), options_(options) {
     const ir::Model& m = sys.model();
     goals_.reserve(m.properties.size() + m.lemmas.size());
     for (size_t i = 0; i < m.properties.size(); ++i) {
@@ -56,7 +59,42 @@ class Inference {
     }
     symbolic::KInduction step(p_, all, s);
     step.extend_to(1);
-    auto kept = step.prove_together(open, out_.houdini_rounds, progress_);
+    symbolic::KInduction::Refine refine;
+    std::unique_ptr<symbolic::SuccessorRefuter> refuter;
+    using Clock = std::chrono::steady_clock;
+    auto last = Clock::now();
+    auto lap = [&] {
+      const auto now = Clock::now();
+      const double s = std::chrono::duration<double>(now - last).count();
+      last = now;
+      return s;
+    };
+    size_t before = open.size();  // the set of the round
+    if (options_.successor_states > 0) {
+      refuter = std::make_unique<symbolic::SuccessorRefuter>(sys_, options_.successor_states);
+      refuter->set_mutate(options_.mutate);
+      refine = [&](const z3::model& m, const std::vector<Goal*>& set) {
+        out_.z3_seconds += lap();
+        out_.dropped_by_z3 += before - set.size();
+        const symbolic::DecodedRun run = symbolic::decode_run(m, step.unrolling().relation, 1);
+        std::vector<int32_t> extra;
+        for (int32_t v : run.labels[0].params) extra.push_back(v);
+        std::vector<Goal*> left = refuter->refine(run.states[0], set, extra);
+        out_.dropped_by_successors += set.size() - left.size();
+        out_.successor_seconds += lap();
+        before = left.size();
+        return left;
+      };
+    }
+    auto kept = step.prove_together(open, out_.houdini_rounds, progress_, refine);
+    out_.z3_seconds += lap();
+    if (refuter) {
+      out_.successor_states_expanded = refuter->expanded();
+      out_.successor_states_evaluated = refuter->evaluated();
+      out_.successor_disagreements = refuter->disagreements();
+      out_.successor_mutants = refuter->mutants();
+    }
+    if (kept && !refuter) out_.dropped_by_z3 = open.size() - kept->size();
     if (!kept) return give_up("Z3 gave up in the induction step");
     for (Goal* g : *kept) {
       if (g->property >= 0)
@@ -112,6 +150,7 @@ class Inference {
   symbolic::SymbolicProblem p_;
   InferenceResult& out_;
   std::function<void(unsigned, size_t)> progress_;
+  InferenceOptions options_;
   std::vector<Goal> goals_;
 
   bool stopped() const { return interrupt_requested(); }
@@ -155,9 +194,10 @@ class Inference {
 }  // namespace
 
 InferenceResult infer_inductive_invariant(const CompiledSystem& sys, const std::vector<uint8_t>& selected,
-                                          const std::function<void(unsigned, size_t)>& progress) {
+                                          const std::function<void(unsigned, size_t)>& progress,
+                                          const InferenceOptions& options) {
   InferenceResult out;
-  Inference inf(sys, selected, out, progress);
+  Inference inf(sys, selected, out, progress, options);
   run_watched(
       [&] {
         try {

@@ -10,6 +10,8 @@
 // solver over a free state and one transition; each Houdini round is one query ("can any kept
 // goal fail after a step?") whose model drops every goal it refutes; each support query is one
 // more unsat answer. The caller re-checks the proof it prints from scratch (k-induction, k = 1).
+// Between Z3's models, the concrete successors of each model's pre-state refute what they can
+// (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds.
 #pragma once
 #include <functional>
 #include <optional>
@@ -20,6 +22,16 @@
 #include "trace.hpp"
 
 namespace tcpmc {
+
+// How Houdini may refute candidates besides Z3's models.
+struct InferenceOptions {
+  // After each model, the concrete successors of its pre-state (successor_refuter.hpp) refute
+  // every goal false in one of them; at most this many states expanded per round (0: off).
+  size_t successor_states = 32768;
+  // ... and, when the states reachable from it inside the set run out, from visited states with
+  // one to three slots changed (well formed and satisfying the set).
+  bool mutate = true;
+};
 
 struct InferenceResult {
   // Per lemma of the model: false in some initial state; in the inductive set.
@@ -36,12 +48,18 @@ struct InferenceResult {
   bool complete = true;     // false when Z3 gave up or the run was interrupted
   std::string stop_reason;
   bool replay_failed = false;
+  // Where the goals went and the time went: dropped by Z3's models, by concrete successors;
+  // seconds in Z3's Houdini queries, in the successor search; successor search effort.
+  size_t dropped_by_z3 = 0, dropped_by_successors = 0;
+  double z3_seconds = 0, successor_seconds = 0;
+  size_t successor_states_expanded = 0, successor_states_evaluated = 0, successor_disagreements = 0, successor_mutants = 0;
 };
 
 // `selected` (per property, empty = all) limits the properties judged; only invariants are.
 // `progress`, when given, is called (from this thread) after each Houdini round with the round
 // and the goals left.
 InferenceResult infer_inductive_invariant(const CompiledSystem& sys, const std::vector<uint8_t>& selected,
-                                          const std::function<void(unsigned, size_t)>& progress = {});
+                                          const std::function<void(unsigned, size_t)>& progress = {},
+                                          const InferenceOptions& options = {});
 
 }  // namespace tcpmc

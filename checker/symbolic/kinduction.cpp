@@ -75,7 +75,8 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
 }
 
 std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<Goal*>& open, unsigned& rounds,
-                                                             const std::function<void(unsigned, size_t)>& progress) {
+                                                             const std::function<void(unsigned, size_t)>& progress,
+                                                             const Refine& refine) {
   std::vector<Goal*> set = open;
   for (Goal* g : open) refutation_[index_of(g)].reset();
   while (!set.empty()) {
@@ -103,6 +104,7 @@ std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<G
       if (!ref) ref = m;
     }
     if (kept.size() == set.size()) return std::nullopt;  // cannot happen: the model refutes one
+    if (refine) kept = refine(m, kept);
     set = std::move(kept);
     if (progress) progress(rounds, set.size());
   }

@@ -25,9 +25,14 @@ class KInduction {
   // The same fixpoint with one question per round for the whole set ("can any goal of the set
   // fail at k?"): far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s
   // candidates). Each model drops every goal it refutes. nullopt when Z3 gave up. `rounds`
-  // counts the questions asked.
+  // counts the questions asked. `refine`, when given, is called with each model and the set
+  // without the goals it refutes, and returns the set to go on with: a subset, without only goals
+  // it has refuted itself (successor_refuter.hpp: from the model's step 0, which satisfies the
+  // whole set of the round).
+  using Refine = std::function<std::vector<Goal*>(const z3::model&, const std::vector<Goal*>&)>;
   std::optional<std::vector<Goal*>> prove_together(const std::vector<Goal*>& open, unsigned& rounds,
-                                                   const std::function<void(unsigned, size_t)>& progress = {});
+                                                   const std::function<void(unsigned, size_t)>& progress = {},
+                                                   const Refine& refine = {});
   // The goals of `set` (not yet asserted as proved) whose assumption at 0..k-1 an unsat answer
   // to "g fails at k" used (an unsat core, minimized by Z3); nullopt when g can fail at k given
   // them all, or Z3 gave up.

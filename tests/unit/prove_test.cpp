@@ -13,50 +13,19 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "invariant_inference.hpp"
+#include "prove_support.hpp"
 #include "test_util.hpp"
 
 namespace tcpmc {
 namespace {
 
-// A handshake with free ISNs: A's SYN carries its ISS, B answers SYN|ACK with its own; each
-// learns the other's ISN from the segment. `agree` needs what travels in flight (the SYN's seq is
-// its sender's ISS) and what each pair of states implies: the templates give exactly that.
-// `wide` holds at SEQ_BITS <= 3 (a distance of at most 7) and fails at 32.
-const std::string kMiniTcp =
-    "const SEQ_BITS = 3\n"
-    "enum S { CLOSED, LISTEN, SYN_SENT, SYN_RCVD, EST }\n"
-    "endpoint { state: S = CLOSED\n  iss: seq\n  irs: seq\n  snd_nxt: seq\n  rcv_nxt: seq }\n"
-    "segment { flags SYN, ACK\n  seq: seq\n  ack: seq }\n"
-    "network { capacity = 1, msl = 1 }\n"
-    "faults { loss = 0, dup = 0, reorder = false }\n"
-    "call connect(isn: seq) in CLOSED when self == A { iss := isn snd_nxt := isn + 1 send SYN (seq = isn) goto SYN_SENT }\n"
-    "call listen(isn: seq) in CLOSED when self == B { iss := isn snd_nxt := isn + 1 goto LISTEN }\n"
-    "recv syn(s) in LISTEN when s.SYN && !s.ACK {\n"
-    "  irs := s.seq rcv_nxt := s.seq + 1 send SYN|ACK (seq = iss, ack = s.seq + 1) goto SYN_RCVD }\n"
-    "recv synack(s) in SYN_SENT when s.SYN && s.ACK && s.ack == snd_nxt {\n"
-    "  irs := s.seq rcv_nxt := s.seq + 1 send ACK (seq = snd_nxt, ack = s.seq + 1) goto EST }\n"
-    "recv ack(s) in SYN_RCVD when s.ACK && !s.SYN && s.ack == snd_nxt { goto EST }\n"
-    "invariant agree expect hold: A.state == EST && B.state == EST -> A.irs == B.iss && B.irs == A.iss\n"
-    "invariant wide expect violation: A.iss - B.iss <= 7\n"
-    // Planted: true in every sampled state (SEQ_BITS 3), false at 32 bits; it would prove `wide`.
-    "lemma planted: A.iss - B.iss <= 7\n";
+using test::kMiniTcp;
 
-struct ProveRun {
-  int code = -1;
-  std::string out, err;
-};
+using test::ProveRun;
 
 class ProveTest : public test::TempDirTest {
  protected:
-  ProveRun prove(ProveCommand c) {
-    c.progress = false;
-    std::ostringstream o, e;
-    ProveRun r;
-    r.code = run_prove(c, o, e);
-    r.out = o.str();
-    r.err = e.str();
-    return r;
-  }
+  ProveRun prove(const ProveCommand& c) { return test::prove_quietly(c); }
 };
 
 TEST_F(ProveTest, PlantedFalseCandidateIsWeakenedAway) {

@@ -1,0 +1,210 @@
+// `tcpmc prove`'s accelerations (symbolic/successor_refuter.hpp, infer/walks.hpp): what they drop
+// has a witness, and Houdini's answer does not change with them.
+//  - The successor search drops a planted candidate that only a successor refutes (a direct one,
+//    and one four moves away through states satisfying the set), keeps a true one, and refutes
+//    nothing from a pre-state the set does not hold in; a visited state with one to three slots changed
+//    refutes a lemma true in every run but not inductive (as Z3 says).
+//  - Houdini over the mini handshake's candidates keeps the same inductive set and proves the same
+//    properties with and without it; the command proves the same with and without every
+//    acceleration.
+//  - Random runs at 32 bits are deterministic and refute candidates an incomplete sample kept.
+#include <gtest/gtest.h>
+
+#include "candidates.hpp"
+#include "exit_codes.hpp"
+#include "invariant_inference.hpp"
+#include "prove_support.hpp"
+#include "sampling.hpp"
+#include "successor_refuter.hpp"
+#include "test_util.hpp"
+#include "walks.hpp"
+
+namespace tcpmc {
+namespace {
+
+using test::kMiniTcp;
+
+std::string without_planted() { return kMiniTcp.substr(0, kMiniTcp.find("lemma planted")); }
+
+// Goals for every lemma of m.
+std::vector<symbolic::Goal> lemma_goals(const ir::Model& m) {
+  std::vector<symbolic::Goal> goals(m.lemmas.size());
+  for (size_t l = 0; l < m.lemmas.size(); ++l) {
+    goals[l].lemma = static_cast<int>(l);
+    goals[l].decl = &m.lemmas[l];
+  }
+  return goals;
+}
+
+bool contains(const std::vector<symbolic::Goal*>& set, const symbolic::Goal* g) {
+  return std::find(set.begin(), set.end(), g) != set.end();
+}
+
+TEST(ProveSuccessors, RefutesWhatOnlyASuccessorRefutes) {
+  const std::string spec = without_planted() +
+                           "lemma a_closed: A.state == CLOSED\n"          // false one move away (connect)
+                           "lemma never_est: A.state != EST\n"            // false four moves away
+                           "lemma no_est_closed: !(A.state == EST && B.state == CLOSED)\n";  // true in every run
+  auto l = test::load(spec, {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Model& m = l->spec->model;
+  CompiledSystem sys(m, m.default_faults);
+  std::vector<symbolic::Goal> goals = lemma_goals(m);
+  std::vector<symbolic::Goal*> set;
+  for (auto& g : goals) set.push_back(&g);
+  std::vector<int32_t> init(static_cast<size_t>(sys.layout().num_slots()));
+  sys.initial_state(init.data());
+
+  // Each goal holds in the initial state; the search from it, far enough, refutes the two false ones.
+  symbolic::SuccessorRefuter far(sys, 1000);
+  const auto left = far.refine(init, set);
+  EXPECT_FALSE(contains(left, &goals[0])) << "a_closed";
+  EXPECT_FALSE(contains(left, &goals[1])) << "never_est";
+  EXPECT_TRUE(contains(left, &goals[2])) << "no_est_closed";
+  EXPECT_EQ(far.disagreements(), 0u);
+
+  // Expanding the pre-state alone: only its direct successors refute.
+  symbolic::SuccessorRefuter near(sys, 1);
+  const auto left1 = near.refine(init, set);
+  EXPECT_FALSE(contains(left1, &goals[0]));
+  EXPECT_TRUE(contains(left1, &goals[1]));
+  EXPECT_TRUE(contains(left1, &goals[2]));
+
+  // A pre-state where some goal of the set is false is no witness: nothing is refuted.
+  std::vector<int32_t> est = init;
+  est[static_cast<size_t>(sys.state_slot(0))] = 4;  // EST
+  const auto same = far.refine(est, set);
+  EXPECT_EQ(same.size(), set.size());
+  EXPECT_EQ(far.disagreements(), 1u);
+}
+
+TEST(ProveSuccessors, MutantsOfVisitedStatesRefuteWhatNoRunRefutes) {
+  // `a_learns` holds in every run (A takes its IRS from B's SYN|ACK, which carries B's ISS), so
+  // no search from the initial state refutes it; but it is not inductive on its own: a SYN|ACK in
+  // flight with another seq makes A learn something else. A visited state with that field changed
+  // is such a pre-state, and Z3 agrees that the lemma is not inductive.
+  const std::string spec = without_planted() + "lemma a_learns: A.state == EST -> A.irs == B.iss\n";
+  auto l = test::load(spec, {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Model& m = l->spec->model;
+  CompiledSystem sys(m, m.default_faults);
+  std::vector<symbolic::Goal> goals = lemma_goals(m);
+  const std::vector<symbolic::Goal*> set{&goals[0]};
+  std::vector<int32_t> init(static_cast<size_t>(sys.layout().num_slots()));
+  sys.initial_state(init.data());
+
+  symbolic::SuccessorRefuter runs_only(sys, 4096);
+  EXPECT_EQ(runs_only.refine(init, set).size(), 1u);
+  EXPECT_EQ(runs_only.mutants(), 0u);
+  symbolic::SuccessorRefuter with_mutants(sys, 4096);
+  with_mutants.set_mutate(true);
+  EXPECT_TRUE(with_mutants.refine(init, set).empty());
+  EXPECT_GT(with_mutants.mutants(), 0u);
+
+  InferenceOptions z3_alone;
+  z3_alone.successor_states = 0;
+  const InferenceResult r = infer_inductive_invariant(sys, {}, {}, z3_alone);
+  ASSERT_TRUE(r.complete) << r.stop_reason;
+  EXPECT_FALSE(r.lemma_inductive[0]);
+}
+
+// The mini handshake with its candidates as lemmas: those true in the first 20 states at
+// SEQ_BITS=3 (an incomplete sample, so that many are false and Houdini has work).
+std::string mini_with_candidates() {
+  auto small = test::load(without_planted());
+  EXPECT_TRUE(small->ok());
+  const ir::Model& sm = small->spec->model;
+  infer::CandidateSet cands(sm);
+  infer::sample(sm, 20, 0, cands);
+  std::string spec = without_planted();
+  int i = 0;
+  for (const infer::Candidate* c : cands.survivors()) spec += "lemma c" + std::to_string(++i) + ": " + cands.text(*c) + "\n";
+  return spec;
+}
+
+TEST(ProveSuccessors, HoudiniKeepsTheSameSetWithAndWithoutThem) {
+  auto l = test::load(mini_with_candidates(), {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Model& m = l->spec->model;
+  ASSERT_GT(m.lemmas.size(), 10u);
+  CompiledSystem sys(m, m.default_faults);
+  InferenceOptions z3_alone;
+  z3_alone.successor_states = 0;
+  const InferenceResult a = infer_inductive_invariant(sys, {}, {}, z3_alone);
+  const InferenceResult b = infer_inductive_invariant(sys, {}, {}, InferenceOptions{});
+  ASSERT_TRUE(a.complete) << a.stop_reason;
+  ASSERT_TRUE(b.complete) << b.stop_reason;
+  EXPECT_EQ(a.dropped_by_successors, 0u);
+  EXPECT_EQ(a.lemma_initially_false, b.lemma_initially_false);
+  EXPECT_EQ(a.lemma_inductive, b.lemma_inductive);  // the same greatest inductive subset
+  EXPECT_EQ(a.property_proved, b.property_proved);
+  EXPECT_FALSE(b.property_proved[1]) << "wide";
+  EXPECT_EQ(b.successor_disagreements, 0u);
+  // The search did refute (else this test would not exercise it), and Z3 still had the last word.
+  EXPECT_GT(b.dropped_by_successors, 0u);
+}
+
+class ProveAccelTest : public test::TempDirTest {};
+
+TEST_F(ProveAccelTest, CommandProvesTheSameWithAndWithoutAccelerations) {
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.use_lemmas = true;  // the planted false lemma among the candidates
+  ProveCommand plain = c;
+  plain.successor_states = 0;
+  plain.target_runs = 0;
+  const test::ProveRun p = test::prove_quietly(plain), q = test::prove_quietly(c);
+  for (const test::ProveRun* r : {&p, &q}) {
+    EXPECT_EQ(r->code, 0) << r->out << r->err;
+    EXPECT_NE(r->out.find("agree     PROVED (k=1)"), std::string::npos) << r->out;
+    EXPECT_NE(r->out.find("wide      not proved"), std::string::npos) << r->out;
+    EXPECT_EQ(r->out.find("planted:"), std::string::npos) << r->out;
+    EXPECT_NE(r->out.find("every invariant above proved again"), std::string::npos) << r->out;
+  }
+  EXPECT_NE(q.out.find("random runs of at most"), std::string::npos) << q.out;
+  EXPECT_EQ(p.out.find("random runs of at most"), std::string::npos) << p.out;
+}
+
+TEST_F(ProveAccelTest, SampleDefineOfSeqBitsIsRefused) {
+  // --samples-from sets each sampling run's SEQ_BITS; a --sample-define of it used to be overridden silently.
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.sample_defines = {{"SEQ_BITS", 2}};
+  const test::ProveRun r = test::prove_quietly(c);
+  EXPECT_EQ(r.code, exit_code::kUsage);
+  EXPECT_NE(r.err.find("--samples-from"), std::string::npos) << r.err;
+}
+
+TEST(ProveWalks, RandomRunsAt32BitsRefuteWhatAnIncompleteSampleKept) {
+  auto small = test::load(without_planted());
+  auto wide = test::load(without_planted(), {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(small->ok() && wide->ok());
+  infer::WalkOptions wo;
+  wo.runs = 50;
+  wo.steps = 20;
+  auto after = [&](bool walk) {
+    infer::CandidateSet cands(wide->spec->model);
+    infer::sample(small->spec->model, 3, 0, cands);  // three states only: most candidates survive
+    const size_t sampled = cands.alive_count();
+    infer::SampleRun r;
+    if (walk) r = infer::walk(wide->spec->model, wo, cands);
+    return std::make_tuple(sampled, cands.alive_count(), r.states);
+  };
+  const auto [sampled, walked, states] = after(true);
+  EXPECT_LT(walked, sampled);
+  EXPECT_GT(states, wo.runs);
+  EXPECT_EQ(after(true), std::make_tuple(sampled, walked, states));  // deterministic
+  EXPECT_EQ(std::get<1>(after(false)), sampled);
+  // Every state a run visits is reachable: after a complete sample (every reachable state at 3
+  // bits), the runs at 32 bits refute nothing more (the templates read the same at every width).
+  infer::CandidateSet complete(wide->spec->model);
+  infer::sample(small->spec->model, 0, 0, complete);
+  const size_t before = complete.alive_count();
+  infer::walk(wide->spec->model, wo, complete);
+  EXPECT_EQ(complete.alive_count(), before);
+}
+
+}  // namespace
+}  // namespace tcpmc
