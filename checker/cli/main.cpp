@@ -111,7 +111,7 @@ struct RunFlags {
                 "compile the spec's guards and effects to machine code with the system's C++ compiler before "
                 "checking (faster on large runs; the same results)");
     c->add_flag("--compress", compress,
-                "store 64-bit fingerprints of the visited states instead of the states (about a third of the "
+                "store 64-bit fingerprints of the visited states instead of the states (about half the "
                 "memory; the probability that a collision left a state out is reported; temporal properties "
                 "are not checked)");
     add_engine_options(c);

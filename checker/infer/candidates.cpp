@@ -449,7 +449,6 @@ std::vector<const Candidate*> CandidateSet::survivors() const {
       if (same_atom(all_[c].atom, at)) return true;
     return false;
   };
-  const int ns = static_cast<int>(group_state_[0].size());
   for (size_t g = 0; g < groups_.size(); ++g) {
     const auto [begin, end] = groups_[g];
     const Antecedent& a = all_[begin].ante;
