@@ -33,8 +33,9 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # native library itself is not instrumented), a minute and more in the normal build; likewise
 # Compress.ShippedSpecsGiveTheSameResultsAtOneAndTwoThreads and Compress.UsesLessMemoryAndFindsTheSameStates
 # (every shipped spec three times; 1.45 M states twice): the other Compress tests run the
-# fingerprint store under the sanitizers.
-default_filter='-Regress.*:Engine.ThreadCountDoesNotChangeCompleteResults:Hardening.MemoryLimitBoundsThePeakResidentSet:Native.ShippedSpecsHaveTheSameSuccessorsInEveryState:Native.ChecksGiveTheSameResults:Compress.ShippedSpecsGiveTheSameResultsAtOneAndTwoThreads:Compress.UsesLessMemoryAndFindsTheSameStates'
+# fingerprint store under the sanitizers; and ProveAccelTest.CommandProvesTheSameWithAndWithoutAccelerations
+# (two whole proofs, 26 s in the normal build): the ProveSuccessors tests run that code.
+default_filter='-Regress.*:Engine.ThreadCountDoesNotChangeCompleteResults:Hardening.MemoryLimitBoundsThePeakResidentSet:Native.ShippedSpecsHaveTheSameSuccessorsInEveryState:Native.ChecksGiveTheSameResults:Compress.ShippedSpecsGiveTheSameResultsAtOneAndTwoThreads:Compress.UsesLessMemoryAndFindsTheSameStates:ProveAccelTest.CommandProvesTheSameWithAndWithoutAccelerations'
 filter="${SAN_UNIT_FILTER:-$default_filter}"
 
 do_build() {
