@@ -26,28 +26,9 @@
 #include <memory>
 #include <vector>
 
-namespace tcpmc {
+#include "bulk_allocator.hpp"
 
-// An allocator whose resize() leaves new elements uninitialised: the parallel merge resizes the
-// arena and then writes every new element, so zero-filling first would touch the memory twice.
-template <class T>
-struct UninitAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() = default;
-  template <class U>
-  UninitAllocator(const UninitAllocator<U>&) {}
-  template <class U>
-  void construct(U* p) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... A>
-  void construct(U* p, A&&... a) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
-  }
-};
+namespace tcpmc {
 
 class StateStore {
  public:
@@ -97,6 +78,18 @@ class StateStore {
     __builtin_prefetch(&s.table[h & (s.table.size() - 1)]);
   }
 
+  // The second stage of a lookup's prefetch (after prefetch(h), a few lookups earlier): when the
+  // home slot of h is taken by an entry with h's tag, hints the cache that the stored state it
+  // names is about to be compared (a duplicate's comparison then misses the cache no more).
+  void prefetch_match(uint64_t h) const {
+    if (fingerprints_) return;
+    const Shard& s = shards_[shard_of(h)];
+    const uint64_t e = s.table[h & (s.table.size() - 1)];
+    if (e == 0 || (e & kTagMask) != (h & kTagMask)) return;
+    const uint64_t v = static_cast<uint32_t>(e) - 1;
+    if (v >= first_ && v < size()) __builtin_prefetch(get(static_cast<uint32_t>(v)));
+  }
+
   // Inserts a packed state; returns (index, true) if it is new, (existing index, false) otherwise.
   std::pair<uint32_t, bool> insert(const uint64_t* w, uint32_t parent) { return insert(w, hash(w), parent); }
 
@@ -127,6 +120,31 @@ class StateStore {
   void reserve_shard(int s, uint64_t n) {
     Shard& sh = shards_[s];
     while ((sh.count + n) * 2 > sh.table.size()) [[unlikely]] grow(sh);
+  }
+  // Makes room in every shard s for incoming[s] more entries, before a parallel merge (one thread,
+  // while no other touches the store). Growing a shard reads the whole arena (its entries are
+  // found again by rehashing every state), so the shards that must grow are grown together in
+  // one pass, with those that four times their incoming entries would make grow: with uniform
+  // hashes the shards fill alike, and those would need a pass of their own a batch or two later.
+  // (The shards growing at once hold their old and new tables together, as the one table at -j1
+  // does when it grows.)
+  void reserve_shards(const std::vector<uint64_t>& incoming) {
+    std::vector<uint8_t> grows(shards_.size(), 0);
+    bool any = false;
+    for (size_t s = 0; s < shards_.size(); ++s)
+      any |= (shards_[s].count + incoming[s]) * 2 > shards_[s].table.size();
+    if (!any) return;
+    for (size_t s = 0; s < shards_.size(); ++s) {
+      const Shard& sh = shards_[s];
+      grows[s] = (sh.count + 4 * incoming[s]) * 2 > sh.table.size();
+    }
+    if (fingerprints_) {  // the entries are the hashes themselves: no arena to read
+      for (size_t s = 0; s < shards_.size(); ++s)
+        if (grows[s]) grow(shards_[s]);
+    } else {
+      regrow(grows);
+    }
+    for (size_t s = 0; s < shards_.size(); ++s) reserve_shard(static_cast<int>(s), incoming[s]);
   }
   struct Claim {
     uint32_t value;  // a stored index (< base), or base + the candidate number
@@ -204,7 +222,7 @@ class StateStore {
   // Frees the lookup table once no state will be inserted any more (the states and the parents
   // stay): the liveness analysis after a search needs only those.
   void release_index() {
-    for (auto& s : shards_) std::vector<uint64_t>().swap(s.table);
+    for (auto& s : shards_) std::vector<uint64_t, BulkAllocator<uint64_t>>().swap(s.table);
   }
 
   // A state's packed words (fingerprint mode: only a state not forgotten, i >= first_kept()).
@@ -253,15 +271,15 @@ class StateStore {
  private:
   static constexpr uint64_t kTagMask = 0xffffffff00000000ull;
   struct Shard {
-    std::vector<uint64_t> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
+    std::vector<uint64_t, BulkAllocator<uint64_t>> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
     uint64_t count = 0;           // entries in use
   };
   int words_;
   bool fingerprints_;
   uint64_t first_ = 0;  // the index of the first state in data_ (fingerprint mode: the others are gone)
-  std::vector<uint64_t, UninitAllocator<uint64_t>> data_;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> parent_;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> position_;  // fingerprint mode only
+  std::vector<uint64_t, BulkAllocator<uint64_t>> data_;
+  std::vector<uint32_t, BulkAllocator<uint32_t>> parent_;
+  std::vector<uint32_t, BulkAllocator<uint32_t>> position_;  // fingerprint mode only
   std::vector<Shard> shards_;
 
   // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
@@ -278,9 +296,9 @@ class StateStore {
   // Doubles a shard, re-inserting its states from the arena in index order (a sequential read);
   // the shard must hold exactly the stored states of its hash range (no candidate).
   void grow(Shard& s) {
-    std::vector<uint64_t> t(s.table.size() * 2, 0);
-    const uint64_t mask = t.size() - 1;
     if (fingerprints_) {  // the entries are the hashes: re-inserted from the old table
+      std::vector<uint64_t, BulkAllocator<uint64_t>> t(s.table.size() * 2, 0);
+      const uint64_t mask = t.size() - 1;
       for (uint64_t f : s.table) {
         if (f == 0) continue;
         uint64_t pos = f & mask;
@@ -290,16 +308,28 @@ class StateStore {
       s.table.swap(t);
       return;
     }
-    const bool all = shards_.size() == 1;
-    const int self = static_cast<int>(&s - shards_.data());
+    std::vector<uint8_t> grows(shards_.size(), 0);
+    grows[static_cast<size_t>(&s - shards_.data())] = 1;
+    regrow(grows);
+  }
+  // Doubles every shard s with grows[s], in one pass over the arena in index order.
+  void regrow(const std::vector<uint8_t>& grows) {
+    std::vector<std::vector<uint64_t, BulkAllocator<uint64_t>>> fresh(shards_.size());
+    for (size_t s = 0; s < shards_.size(); ++s)
+      if (grows[s]) fresh[s].assign(shards_[s].table.size() * 2, 0);
+    const bool one = shards_.size() == 1;
     for (uint32_t i = 0; i < size(); ++i) {
       const uint64_t h = hash(get(i));
-      if (!all && shard_of(h) != self) continue;
+      const size_t s = one ? 0 : static_cast<size_t>(shard_of(h));
+      if (!grows[s]) continue;
+      std::vector<uint64_t, BulkAllocator<uint64_t>>& t = fresh[s];
+      const uint64_t mask = t.size() - 1;
       uint64_t pos = h & mask;
       while (t[pos] != 0) pos = (pos + 1) & mask;
       t[pos] = (h & kTagMask) | (i + 1);
     }
-    s.table.swap(t);
+    for (size_t s = 0; s < shards_.size(); ++s)
+      if (grows[s]) shards_[s].table.swap(fresh[s]);
   }
 };
 
