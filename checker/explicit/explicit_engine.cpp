@@ -35,6 +35,8 @@ struct alignas(64) SliceOutput {
   std::vector<uint8_t> has_error;       // per state
   std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
   std::vector<uint8_t> frozen;          // per state: an expired timer no timeout takes
+  std::vector<uint8_t> flagged;         // per state: some property other than a temporal one
+                                        // is violated (a reachable one satisfied) here
   std::vector<ModelError> errors;       // in order of states with has_error
   // threads > 1: per store shard, its successors (each list on its own cache line: another
   // worker fills the next slice's at the same time)
@@ -62,6 +64,7 @@ struct alignas(64) SliceOutput {
     has_error.clear();
     blocked.clear();
     frozen.clear();
+    flagged.clear();
     errors.clear();
   }
 };
@@ -410,6 +413,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       out.has_error.push_back(sc.has_error ? 1 : 0);
       out.blocked.push_back(sc.capacity_blocked);
       out.frozen.push_back(sc.time_frozen ? 1 : 0);
+      uint8_t flag = 0;
+      for (int p : invariants) flag |= out.violated[vbase + p];
+      for (int p : stucks) flag |= out.violated[vbase + p];
+      for (int p : open_reachables) flag |= out.violated[vbase + p];
+      out.flagged.push_back(flag);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
   };
@@ -460,7 +468,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       }
       G->capacity_cut.push_back(out.blocked[k] && nsucc == 0);
     }
-    for (size_t p = 0; p < nprops; ++p) {
+    for (size_t p = 0; out.flagged[k] && p < nprops; ++p) {
       if (G && m.properties[p].temporal()) continue;
       PropertyOutcome& o = R.properties[p];
       if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
