@@ -635,9 +635,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const size_t first = j;  // the state's first successor
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
+          if (!compress && j + 16 < out.kind.size() && out.kind[j + 16] == kNew)
+            store_.prefetch_entry(out.hashes[j + 16], out.pos[j + 16]);
           if (out.kind[j] == kNew) {
             const uint32_t fin = next++;
-            std::memcpy(store_.state_slot(fin), &out.words[j * words], sizeof(uint64_t) * words);
+            store_.set_state(fin, &out.words[j * words]);
             store_.set_parent(fin, self);
             if (compress)
               store_.set_position(fin, static_cast<uint32_t>(j - first));

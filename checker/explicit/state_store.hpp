@@ -98,7 +98,7 @@ class StateStore {
     reserve_shard(s, 1);
     if (fingerprints_) {
       if (!claim_fingerprint(s, h)) return {kUnknown, false};
-      data_.insert(data_.end(), w, w + words_);
+      push_words(w);
       parent_.push_back(parent);
       position_.push_back(0);
       return {static_cast<uint32_t>(size() - 1), true};
@@ -107,7 +107,7 @@ class StateStore {
     // (base + 0) is the new state's index.
     const Claim c = find_or_claim(s, w, h, static_cast<uint32_t>(size()), 0, [](uint32_t) { return nullptr; });
     if (!c.claimed) return {c.value, false};
-    data_.insert(data_.end(), w, w + words_);
+    push_words(w);
     parent_.push_back(parent);
     return {c.value, true};
   }
@@ -211,8 +211,11 @@ class StateStore {
     while (c < n) c *= 2;
     v.reserve(c);
   }
-  uint64_t* state_slot(uint32_t i) { return &data_[(static_cast<size_t>(i) - first_) * words_]; }
+  // Writes the packed words of state i (a slot append() made).
+  void set_state(uint32_t i, const uint64_t* w) { copy_words(&data_[(static_cast<size_t>(i) - first_) * words_], w); }
   void set_parent(uint32_t i, uint32_t p) { parent_[i] = p; }
+  // Hints the cache that the slot `pos` of the shard of h is about to be set (set_entry).
+  void prefetch_entry(uint64_t h, uint64_t pos) const { __builtin_prefetch(&shards_[shard_of(h)].table[pos], 1); }
   // Points a claimed slot (of the shard of h) at the candidate's final index. Distinct slots may be
   // set by different threads at once.
   void set_entry(uint64_t h, uint64_t pos, uint32_t idx) {
@@ -284,6 +287,23 @@ class StateStore {
 
   // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
   static uint64_t fingerprint(uint64_t h) { return h ? h : 1; }
+
+  // Appends a state's packed words to the arena (its capacity doubles as push_back's would).
+  void push_words(const uint64_t* w) {
+    const size_t at = data_.size();
+    reserve_doubling(data_, at + words_, words_);
+    data_.resize(at + words_);
+    copy_words(&data_[at], w);
+  }
+  // A state's words copied without a call to memcpy (as same_words: a call costs more than the
+  // copy of a few words). Whole 32-byte blocks first, then at most three words.
+  void copy_words(uint64_t* to, const uint64_t* from) const {
+    int i = 0;
+    for (; i + 4 <= words_; i += 4) std::memcpy(to + i, from + i, 32);
+    if (i < words_) to[i] = from[i];
+    if (i + 1 < words_) to[i + 1] = from[i + 1];
+    if (i + 2 < words_) to[i + 2] = from[i + 2];
+  }
 
   // Equality of two packed states: an inline loop (states are a few words; a call to memcmp per
   // duplicate costs more than the comparison).
