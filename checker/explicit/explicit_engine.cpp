@@ -545,7 +545,6 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   if (threads > 1) team.emplace(threads);
   std::vector<std::pair<uint64_t, uint64_t>> ranges(nchunks);
   std::vector<uint64_t> succ_off(nchunks + 1), new_off(nchunks), new_count(static_cast<size_t>(nshards) * nchunks);
-  std::vector<uint64_t> incoming(nshards);  // per shard: the window's successors in it
   JobClaims jobs(std::max(nchunks, nshards));  // the chunks or shards of a phase (threads > 1)
 
   // The parallel merge of a window (threads > 1), in three steps with the same outcome as the
@@ -573,14 +572,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       while (c >= succ_off[s + 1]) ++s;
       return &slices[s].words[(c - succ_off[s]) * words];
     };
-    for (int t = 0; t < nshards; ++t) {
-      incoming[t] = 0;
-      for (const auto& out : slices) incoming[t] += out.by_shard[t].items.size();
-    }
-    store_.reserve_shards(incoming);
     jobs.reset();
     team->run([&](int member) {
       jobs.take(member, threads, [&](int t) {
+      uint64_t incoming = 0;
+      for (const auto& out : slices) incoming += out.by_shard[t].items.size();
+      store_.reserve_shard(t, incoming);
       for (int s = 0; s < nchunks; ++s) {
         SliceOutput& out = slices[s];
         const std::vector<uint32_t>& list = out.by_shard[t].items;

@@ -85,7 +85,7 @@ class StateStore {
     if (fingerprints_) return;
     const Shard& s = shards_[shard_of(h)];
     const uint64_t e = s.table[h & (s.table.size() - 1)];
-    if (e == 0 || (e & kTagMask) != (h & kTagMask)) return;
+    if (e == 0 || (e & kTagMask) != tag_of(h)) return;
     const uint64_t v = static_cast<uint32_t>(e) - 1;
     if (v >= first_ && v < size()) __builtin_prefetch(get(static_cast<uint32_t>(v)));
   }
@@ -121,31 +121,6 @@ class StateStore {
     Shard& sh = shards_[s];
     while ((sh.count + n) * 2 > sh.table.size()) [[unlikely]] grow(sh);
   }
-  // Makes room in every shard s for incoming[s] more entries, before a parallel merge (one thread,
-  // while no other touches the store). Growing a shard reads the whole arena (its entries are
-  // found again by rehashing every state), so the shards that must grow are grown together in
-  // one pass, with those that four times their incoming entries would make grow: with uniform
-  // hashes the shards fill alike, and those would need a pass of their own a batch or two later.
-  // (The shards growing at once hold their old and new tables together, as the one table at -j1
-  // does when it grows.)
-  void reserve_shards(const std::vector<uint64_t>& incoming) {
-    std::vector<uint8_t> grows(shards_.size(), 0);
-    bool any = false;
-    for (size_t s = 0; s < shards_.size(); ++s)
-      any |= (shards_[s].count + incoming[s]) * 2 > shards_[s].table.size();
-    if (!any) return;
-    for (size_t s = 0; s < shards_.size(); ++s) {
-      const Shard& sh = shards_[s];
-      grows[s] = (sh.count + 4 * incoming[s]) * 2 > sh.table.size();
-    }
-    if (fingerprints_) {  // the entries are the hashes themselves: no arena to read
-      for (size_t s = 0; s < shards_.size(); ++s)
-        if (grows[s]) grow(shards_[s]);
-    } else {
-      regrow(grows);
-    }
-    for (size_t s = 0; s < shards_.size(); ++s) reserve_shard(static_cast<int>(s), incoming[s]);
-  }
   struct Claim {
     uint32_t value;  // a stored index (< base), or base + the candidate number
     bool claimed;    // the state was absent: it is now claimed for `candidate`
@@ -159,7 +134,7 @@ class StateStore {
                       const CandidateWords& candidate_words) {
     Shard& sh = shards_[s];
     const uint64_t mask = sh.table.size() - 1;
-    const uint64_t tag = h & kTagMask;
+    const uint64_t tag = tag_of(h);
     uint64_t pos = h & mask;
     for (;;) {
       uint64_t e = sh.table[pos];
@@ -219,7 +194,7 @@ class StateStore {
   // Points a claimed slot (of the shard of h) at the candidate's final index. Distinct slots may be
   // set by different threads at once.
   void set_entry(uint64_t h, uint64_t pos, uint32_t idx) {
-    shards_[shard_of(h)].table[pos] = (h & kTagMask) | (static_cast<uint64_t>(idx) + 1);
+    shards_[shard_of(h)].table[pos] = tag_of(h) | (static_cast<uint64_t>(idx) + 1);
   }
 
   // Frees the lookup table once no state will be inserted any more (the states and the parents
@@ -273,6 +248,11 @@ class StateStore {
 
  private:
   static constexpr uint64_t kTagMask = 0xffffffff00000000ull;
+  // A table entry's tag: the hash's low 32 bits, those that also give the state's home slot in a
+  // table of up to 2^32 slots, so that a table can grow without rehashing the states (grow()).
+  // The shard comes from the high bits (shard_of). Two states with the same home slot still
+  // differ in the tag's remaining bits (7 of them at 2^25 slots) but for one in 128.
+  static uint64_t tag_of(uint64_t h) { return h << 32; }
   struct Shard {
     std::vector<uint64_t, BulkAllocator<uint64_t>> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
     uint64_t count = 0;           // entries in use
@@ -313,43 +293,33 @@ class StateStore {
     return true;
   }
 
-  // Doubles a shard, re-inserting its states from the arena in index order (a sequential read);
-  // the shard must hold exactly the stored states of its hash range (no candidate).
+  // Doubles a shard. Its entries move to their slots in the new table: a fingerprint is the hash
+  // itself, and a tag holds the hash bits of the home slot up to 2^32 slots (beyond, the shard's
+  // states are found again by rehashing the whole arena). The shard must hold exactly the stored
+  // states of its hash range (no candidate).
   void grow(Shard& s) {
-    if (fingerprints_) {  // the entries are the hashes: re-inserted from the old table
-      std::vector<uint64_t, BulkAllocator<uint64_t>> t(s.table.size() * 2, 0);
-      const uint64_t mask = t.size() - 1;
-      for (uint64_t f : s.table) {
-        if (f == 0) continue;
-        uint64_t pos = f & mask;
-        while (t[pos] != 0) pos = (pos + 1) & mask;
-        t[pos] = f;
-      }
-      s.table.swap(t);
-      return;
-    }
-    std::vector<uint8_t> grows(shards_.size(), 0);
-    grows[static_cast<size_t>(&s - shards_.data())] = 1;
-    regrow(grows);
-  }
-  // Doubles every shard s with grows[s], in one pass over the arena in index order.
-  void regrow(const std::vector<uint8_t>& grows) {
-    std::vector<std::vector<uint64_t, BulkAllocator<uint64_t>>> fresh(shards_.size());
-    for (size_t s = 0; s < shards_.size(); ++s)
-      if (grows[s]) fresh[s].assign(shards_[s].table.size() * 2, 0);
-    const bool one = shards_.size() == 1;
-    for (uint32_t i = 0; i < size(); ++i) {
-      const uint64_t h = hash(get(i));
-      const size_t s = one ? 0 : static_cast<size_t>(shard_of(h));
-      if (!grows[s]) continue;
-      std::vector<uint64_t, BulkAllocator<uint64_t>>& t = fresh[s];
-      const uint64_t mask = t.size() - 1;
-      uint64_t pos = h & mask;
+    std::vector<uint64_t, BulkAllocator<uint64_t>> t(s.table.size() * 2, 0);
+    const uint64_t mask = t.size() - 1;
+    auto place = [&](uint64_t home, uint64_t entry) {
+      uint64_t pos = home & mask;
       while (t[pos] != 0) pos = (pos + 1) & mask;
-      t[pos] = (h & kTagMask) | (i + 1);
+      t[pos] = entry;
+    };
+    if (fingerprints_) {
+      for (uint64_t f : s.table)
+        if (f != 0) place(f, f);
+    } else if (t.size() <= (uint64_t{1} << 32)) {
+      for (uint64_t e : s.table)
+        if (e != 0) place(e >> 32, e);
+    } else {
+      const bool one = shards_.size() == 1;
+      const int self = static_cast<int>(&s - shards_.data());
+      for (uint32_t i = 0; i < size(); ++i) {
+        const uint64_t h = hash(get(i));
+        if (one || shard_of(h) == self) place(h, tag_of(h) | (uint64_t{i} + 1));
+      }
     }
-    for (size_t s = 0; s < shards_.size(); ++s)
-      if (grows[s]) shards_[s].table.swap(fresh[s]);
+    s.table.swap(t);
   }
 };
 
