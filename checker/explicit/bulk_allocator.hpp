@@ -11,6 +11,7 @@
 #pragma once
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -59,6 +60,31 @@ struct BulkAllocator : std::allocator<T> {
 template <class T, class U>
 bool operator==(const BulkAllocator<T>&, const BulkAllocator<U>&) {
   return true;
+}
+
+// Makes v's capacity the one repeated push_back (or insert of `unit` elements) would give it for
+// `n` elements: the first allocation holds one unit, each later one doubles.
+template <class V>
+void reserve_doubling(V& v, uint64_t n, uint64_t unit = 1) {
+  if (n <= v.capacity()) return;
+  uint64_t c = v.capacity() ? v.capacity() : unit;
+  while (c < n) c *= 2;
+  v.reserve(c);
+}
+
+// reserve_doubling for an array whose allocator is fixed elsewhere (the state graph's, which the
+// liveness analysis hands to Boost's CSR graph as it is): a new block of 4 MiB or more gets the
+// huge-page advice BulkAllocator gives its own, on its whole 2 MiB pages.
+template <class V>
+void reserve_bulk(V& v, uint64_t n) {
+  const auto* before = v.data();
+  reserve_doubling(v, n);
+  const size_t bytes = v.capacity() * sizeof(*v.data());
+  if (v.data() == before || bytes < BulkAllocator<char>::kBulk) return;
+  const size_t page = BulkAllocator<char>::kHugePage;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(v.data()) + bytes) / page * page;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 }  // namespace tcpmc

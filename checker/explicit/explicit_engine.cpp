@@ -617,8 +617,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     store_.append(total_new);
     const uint64_t edge_base = G ? G->target.size() : 0;
     if (G) {
-      StateStore::reserve_doubling(G->target, edge_base + succ_off[nchunks]);  // as push_back would
-      G->target.resize(edge_base + succ_off[nchunks]);
+      G->target.resize(edge_base + succ_off[nchunks]);  // (reserved for the window already)
     }
     jobs.reset();
     team->run([&](int thread) {
@@ -714,6 +713,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const uint64_t growth = store_.growth_for(total);
         if (growth || resident_bytes() > memory_limit) parallel = false;
       }
+    }
+    if (G) {  // room for the window's rows and edges (as push_back would make, with huge pages)
+      uint64_t edges = 0;
+      for (const auto& out : slices) edges += out.succs.size();
+      reserve_bulk(G->target, G->target.size() + edges);
+      reserve_bulk(G->rowstart, G->rowstart.size() + (window_end - idx) + 1);
     }
     if (parallel) {
       merge_parallel(window_end);

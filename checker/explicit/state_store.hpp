@@ -168,23 +168,14 @@ class StateStore {
   // no other touches the store). Capacities double as they do under insert(), so that bytes()
   // is the same whichever way the states arrived.
   void append(uint64_t n) {
-    reserve_doubling(data_, data_.size() + n * words_, words_);
-    reserve_doubling(parent_, parent_.size() + n);
+    tcpmc::reserve_doubling(data_, data_.size() + n * words_, words_);
+    tcpmc::reserve_doubling(parent_, parent_.size() + n);
     data_.resize(data_.size() + n * words_);
     parent_.resize(parent_.size() + n);
     if (fingerprints_) {
-      reserve_doubling(position_, position_.size() + n);
+      tcpmc::reserve_doubling(position_, position_.size() + n);
       position_.resize(position_.size() + n);
     }
-  }
-  // Makes v's capacity the one repeated push_back (or insert of `unit` elements) would give it
-  // for `n` elements: the first allocation holds one unit, each later one doubles.
-  template <class V>
-  static void reserve_doubling(V& v, uint64_t n, uint64_t unit = 1) {
-    if (n <= v.capacity()) return;
-    uint64_t c = v.capacity() ? v.capacity() : unit;
-    while (c < n) c *= 2;
-    v.reserve(c);
   }
   // Writes the packed words of state i (a slot append() made).
   void set_state(uint32_t i, const uint64_t* w) { copy_words(&data_[(static_cast<size_t>(i) - first_) * words_], w); }
@@ -271,7 +262,7 @@ class StateStore {
   // Appends a state's packed words to the arena (its capacity doubles as push_back's would).
   void push_words(const uint64_t* w) {
     const size_t at = data_.size();
-    reserve_doubling(data_, at + words_, words_);
+    tcpmc::reserve_doubling(data_, at + words_, words_);
     data_.resize(at + words_);
     copy_words(&data_[at], w);
   }
