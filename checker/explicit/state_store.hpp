@@ -245,7 +245,7 @@ class StateStore {
   // differ in the tag's remaining bits (7 of them at 2^25 slots) but for one in 128.
   static uint64_t tag_of(uint64_t h) { return h << 32; }
   struct Shard {
-    std::vector<uint64_t, BulkAllocator<uint64_t>> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
+    std::vector<uint64_t, BulkAllocator<uint64_t>> table;  // tag_of(hash) | (index + 1); 0 = empty
     uint64_t count = 0;           // entries in use
   };
   int words_;
