@@ -18,14 +18,15 @@ namespace {
 // What expanding one window slice produced: successors (packed) with what coverage needs, and per
 // expanded state its successor count, violated properties and any model error. Filled by one
 // worker; read by the merge, which replays it in state order exactly as a sequential search would.
-struct SliceOutput {
+// Aligned to a cache line: two workers filling neighbouring slices never write the same line.
+struct alignas(64) SliceOutput {
   struct Succ {
     int32_t inst;     // rule instance, or -1 (network/tick), or -2 - ep for an unhandled arrival
     uint8_t ep;
     int32_t from, to; // the acting endpoint's TCP state before and after (any enum size)
     uint8_t overflow; // segments this step sent into a full channel
   };
-  std::vector<uint64_t, UninitAllocator<uint64_t>> words;  // (resized, then packed into)
+  std::vector<uint64_t, BulkAllocator<uint64_t>> words;  // (resized, then packed into)
   std::vector<uint64_t> hashes;  // per successor, computed by the worker
   std::vector<Succ> succs;
   std::vector<uint32_t> succ_end;       // per state: end offset into succs
@@ -34,8 +35,15 @@ struct SliceOutput {
   std::vector<uint8_t> has_error;       // per state
   std::vector<uint32_t> blocked;        // per state: transitions a full channel blocked
   std::vector<uint8_t> frozen;          // per state: an expired timer no timeout takes
+  std::vector<uint8_t> flagged;         // per state: some property other than a temporal one
+                                        // is violated (a reachable one satisfied) here
   std::vector<ModelError> errors;       // in order of states with has_error
-  std::vector<std::vector<uint32_t>> by_shard;  // threads > 1: per store shard, its successors
+  // threads > 1: per store shard, its successors (each list on its own cache line: another
+  // worker fills the next slice's at the same time)
+  struct alignas(64) ShardList {
+    std::vector<uint32_t> items;
+  };
+  std::vector<ShardList> by_shard;
   // Filled by the parallel merge, per successor: kind (kStored, kNew, kDuplicate), the state it
   // leads to (a stored index; for a duplicate first the window's candidate number it repeats),
   // the table slot a new state claimed; per state: the store's size after its new successors;
@@ -47,7 +55,7 @@ struct SliceOutput {
   std::vector<uint32_t> late;
   Scratch scratch;
   void clear() {
-    for (auto& b : by_shard) b.clear();
+    for (auto& b : by_shard) b.items.clear();
     words.clear();
     hashes.clear();
     succs.clear();
@@ -56,6 +64,7 @@ struct SliceOutput {
     has_error.clear();
     blocked.clear();
     frozen.clear();
+    flagged.clear();
     errors.clear();
   }
 };
@@ -110,13 +119,16 @@ class TransitionCounter {
 
 enum : uint8_t { kStored, kNew, kDuplicate };
 
-// Coverage counts of the states one thread merged; summed after the search.
-struct Tally {
-  std::vector<uint64_t> fired, overflow;  // per rule instance
+// Coverage counts of the states one thread merged; summed after the search. The threads count at
+// the same time, each into its own Tally: a Tally and its arrays (padded by a cache line) share
+// no cache line with another's.
+struct alignas(64) Tally {
+  static constexpr size_t kPad = 64 / sizeof(uint64_t);
+  std::vector<uint64_t> fired, overflow;  // per rule instance (and kPad unused)
   uint64_t unhandled[2] = {0, 0};
   TransitionCounter ept;
   int nstates;
-  Tally(size_t ninst, int nstates) : fired(ninst, 0), overflow(ninst, 0), nstates(nstates) {}
+  Tally(size_t ninst, int nstates) : fired(ninst + kPad, 0), overflow(ninst + kPad, 0), nstates(nstates) {}
   void count(const SliceOutput::Succ& info) {
     if (info.inst >= 0) {
       ++fired[info.inst];
@@ -182,6 +194,30 @@ class Team {
       if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
     }
   }
+};
+
+// Jobs 0..n-1 handed out to a team's members: member t first takes jobs t, t + members, ... in
+// order, then any still untaken (from the last down: another member is behind). A job thus runs on
+// the same member window after window while the members keep pace, so that its buffers stay in
+// that core's cache, and no member waits long for a slowed one.
+class JobClaims {
+ public:
+  explicit JobClaims(int n) : n_(n), taken_(std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(n))) {}
+  // Before the team runs the jobs (one thread).
+  void reset() {
+    for (int j = 0; j < n_; ++j) taken_[j].store(0, std::memory_order_relaxed);
+  }
+  template <class F>
+  void take(int member, int members, F&& job) {
+    for (int j = member; j < n_; j += members)
+      if (!taken_[j].exchange(1, std::memory_order_relaxed)) job(j);
+    for (int j = n_ - 1; j >= 0; --j)
+      if (!taken_[j].exchange(1, std::memory_order_relaxed)) job(j);
+  }
+
+ private:
+  int n_;
+  std::unique_ptr<std::atomic<uint8_t>[]> taken_;
 };
 
 }  // namespace
@@ -367,7 +403,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         L.pack(next, w);
         const uint64_t h = store_.hash(w);
         out.hashes.push_back(h);
-        if (!out.by_shard.empty()) out.by_shard[store_.shard_of(h)].push_back(local);
+        if (!out.by_shard.empty()) out.by_shard[store_.shard_of(h)].items.push_back(local);
       });
       // A state whose only moves a full channel blocked is an artefact of the capacity bound,
       // not a stuck connection: it is counted (capacity_cut_states), not judged.
@@ -377,6 +413,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       out.has_error.push_back(sc.has_error ? 1 : 0);
       out.blocked.push_back(sc.capacity_blocked);
       out.frozen.push_back(sc.time_frozen ? 1 : 0);
+      uint8_t flag = 0;
+      for (int p : invariants) flag |= out.violated[vbase + p];
+      for (int p : stucks) flag |= out.violated[vbase + p];
+      for (int p : open_reachables) flag |= out.violated[vbase + p];
+      out.flagged.push_back(flag);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
   };
@@ -427,7 +468,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       }
       G->capacity_cut.push_back(out.blocked[k] && nsucc == 0);
     }
-    for (size_t p = 0; p < nprops; ++p) {
+    for (size_t p = 0; out.flagged[k] && p < nprops; ++p) {
       if (G && m.properties[p].temporal()) continue;
       PropertyOutcome& o = R.properties[p];
       if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
@@ -465,7 +506,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       const size_t succ_end = out.succ_end[k];
       record(out, k, self, G ? G->target.size() : 0, succ_end - succ_begin);
       for (size_t s = succ_begin; s < succ_end; ++s) {
-        if (s + 8 < out.hashes.size()) store_.prefetch(out.hashes[s + 8]);
+        if (s + 16 < out.hashes.size()) store_.prefetch(out.hashes[s + 16]);
+        if (s + 8 < out.hashes.size()) store_.prefetch_match(out.hashes[s + 8]);
         tally.count(out.succs[s]);
         const auto [to, added] = store_.insert(&out.words[s * words], out.hashes[s], self);
         if (compress && added) store_.set_position(to, static_cast<uint32_t>(s - succ_begin));
@@ -503,7 +545,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   if (threads > 1) team.emplace(threads);
   std::vector<std::pair<uint64_t, uint64_t>> ranges(nchunks);
   std::vector<uint64_t> succ_off(nchunks + 1), new_off(nchunks), new_count(static_cast<size_t>(nshards) * nchunks);
-  std::atomic<int> next_job{0};  // the next chunk or shard to take (threads > 1)
+  JobClaims jobs(std::max(nchunks, nshards));  // the chunks or shards of a phase (threads > 1)
 
   // The parallel merge of a window (threads > 1), in three steps with the same outcome as the
   // sequential merge: (1) per shard, one thread looks up, in global successor order, the
@@ -530,17 +572,18 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       while (c >= succ_off[s + 1]) ++s;
       return &slices[s].words[(c - succ_off[s]) * words];
     };
-    next_job.store(0, std::memory_order_relaxed);
-    team->run([&](int) {
-      for (int t; (t = next_job.fetch_add(1, std::memory_order_relaxed)) < nshards;) {
-      uint64_t mine = 0;
-      for (const auto& out : slices) mine += out.by_shard[t].size();
-      store_.reserve_shard(t, mine);
+    jobs.reset();
+    team->run([&](int member) {
+      jobs.take(member, threads, [&](int t) {
+      uint64_t incoming = 0;
+      for (const auto& out : slices) incoming += out.by_shard[t].items.size();
+      store_.reserve_shard(t, incoming);
       for (int s = 0; s < nchunks; ++s) {
         SliceOutput& out = slices[s];
-        const std::vector<uint32_t>& list = out.by_shard[t];
+        const std::vector<uint32_t>& list = out.by_shard[t].items;
         for (size_t q = 0; q < list.size(); ++q) {
-          if (q + 8 < list.size()) store_.prefetch(out.hashes[list[q + 8]]);
+          if (q + 16 < list.size()) store_.prefetch(out.hashes[list[q + 16]]);
+          if (q + 8 < list.size()) store_.prefetch_match(out.hashes[list[q + 8]]);
           const uint32_t j = list[q];
           if (compress) {  // the first occurrence claims the fingerprint; the others are seen states
             const bool claimed = store_.claim_fingerprint(t, out.hashes[j]);
@@ -564,7 +607,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
           }
         }
       }
-      }
+      });
     });
     uint64_t total_new = 0;
     for (int s = 0; s < nchunks; ++s) {
@@ -574,13 +617,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     store_.append(total_new);
     const uint64_t edge_base = G ? G->target.size() : 0;
     if (G) {
-      StateStore::reserve_doubling(G->target, edge_base + succ_off[nchunks]);  // as push_back would
-      G->target.resize(edge_base + succ_off[nchunks]);
+      G->target.resize(edge_base + succ_off[nchunks]);  // (reserved for the window already)
     }
-    next_job.store(0, std::memory_order_relaxed);
+    jobs.reset();
     team->run([&](int thread) {
       Tally& tally = tallies[thread];
-      for (int s; (s = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
+      jobs.take(thread, threads, [&](int s) {
       SliceOutput& out = slices[s];
       uint32_t next = static_cast<uint32_t>(new_off[s]);
       size_t j = 0;
@@ -589,9 +631,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const size_t first = j;  // the state's first successor
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
+          if (!compress && j + 16 < out.kind.size() && out.kind[j + 16] == kNew)
+            store_.prefetch_entry(out.hashes[j + 16], out.pos[j + 16]);
           if (out.kind[j] == kNew) {
             const uint32_t fin = next++;
-            std::memcpy(store_.state_slot(fin), &out.words[j * words], sizeof(uint64_t) * words);
+            store_.set_state(fin, &out.words[j * words]);
             store_.set_parent(fin, self);
             if (compress)
               store_.set_position(fin, static_cast<uint32_t>(j - first));
@@ -609,7 +653,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         }
         out.new_end[k] = next;
       }
-      }
+      });
     });
     bool interrupted = false;
     for (int s = 0; s < nchunks; ++s) {
@@ -649,10 +693,9 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     if (threads == 1)
       expand(ranges[0].first, ranges[0].second, slices[0]);
     else {
-      next_job.store(0, std::memory_order_relaxed);
-      team->run([&](int) {
-        for (int c; (c = next_job.fetch_add(1, std::memory_order_relaxed)) < nchunks;)
-          expand(ranges[c].first, ranges[c].second, slices[c]);
+      jobs.reset();
+      team->run([&](int member) {
+        jobs.take(member, threads, [&](int c) { expand(ranges[c].first, ranges[c].second, slices[c]); });
       });
     }
     // The parallel merge needs a window that no limit or model error can stop midway (those
@@ -670,6 +713,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const uint64_t growth = store_.growth_for(total);
         if (growth || resident_bytes() > memory_limit) parallel = false;
       }
+    }
+    if (G) {  // room for the window's rows and edges (as push_back would make, with huge pages)
+      uint64_t edges = 0;
+      for (const auto& out : slices) edges += out.succs.size();
+      reserve_bulk(G->target, G->target.size() + edges);
+      reserve_bulk(G->rowstart, G->rowstart.size() + (window_end - idx) + 1);
     }
     if (parallel) {
       merge_parallel(window_end);

@@ -26,28 +26,9 @@
 #include <memory>
 #include <vector>
 
-namespace tcpmc {
+#include "bulk_allocator.hpp"
 
-// An allocator whose resize() leaves new elements uninitialised: the parallel merge resizes the
-// arena and then writes every new element, so zero-filling first would touch the memory twice.
-template <class T>
-struct UninitAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() = default;
-  template <class U>
-  UninitAllocator(const UninitAllocator<U>&) {}
-  template <class U>
-  void construct(U* p) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... A>
-  void construct(U* p, A&&... a) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
-  }
-};
+namespace tcpmc {
 
 class StateStore {
  public:
@@ -97,6 +78,18 @@ class StateStore {
     __builtin_prefetch(&s.table[h & (s.table.size() - 1)]);
   }
 
+  // The second stage of a lookup's prefetch (after prefetch(h), a few lookups earlier): when the
+  // home slot of h is taken by an entry with h's tag, hints the cache that the stored state it
+  // names is about to be compared (a duplicate's comparison then misses the cache no more).
+  void prefetch_match(uint64_t h) const {
+    if (fingerprints_) return;
+    const Shard& s = shards_[shard_of(h)];
+    const uint64_t e = s.table[h & (s.table.size() - 1)];
+    if (e == 0 || (e & kTagMask) != tag_of(h)) return;
+    const uint64_t v = static_cast<uint32_t>(e) - 1;
+    if (v >= first_ && v < size()) __builtin_prefetch(get(static_cast<uint32_t>(v)));
+  }
+
   // Inserts a packed state; returns (index, true) if it is new, (existing index, false) otherwise.
   std::pair<uint32_t, bool> insert(const uint64_t* w, uint32_t parent) { return insert(w, hash(w), parent); }
 
@@ -105,7 +98,7 @@ class StateStore {
     reserve_shard(s, 1);
     if (fingerprints_) {
       if (!claim_fingerprint(s, h)) return {kUnknown, false};
-      data_.insert(data_.end(), w, w + words_);
+      push_words(w);
       parent_.push_back(parent);
       position_.push_back(0);
       return {static_cast<uint32_t>(size() - 1), true};
@@ -114,7 +107,7 @@ class StateStore {
     // (base + 0) is the new state's index.
     const Claim c = find_or_claim(s, w, h, static_cast<uint32_t>(size()), 0, [](uint32_t) { return nullptr; });
     if (!c.claimed) return {c.value, false};
-    data_.insert(data_.end(), w, w + words_);
+    push_words(w);
     parent_.push_back(parent);
     return {c.value, true};
   }
@@ -141,7 +134,7 @@ class StateStore {
                       const CandidateWords& candidate_words) {
     Shard& sh = shards_[s];
     const uint64_t mask = sh.table.size() - 1;
-    const uint64_t tag = h & kTagMask;
+    const uint64_t tag = tag_of(h);
     uint64_t pos = h & mask;
     for (;;) {
       uint64_t e = sh.table[pos];
@@ -175,36 +168,30 @@ class StateStore {
   // no other touches the store). Capacities double as they do under insert(), so that bytes()
   // is the same whichever way the states arrived.
   void append(uint64_t n) {
-    reserve_doubling(data_, data_.size() + n * words_, words_);
-    reserve_doubling(parent_, parent_.size() + n);
+    tcpmc::reserve_doubling(data_, data_.size() + n * words_, words_);
+    tcpmc::reserve_doubling(parent_, parent_.size() + n);
     data_.resize(data_.size() + n * words_);
     parent_.resize(parent_.size() + n);
     if (fingerprints_) {
-      reserve_doubling(position_, position_.size() + n);
+      tcpmc::reserve_doubling(position_, position_.size() + n);
       position_.resize(position_.size() + n);
     }
   }
-  // Makes v's capacity the one repeated push_back (or insert of `unit` elements) would give it
-  // for `n` elements: the first allocation holds one unit, each later one doubles.
-  template <class V>
-  static void reserve_doubling(V& v, uint64_t n, uint64_t unit = 1) {
-    if (n <= v.capacity()) return;
-    uint64_t c = v.capacity() ? v.capacity() : unit;
-    while (c < n) c *= 2;
-    v.reserve(c);
-  }
-  uint64_t* state_slot(uint32_t i) { return &data_[(static_cast<size_t>(i) - first_) * words_]; }
+  // Writes the packed words of state i (a slot append() made).
+  void set_state(uint32_t i, const uint64_t* w) { copy_words(&data_[(static_cast<size_t>(i) - first_) * words_], w); }
   void set_parent(uint32_t i, uint32_t p) { parent_[i] = p; }
+  // Hints the cache that the slot `pos` of the shard of h is about to be set (set_entry).
+  void prefetch_entry(uint64_t h, uint64_t pos) const { __builtin_prefetch(&shards_[shard_of(h)].table[pos], 1); }
   // Points a claimed slot (of the shard of h) at the candidate's final index. Distinct slots may be
   // set by different threads at once.
   void set_entry(uint64_t h, uint64_t pos, uint32_t idx) {
-    shards_[shard_of(h)].table[pos] = (h & kTagMask) | (static_cast<uint64_t>(idx) + 1);
+    shards_[shard_of(h)].table[pos] = tag_of(h) | (static_cast<uint64_t>(idx) + 1);
   }
 
   // Frees the lookup table once no state will be inserted any more (the states and the parents
   // stay): the liveness analysis after a search needs only those.
   void release_index() {
-    for (auto& s : shards_) std::vector<uint64_t>().swap(s.table);
+    for (auto& s : shards_) std::vector<uint64_t, BulkAllocator<uint64_t>>().swap(s.table);
   }
 
   // A state's packed words (fingerprint mode: only a state not forgotten, i >= first_kept()).
@@ -252,20 +239,42 @@ class StateStore {
 
  private:
   static constexpr uint64_t kTagMask = 0xffffffff00000000ull;
+  // A table entry's tag: the hash's low 32 bits, those that also give the state's home slot in a
+  // table of up to 2^32 slots, so that a table can grow without rehashing the states (grow()).
+  // The shard comes from the high bits (shard_of). Two states with the same home slot still
+  // differ in the tag's remaining bits (7 of them at 2^25 slots) but for one in 128.
+  static uint64_t tag_of(uint64_t h) { return h << 32; }
   struct Shard {
-    std::vector<uint64_t> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
+    std::vector<uint64_t, BulkAllocator<uint64_t>> table;  // (hash's high 32 bits << 32) | (index + 1); 0 = empty
     uint64_t count = 0;           // entries in use
   };
   int words_;
   bool fingerprints_;
   uint64_t first_ = 0;  // the index of the first state in data_ (fingerprint mode: the others are gone)
-  std::vector<uint64_t, UninitAllocator<uint64_t>> data_;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> parent_;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> position_;  // fingerprint mode only
+  std::vector<uint64_t, BulkAllocator<uint64_t>> data_;
+  std::vector<uint32_t, BulkAllocator<uint32_t>> parent_;
+  std::vector<uint32_t, BulkAllocator<uint32_t>> position_;  // fingerprint mode only
   std::vector<Shard> shards_;
 
   // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
   static uint64_t fingerprint(uint64_t h) { return h ? h : 1; }
+
+  // Appends a state's packed words to the arena (its capacity doubles as push_back's would).
+  void push_words(const uint64_t* w) {
+    const size_t at = data_.size();
+    tcpmc::reserve_doubling(data_, at + words_, words_);
+    data_.resize(at + words_);
+    copy_words(&data_[at], w);
+  }
+  // A state's words copied without a call to memcpy (as same_words: a call costs more than the
+  // copy of a few words). Whole 32-byte blocks first, then at most three words.
+  void copy_words(uint64_t* to, const uint64_t* from) const {
+    int i = 0;
+    for (; i + 4 <= words_; i += 4) std::memcpy(to + i, from + i, 32);
+    if (i < words_) to[i] = from[i];
+    if (i + 1 < words_) to[i + 1] = from[i + 1];
+    if (i + 2 < words_) to[i + 2] = from[i + 2];
+  }
 
   // Equality of two packed states: an inline loop (states are a few words; a call to memcmp per
   // duplicate costs more than the comparison).
@@ -275,29 +284,31 @@ class StateStore {
     return true;
   }
 
-  // Doubles a shard, re-inserting its states from the arena in index order (a sequential read);
-  // the shard must hold exactly the stored states of its hash range (no candidate).
+  // Doubles a shard. Its entries move to their slots in the new table: a fingerprint is the hash
+  // itself, and a tag holds the hash bits of the home slot up to 2^32 slots (beyond, the shard's
+  // states are found again by rehashing the whole arena). The shard must hold exactly the stored
+  // states of its hash range (no candidate).
   void grow(Shard& s) {
-    std::vector<uint64_t> t(s.table.size() * 2, 0);
+    std::vector<uint64_t, BulkAllocator<uint64_t>> t(s.table.size() * 2, 0);
     const uint64_t mask = t.size() - 1;
-    if (fingerprints_) {  // the entries are the hashes: re-inserted from the old table
-      for (uint64_t f : s.table) {
-        if (f == 0) continue;
-        uint64_t pos = f & mask;
-        while (t[pos] != 0) pos = (pos + 1) & mask;
-        t[pos] = f;
-      }
-      s.table.swap(t);
-      return;
-    }
-    const bool all = shards_.size() == 1;
-    const int self = static_cast<int>(&s - shards_.data());
-    for (uint32_t i = 0; i < size(); ++i) {
-      const uint64_t h = hash(get(i));
-      if (!all && shard_of(h) != self) continue;
-      uint64_t pos = h & mask;
+    auto place = [&](uint64_t home, uint64_t entry) {
+      uint64_t pos = home & mask;
       while (t[pos] != 0) pos = (pos + 1) & mask;
-      t[pos] = (h & kTagMask) | (i + 1);
+      t[pos] = entry;
+    };
+    if (fingerprints_) {
+      for (uint64_t f : s.table)
+        if (f != 0) place(f, f);
+    } else if (t.size() <= (uint64_t{1} << 32)) {
+      for (uint64_t e : s.table)
+        if (e != 0) place(e >> 32, e);
+    } else {
+      const bool one = shards_.size() == 1;
+      const int self = static_cast<int>(&s - shards_.data());
+      for (uint32_t i = 0; i < size(); ++i) {
+        const uint64_t h = hash(get(i));
+        if (one || shard_of(h) == self) place(h, tag_of(h) | (uint64_t{i} + 1));
+      }
     }
     s.table.swap(t);
   }

@@ -151,8 +151,10 @@ std::string property_expression(const ir::Property& p) {
   for (const auto& l : lines)
     if (l.find_first_not_of(" \t") != std::string::npos) common = std::min(common, l.find_first_not_of(" \t"));
   std::string out;
-  for (size_t i = 0; i < lines.size(); ++i)
-    out += (i ? "\n" : "") + (lines[i].size() > common ? lines[i].substr(common) : std::string());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) out += '\n';
+    if (lines[i].size() > common) out.append(lines[i], common);
+  }
   return out;
 }
 
