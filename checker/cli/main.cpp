@@ -302,7 +302,7 @@ static int run(int argc, char** argv) {
   ProveCommand prv;
   std::string samples_from = "SEQ_BITS=3,4";
   std::vector<std::string> sample_defines;
-  bool whole_relation = false;
+  bool per_action = false;
   auto* pv = app.add_subcommand("prove", "find an inductive invariant by itself and prove the spec's invariants "
                                          "at the target bounds (no hand-written lemma)");
   pv->add_option("spec", prv.spec, "the spec")->required();
@@ -327,8 +327,8 @@ static int run(int argc, char** argv) {
                  "per Houdini round, the states whose concrete successors refute candidates before the next Z3 "
                  "query, from the pre-state of Z3's model (default 32768; 0 = Z3 alone)")
       ->check(whole_number(1ull << 30));
-  pv->add_flag("--whole-relation", whole_relation,
-               "one Z3 question per Houdini round for the whole transition relation (default: one per action)");
+  pv->add_flag("--per-action", per_action,
+               "one Z3 question per action of the transition relation (default: one per Houdini round for the whole relation)");
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");
@@ -391,7 +391,7 @@ static int run(int argc, char** argv) {
       if (!flags.apply(o)) return exit_code::kUsage;
       prv.defines = o.defines;
       prv.progress = !flags.no_progress;
-      prv.per_action = !whole_relation;
+      prv.per_action = per_action;
       for (const auto& d : sample_defines) {
         std::string name, value;
         int64_t v = 0;

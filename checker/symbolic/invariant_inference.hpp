@@ -34,7 +34,7 @@ struct InferenceOptions {
   bool mutate = true;
   // One Z3 question per action of the transition relation (kinduction.hpp) rather than one for
   // the whole relation: the same inductive set.
-  bool per_action = true;
+  bool per_action = false;
   // Z3's resource limit for each support (unsat core) query (0: none).
   unsigned support_rlimit = 0;
 };

@@ -154,6 +154,7 @@ TEST(ProvePerAction, HoudiniKeepsTheSameSetAsWithTheWholeRelation) {
   InferenceOptions whole, per_action;
   whole.successor_states = per_action.successor_states = 0;
   whole.per_action = false;
+  per_action.per_action = true;
   const InferenceResult a = infer_inductive_invariant(sys, {}, {}, whole);
   const InferenceResult b = infer_inductive_invariant(sys, {}, {}, per_action);
   ASSERT_TRUE(a.complete) << a.stop_reason;
