@@ -302,8 +302,9 @@ static int run(int argc, char** argv) {
   ProveCommand prv;
   std::string samples_from = "SEQ_BITS=3,4";
   std::vector<std::string> sample_defines;
+  bool per_action = false;
   auto* pv = app.add_subcommand("prove", "find an inductive invariant by itself and prove the spec's invariants "
-                                         "for every ISN (no hand-written lemma)");
+                                         "at the target bounds (no hand-written lemma)");
   pv->add_option("spec", prv.spec, "the spec")->required();
   pv->add_option("-D,--define", flags.defines, "override a spec constant of the proof (SEQ_BITS: the target width); "
                                                "all but SEQ_BITS apply to the samples too");
@@ -326,6 +327,8 @@ static int run(int argc, char** argv) {
                  "per Houdini round, the states whose concrete successors refute candidates before the next Z3 "
                  "query, from the pre-state of Z3's model (default 32768; 0 = Z3 alone)")
       ->check(whole_number(1ull << 30));
+  pv->add_flag("--per-action", per_action,
+               "one Z3 question per action of the transition relation (default: one per Houdini round for the whole relation)");
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");
@@ -388,6 +391,7 @@ static int run(int argc, char** argv) {
       if (!flags.apply(o)) return exit_code::kUsage;
       prv.defines = o.defines;
       prv.progress = !flags.no_progress;
+      prv.per_action = per_action;
       for (const auto& d : sample_defines) {
         std::string name, value;
         int64_t v = 0;

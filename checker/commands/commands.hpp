@@ -124,6 +124,11 @@ struct ProveCommand {
   // Houdini's concrete refutations (0 = off, Z3 alone): states expanded per round from the
   // pre-state of each Z3 model (--successor-states).
   uint64_t successor_states = 32768;
+  // Houdini's Z3 questions: one per round for the whole transition relation, or one per action
+  // of it (--per-action).
+  bool per_action = false;
+  // Z3's resource limit per support (unsat core) query, 0 = none (no option: the tests set it).
+  unsigned support_rlimit = 0;
   // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):
   // the candidates false in a state they visit are dropped.
   uint64_t target_runs = 2000, target_steps = 200;

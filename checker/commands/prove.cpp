@@ -49,6 +49,16 @@ std::string proof_spec_text(const std::string& spec_path, const ir::Model& spec,
   return t;
 }
 
+// What the proof covers of the ISNs: the spec's rules choose them; rfc9293 and its variants bound
+// a later incarnation's ISN by the constant ISN_MAX (-1: every ISN).
+std::string isn_text(const ir::Model& m) {
+  for (const auto& c : m.consts)
+    if (c.name == "ISN_MAX")
+      return c.value < 0 ? "every ISN free (ISN_MAX=" + std::to_string(c.value) + ")"
+                         : "ISNs bounded by ISN_MAX=" + std::to_string(c.value) + " (-D ISN_MAX=-1 frees every ISN)";
+  return "ISNs as the spec's rules choose them";
+}
+
 std::string proof_path_for(const std::string& spec_path) {
   std::filesystem::path p(spec_path);
   return (p.parent_path() / (p.stem().string() + ".prove.tcp")).string();
@@ -159,18 +169,20 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   std::function<void(unsigned, size_t)> on_round;
   if (cmd.progress)
     on_round = [&](unsigned round, size_t left) {
-      err << "tcpmc prove: houdini round " << round << ": " << left << " left, " << secs(since(t_houdini)) << std::endl;
+      err << "tcpmc prove: houdini question " << round << ": " << left << " left, " << secs(since(t_houdini)) << std::endl;
     };
   InferenceOptions io;
   io.successor_states = cmd.successor_states;
+  io.per_action = cmd.per_action;
+  io.support_rlimit = cmd.support_rlimit;
   const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round, io);
   if (cmd.progress)
     err << "tcpmc prove: houdini dropped " << inf.dropped_by_z3 << " by Z3 models, " << inf.dropped_by_successors
         << " by concrete successors (" << inf.successor_states_expanded << " states expanded, "
         << inf.successor_states_evaluated << " evaluated, " << inf.successor_mutants << " mutants, "
         << inf.successor_disagreements
-        << " pre-states rejected); Z3 " << secs(inf.z3_seconds) << ", successors " << secs(inf.successor_seconds)
-        << std::endl;
+        << " pre-states rejected); Z3 " << secs(inf.z3_seconds) << " (" << inf.z3_sat_answers << " sat, "
+        << inf.z3_unsat_answers << " unsat), successors " << secs(inf.successor_seconds) << std::endl;
   const double houdini_seconds = since(t_houdini);
   size_t initially_false = 0, inductive = 0;
   for (auto b : inf.lemma_initially_false) initially_false += b;
@@ -215,7 +227,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   // The report.
   const int32_t bits = tm.seq_bits;
   std::string o = "== " + cmd.spec + (tm.name.empty() ? "" : " (" + tm.name + ")") + ": prove at SEQ_BITS=" +
-                  std::to_string(bits) + ", every ISN free" +
+                  std::to_string(bits) + ", " + isn_text(tm) +
                   (cmd.use_lemmas ? ", the spec's lemmas among the candidates" : ", the spec's own lemmas ignored") +
                   "\n";
   const ir::FaultBudget& f = tm.default_faults;
@@ -236,7 +248,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " +
        (inf.complete ? std::to_string(inductive) + " lemmas inductive together with the proved invariants, "
                      : std::string("stopped before the set was inductive (nothing established), ")) +
-       std::to_string(inf.houdini_rounds) + " rounds, " + secs(houdini_seconds) + "\n";
+       std::to_string(inf.houdini_rounds) + " Z3 questions (" + std::to_string(inf.z3_sat_answers) + " sat, " +
+       std::to_string(inf.z3_unsat_answers) + " unsat), " + secs(houdini_seconds) + "\n";
   if (!inf.complete) o += "   STOPPED: " + inf.stop_reason + "\n";
   size_t w = 8;
   for (const auto& p : pm.properties) w = std::max(w, p.name.size());
@@ -276,8 +289,11 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       jp["with_invariants"] = jq;
     } else {
       any_not_proved = any_not_proved || prop.expect_hold;
-      o += line + "not proved" + (failed_recheck ? " (the re-check did not confirm it)" : "") + "\n";
+      const std::string& note = inf.property_note[p];
+      o += line + "not proved" + (failed_recheck ? " (the re-check did not confirm it)" : "") +
+           (note.empty() ? "" : " (" + note + ")") + "\n";
       jp["verdict"] = "not proved";
+      if (!note.empty()) jp["note"] = note;
       if (inf.cti[p]) {
         PropertyReport pr;
         pr.name = prop.name;

@@ -42,6 +42,7 @@ class Inference {
     out_.support_lemmas.assign(m.properties.size(), {});
     out_.support_properties.assign(m.properties.size(), {});
     out_.cti.assign(m.properties.size(), std::nullopt);
+    out_.property_note.assign(m.properties.size(), {});
   }
 
   void run() {
@@ -49,16 +50,9 @@ class Inference {
     if (!out_.complete) return;
     std::vector<Goal*> all;
     for (Goal& g : goals_) all.push_back(&g);
-    z3::solver s = p_.make_solver(false);
-    // Minimized cores: the support of a proved property is what its proof needs (without it
-    // every lemma in the solver's way tends to appear).
-    try {
-      s.set("core.minimize", true);
-    } catch (const z3::exception&) {
-      // a Z3 without the option: cores are then larger, never wrong
-    }
-    symbolic::KInduction step(p_, all, s);
+    symbolic::KInduction step(p_, all, p_.make_solver(false));
     step.extend_to(1);
+    step.set_per_action(options_.per_action);
     symbolic::KInduction::Refine refine;
     std::unique_ptr<symbolic::SuccessorRefuter> refuter;
     using Clock = std::chrono::steady_clock;
@@ -88,6 +82,8 @@ class Inference {
     }
     auto kept = step.prove_together(open, out_.houdini_rounds, progress_, refine);
     out_.z3_seconds += lap();
+    out_.z3_sat_answers = step.sat_answers();
+    out_.z3_unsat_answers = step.unsat_answers();
     if (refuter) {
       out_.successor_states_expanded = refuter->expanded();
       out_.successor_states_evaluated = refuter->evaluated();
@@ -102,7 +98,18 @@ class Inference {
       else
         out_.lemma_inductive[g->lemma] = 1;
     }
-    // What each proved property needs: the closure of unsat cores from it.
+    // What each proved property needs: the closure of unsat cores from it. A property whose
+    // closure Z3 could not give (a support query not unsat) has no proof to print or re-check:
+    // it is reported not proved, with a note.
+    // Minimized cores: the support of a proved property is what its proof needs (without it
+    // every lemma in the solver's way tends to appear). Only now: Z3 minimizes the core of every
+    // unsat answer, which would slow each of Houdini's.
+    try {
+      step.set_param("core.minimize", true);
+    } catch (const z3::exception&) {
+      // a Z3 without the option: cores are then larger, never wrong
+    }
+    if (options_.support_rlimit > 0) step.set_param("rlimit", options_.support_rlimit);
     for (Goal* g : *kept) {
       if (g->property < 0) continue;
       std::vector<Goal*> closure{g}, todo{g};
@@ -111,12 +118,22 @@ class Inference {
         todo.pop_back();
         if (stopped()) return give_up("interrupted");
         auto core = step.support(h, *kept);
-        if (!core) return give_up("Z3 gave up on a support query");
+        if (!core) {
+          if (stopped()) return give_up("interrupted");
+          out_.property_note[g->property] = "Z3 did not answer unsat for the lemmas " +
+                                            std::string(h == g ? "it" : h->decl->name) +
+                                            " needs in the inductive set: no proof to print";
+          break;
+        }
         for (Goal* c : *core)
           if (std::find(closure.begin(), closure.end(), c) == closure.end()) {
             closure.push_back(c);
             todo.push_back(c);
           }
+      }
+      if (!out_.property_note[g->property].empty()) {
+        out_.property_proved[g->property] = 0;
+        continue;
       }
       for (Goal* c : closure) {
         if (c == g) continue;
@@ -128,10 +145,26 @@ class Inference {
       std::sort(out_.support_lemmas[g->property].begin(), out_.support_lemmas[g->property].end());
       std::sort(out_.support_properties[g->property].begin(), out_.support_properties[g->property].end());
     }
+    // A proof that relies on a property without one is not a proof either.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t p = 0; p < out_.property_proved.size(); ++p) {
+        if (!out_.property_proved[p]) continue;
+        for (int q : out_.support_properties[p])
+          if (!out_.property_proved[q]) {
+            out_.property_proved[p] = 0;
+            out_.property_note[p] = "its proof needs " + sys_.model().properties[q].name + ", which has none";
+            changed = true;
+            break;
+          }
+      }
+    }
+    step.set_param("rlimit", 0u);
     // The properties not proved: a counterexample to induction relative to the inductive set.
     for (Goal* g : *kept) step.assert_proved(g);
     for (Goal& g : goals_) {
-      if (g.property < 0 || out_.property_proved[g.property]) continue;
+      // One in the inductive set (a note says why it is not proved) has none.
+      if (g.property < 0 || out_.property_proved[g.property] || !out_.property_note[g.property].empty()) continue;
       if (stopped()) return give_up("interrupted");
       auto m = step.counterexample(&g);
       if (!m) continue;

@@ -4,12 +4,13 @@
 // and says which lemmas each proved property needs (closure of unsat cores).
 //
 // Soundness: a goal is kept only if it holds in every initial state (BMC at depth 0) and holds
-// after any one step from any well-formed state where every kept goal holds (one unsat answer of
-// Z3 for the whole set); nothing false can survive, since a false goal fails at some reachable
-// step and then, at the first such step, in a state where all kept goals still hold. Cost: one
-// solver over a free state and one transition; each Houdini round is one query ("can any kept
-// goal fail after a step?") whose model drops every goal it refutes; each support query is one
-// more unsat answer. The caller re-checks the proof it prints from scratch (k-induction, k = 1).
+// after any one step from any well-formed state where every kept goal holds (Z3 answers unsat
+// for the whole set and every action of the relation); nothing false can survive, since a false
+// goal fails at some reachable step and then, at the first such step, in a state where all kept
+// goals still hold. Cost: one solver over a free state and one transition; each Houdini question
+// ("can any kept goal fail after this action?", one action at a time) that is sat drops every goal
+// its model refutes; each support query is one more unsat answer. The caller re-checks the proof
+// it prints from scratch (k-induction, k = 1).
 // Between Z3's models, the concrete successors of each model's pre-state refute what they can
 // (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds.
 #pragma once
@@ -31,6 +32,11 @@ struct InferenceOptions {
   // ... and, when the states reachable from it inside the set run out, from visited states with
   // one to three slots changed (well formed and satisfying the set).
   bool mutate = true;
+  // One Z3 question per action of the transition relation (kinduction.hpp) rather than one for
+  // the whole relation: the same inductive set.
+  bool per_action = false;
+  // Z3's resource limit for each support (unsat core) query (0: none).
+  unsigned support_rlimit = 0;
 };
 
 struct InferenceResult {
@@ -41,6 +47,9 @@ struct InferenceResult {
   // Per proved property: the lemmas (indices into model.lemmas) that suffice, with the proved
   // properties they rely on (indices into model.properties): together inductive.
   std::vector<std::vector<int>> support_lemmas, support_properties;
+  // Per property: why an invariant of the inductive set is still not proved (its support
+  // queries did not answer unsat), or empty.
+  std::vector<std::string> property_note;
   // Per selected invariant not proved: a counterexample to induction relative to the whole
   // inductive set (replayed; nullopt when it did not replay, then replay_failed is set).
   std::vector<std::optional<Trace>> cti;
@@ -52,6 +61,8 @@ struct InferenceResult {
   // seconds in Z3's Houdini queries, in the successor search; successor search effort.
   size_t dropped_by_z3 = 0, dropped_by_successors = 0;
   double z3_seconds = 0, successor_seconds = 0;
+  // Z3's answers to the Houdini questions: sat (a model refuting goals), unsat.
+  unsigned z3_sat_answers = 0, z3_unsat_answers = 0;
   size_t successor_states_expanded = 0, successor_states_evaluated = 0, successor_disagreements = 0, successor_mutants = 0;
 };
 

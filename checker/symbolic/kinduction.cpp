@@ -1,5 +1,7 @@
 #include "kinduction.hpp"
 
+#include <algorithm>
+
 namespace tcpmc::symbolic {
 
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
@@ -30,6 +32,8 @@ void KInduction::extend_to(size_t k) {
     }
     solver_.add(u_.relation.step(k_).relation);
     ++k_;
+    action_literal_.clear();  // the questions are about the last step
+    fails_after_.clear();
     for (size_t i = 0; i < goals_.size(); ++i)
       if (proved_[i]) solver_.add(u_.good(*goals_[i], k_));
   }
@@ -74,25 +78,63 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
   return set;
 }
 
+size_t KInduction::questions() {
+  if (!per_action_ || k_ == 0) return 1;
+  if (action_literal_.empty()) {
+    const Step& st = u_.relation.step(k_ - 1);
+    const unsigned w = st.selector.get_sort().bv_size();
+    for (size_t a = 0; a < st.actions.size(); ++a) {
+      action_literal_.push_back(p_.ctx().bool_const(("kind_act" + std::to_string(a)).c_str()));
+      solver_.add(z3::implies(action_literal_.back(), st.selector == p_.ctx().bv_val(a, w)));
+    }
+    fails_after_.assign(st.actions.size(), std::vector<std::optional<z3::expr>>(goals_.size()));
+  }
+  return action_literal_.size();
+}
+
+z3::expr KInduction::fails(const Goal* g, size_t q) {
+  if (action_literal_.empty() || g->kind != ir::Property::Kind::Invariant) return !u_.good(*g, k_);
+  std::optional<z3::expr>& f = fails_after_[q][index_of(g)];
+  if (!f) f = !u_.relation.predicate(g->decl->expr, u_.relation.step(k_ - 1).actions[q].next);
+  return *f;
+}
+
+z3::expr KInduction::any_fails(const std::vector<Goal*>& gs, size_t q, z3::expr_vector& out) {
+  for (const Goal* g : gs) out.push_back(fails(g, q));
+  const z3::expr lit = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
+  solver_.add(z3::implies(lit, z3::mk_or(out)));
+  return lit;
+}
+
+void KInduction::assume_question(size_t q, z3::expr_vector& assumptions) {
+  if (!action_literal_.empty()) assumptions.push_back(action_literal_[q]);
+}
+
 std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<Goal*>& open, unsigned& rounds,
                                                              const std::function<void(unsigned, size_t)>& progress,
                                                              const Refine& refine) {
   std::vector<Goal*> set = open;
   for (Goal* g : open) refutation_[index_of(g)].reset();
+  const size_t n = questions();
+  size_t next = 0, unsat_in_a_row = 0;
   while (!set.empty()) {
-    z3::expr_vector assumptions(p_.ctx());
     z3::expr_vector fails(p_.ctx());
-    for (Goal* g : set) {
-      assumptions.push_back(literal_[index_of(g)]);
-      fails.push_back(!u_.good(*g, k_));
+    for (;;) {  // the set is the same until a model refutes some of it
+      fails = z3::expr_vector(p_.ctx());
+      z3::expr_vector assumptions(p_.ctx());
+      for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
+      assumptions.push_back(any_fails(set, next, fails));
+      assume_question(next, assumptions);
+      ++rounds;
+      const z3::check_result r = solver_.check(assumptions);
+      if (r == z3::unknown) return std::nullopt;
+      if (r == z3::sat) break;
+      ++unsat_answers_;
+      if (++unsat_in_a_row == n) return set;  // no action refutes any goal of the set
+      next = (next + 1) % n;
     }
-    const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
-    solver_.add(z3::implies(q, z3::mk_or(fails)));
-    assumptions.push_back(q);
-    ++rounds;
-    const z3::check_result r = solver_.check(assumptions);
-    if (r == z3::unsat) break;
-    if (r == z3::unknown) return std::nullopt;
+    ++sat_answers_;
+    unsat_in_a_row = 0;
     const z3::model m = solver_.get_model();
     std::vector<Goal*> kept;
     for (size_t i = 0; i < set.size(); ++i) {
@@ -112,32 +154,39 @@ std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<G
 }
 
 std::optional<std::vector<Goal*>> KInduction::support(Goal* g, const std::vector<Goal*>& set) {
-  z3::expr_vector assumptions(p_.ctx());
-  for (Goal* h : set) assumptions.push_back(literal_[index_of(h)]);
-  const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
-  solver_.add(z3::implies(q, !u_.good(*g, k_)));
-  assumptions.push_back(q);
-  if (solver_.check(assumptions) != z3::unsat) return std::nullopt;
-  const z3::expr_vector core = solver_.unsat_core();
   std::vector<Goal*> out;
+  for (size_t a = 0, n = questions(); a < n; ++a) {
+    z3::expr_vector assumptions(p_.ctx()), fails(p_.ctx());
+    for (Goal* h : set) assumptions.push_back(literal_[index_of(h)]);
+    assumptions.push_back(any_fails({g}, a, fails));
+    assume_question(a, assumptions);
+    if (solver_.check(assumptions) != z3::unsat) return std::nullopt;
+    const z3::expr_vector core = solver_.unsat_core();
+    for (Goal* h : set)
+      for (unsigned i = 0; i < core.size(); ++i)
+        if (z3::eq(core[i], literal_[index_of(h)])) {
+          if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
+          break;
+        }
+  }
+  // In the set's order, as one core would be.
+  std::vector<Goal*> ordered;
   for (Goal* h : set)
-    for (unsigned i = 0; i < core.size(); ++i)
-      if (z3::eq(core[i], literal_[index_of(h)])) {
-        out.push_back(h);
-        break;
-      }
-  return out;
+    if (std::find(out.begin(), out.end(), h) != out.end()) ordered.push_back(h);
+  return ordered;
 }
 
 std::optional<z3::model> KInduction::counterexample(Goal* g) {
-  const int i = index_of(g);
-  const z3::expr q = p_.ctx().bool_const(("kind_q" + std::to_string(queries_++)).c_str());
-  solver_.add(z3::implies(q, !u_.good(*g, k_)));
-  z3::expr_vector assumptions(p_.ctx());
-  assumptions.push_back(literal_[i]);
-  assumptions.push_back(q);
-  if (solver_.check(assumptions) != z3::sat) return std::nullopt;
-  return solver_.get_model();
+  for (size_t a = 0, n = questions(); a < n; ++a) {
+    z3::expr_vector assumptions(p_.ctx()), fails(p_.ctx());
+    assumptions.push_back(literal_[index_of(g)]);
+    assumptions.push_back(any_fails({g}, a, fails));
+    assume_question(a, assumptions);
+    const z3::check_result r = solver_.check(assumptions);
+    if (r == z3::sat) return solver_.get_model();
+    if (r == z3::unknown) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 void KInduction::assert_proved(Goal* g) {

@@ -22,17 +22,28 @@ class KInduction {
   // The open goals that hold at step k whenever all of them hold at 0..k-1 (a maximal such
   // set); they are asserted at every step from now on. Returns them (not yet marked).
   std::vector<Goal*> prove(const std::vector<Goal*>& open);
-  // The same fixpoint with one question per round for the whole set ("can any goal of the set
-  // fail at k?"): far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s
-  // candidates). Each model drops every goal it refutes. nullopt when Z3 gave up. `rounds`
-  // counts the questions asked. `refine`, when given, is called with each model and the set
-  // without the goals it refutes, and returns the set to go on with: a subset, without only goals
-  // it has refuted itself (successor_refuter.hpp: from the model's step 0, which satisfies the
-  // whole set of the round).
+  // The same fixpoint with one question for the whole set ("can any goal of the set fail at k?"):
+  // far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s candidates).
+  // Each model drops every goal it refutes. nullopt when Z3 gave up. `rounds` counts the
+  // questions asked. `refine`, when given, is called with each model and the set without the
+  // goals it refutes, and returns the set to go on with: a subset, without only goals it has
+  // refuted itself (successor_refuter.hpp: from the model's step 0, which satisfies the whole set
+  // of the question).
   using Refine = std::function<std::vector<Goal*>(const z3::model&, const std::vector<Goal*>&)>;
   std::optional<std::vector<Goal*>> prove_together(const std::vector<Goal*>& open, unsigned& rounds,
                                                    const std::function<void(unsigned, size_t)>& progress = {},
                                                    const Refine& refine = {});
+  // prove_together, support and counterexample ask one question per action of the last step
+  // (its selector assumed equal to it, the goals at k evaluated on the state that action makes,
+  // so that a goal over slots it leaves alone is literally the one assumed before it) rather than
+  // one for the whole relation. prove_together asks the actions in turn, round robin, starting
+  // again at the one that last refuted goals; the set is inductive when every action in a row has
+  // answered unsat for it (a set that lost goals is weaker: the actions that were unsat before
+  // are asked again). support unions the cores of the actions.
+  void set_per_action(bool on) { per_action_ = on; }
+  // Answers of prove_together's questions so far: sat (goals refuted) and unsat.
+  unsigned sat_answers() const { return sat_answers_; }
+  unsigned unsat_answers() const { return unsat_answers_; }
   // The goals of `set` (not yet asserted as proved) whose assumption at 0..k-1 an unsat answer
   // to "g fails at k" used (an unsat core, minimized by Z3); nullopt when g can fail at k given
   // them all, or Z3 gave up.
@@ -44,6 +55,10 @@ class KInduction {
   // goal still in its set held at 0..k-1 (a counterexample to induction relative to those
   // candidates), if g was dropped.
   const std::optional<z3::model>& refutation(const Goal* g) const { return refutation_[index_of(g)]; }
+  // A parameter of the solver for the queries from now on ("rlimit": Z3's resource limit per query,
+  // 0 none; "core.minimize").
+  void set_param(const char* name, unsigned value) { solver_.set(name, value); }
+  void set_param(const char* name, bool value) { solver_.set(name, value); }
   // The goal is proved: assert it at every step, present and future.
   void assert_proved(Goal* g);
   Unrolling& unrolling() { return u_; }
@@ -56,9 +71,22 @@ class KInduction {
   std::vector<z3::expr> literal_;  // per goal: assumes it at steps 0..k-1
   std::vector<bool> proved_;
   std::vector<std::optional<z3::model>> refutation_;
+  std::vector<z3::expr> action_literal_;  // per action of the last step: it is the one selected
   size_t k_ = 0;
-  unsigned queries_ = 0;
+  unsigned queries_ = 0, sat_answers_ = 0, unsat_answers_ = 0;
   int index_of(const Goal* g) const;
+  bool per_action_ = false;
+  // Per action of the last step, per goal: the goal fails at k after that action (made on first use).
+  std::vector<std::vector<std::optional<z3::expr>>> fails_after_;
+  // The questions a query is split into: the actions of the last step, or the whole relation.
+  size_t questions();
+  // The goal fails at k: after action `q` of the last step, or (per_action_ off) after any step.
+  z3::expr fails(const Goal* g, size_t q);
+  // A fresh literal that, assumed, makes some goal of `gs` fail at k after question `q`'s action
+  // (their failures in `out`).
+  z3::expr any_fails(const std::vector<Goal*>& gs, size_t q, z3::expr_vector& out);
+  // The literal selecting question `q`'s action (none for the whole relation): made on first use.
+  void assume_question(size_t q, z3::expr_vector& assumptions);
 };
 
 }  // namespace tcpmc::symbolic

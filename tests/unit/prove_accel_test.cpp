@@ -5,8 +5,8 @@
 //    nothing from a pre-state the set does not hold in; a visited state with one to three slots changed
 //    refutes a lemma true in every run but not inductive (as Z3 says).
 //  - Houdini over the mini handshake's candidates keeps the same inductive set and proves the same
-//    properties with and without it; the command proves the same with and without every
-//    acceleration.
+//    properties with and without it, and with one Z3 question per action or one for the whole
+//    relation; the command proves the same with and without every acceleration.
 //  - Random runs at 32 bits are deterministic and refute candidates an incomplete sample kept.
 #include <gtest/gtest.h>
 
@@ -144,6 +144,35 @@ TEST(ProveSuccessors, HoudiniKeepsTheSameSetWithAndWithoutThem) {
   EXPECT_GT(b.dropped_by_successors, 0u);
 }
 
+TEST(ProvePerAction, HoudiniKeepsTheSameSetAsWithTheWholeRelation) {
+  // One Z3 question per action of the relation, or one for the whole relation: the same greatest
+  // inductive subset (Z3 alone, so that every refutation is a Z3 model).
+  auto l = test::load(mini_with_candidates(), {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
+  const ir::Model& m = l->spec->model;
+  CompiledSystem sys(m, m.default_faults);
+  InferenceOptions whole, per_action;
+  whole.successor_states = per_action.successor_states = 0;
+  whole.per_action = false;
+  per_action.per_action = true;
+  const InferenceResult a = infer_inductive_invariant(sys, {}, {}, whole);
+  const InferenceResult b = infer_inductive_invariant(sys, {}, {}, per_action);
+  ASSERT_TRUE(a.complete) << a.stop_reason;
+  ASSERT_TRUE(b.complete) << b.stop_reason;
+  EXPECT_EQ(a.lemma_initially_false, b.lemma_initially_false);
+  EXPECT_EQ(a.lemma_inductive, b.lemma_inductive);
+  EXPECT_EQ(a.property_proved, b.property_proved);
+  EXPECT_FALSE(b.property_proved[1]) << "wide";
+  ASSERT_TRUE(b.cti[1].has_value());
+  EXPECT_TRUE(validate_steps(sys, *b.cti[1]));
+  // The whole relation: the last question is its only unsat answer. Per action: the last pass
+  // asks every action (the mini handshake has more than ten) and each answers unsat.
+  EXPECT_EQ(a.z3_unsat_answers, 1u);
+  EXPECT_GT(b.z3_unsat_answers, 10u);
+  EXPECT_GT(b.z3_sat_answers, 0u);
+  EXPECT_EQ(b.houdini_rounds, b.z3_sat_answers + b.z3_unsat_answers);
+}
+
 class ProveAccelTest : public test::TempDirTest {};
 
 TEST_F(ProveAccelTest, CommandProvesTheSameWithAndWithoutAccelerations) {
@@ -155,6 +184,7 @@ TEST_F(ProveAccelTest, CommandProvesTheSameWithAndWithoutAccelerations) {
   ProveCommand plain = c;
   plain.successor_states = 0;
   plain.target_runs = 0;
+  plain.per_action = false;
   const test::ProveRun p = test::prove_quietly(plain), q = test::prove_quietly(c);
   for (const test::ProveRun* r : {&p, &q}) {
     EXPECT_EQ(r->code, 0) << r->out << r->err;

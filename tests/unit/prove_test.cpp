@@ -5,6 +5,8 @@
 //    its lemmas, pasted into the spec (the --proof file), make `check --engine kind` prove it.
 //  - A variant whose property is violated (a handshake that sends the wrong ISN) never gets it
 //    "proved".
+//  - A property whose unsat-core query Z3 does not answer is "not proved", with a note; the
+//    header names the ISNs the proof covers.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -119,6 +121,44 @@ TEST_F(ProveTest, VariantWithARefutedPropertyIsNeverProved) {
   EXPECT_EQ(p.out.find("PROVED"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("agree     not proved"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("counterexample to induction (k=1)"), std::string::npos) << p.out;
+}
+
+TEST_F(ProveTest, SupportQueryWithoutAnswerIsNotProvedWithANote) {
+  // Z3 gives up on every unsat-core query (a resource limit of 1): the inductive set is found, but
+  // `agree` has no proof to print or re-check. That is an honest "not proved" with a note (exit
+  // 5), not a re-check failure (exit 6).
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.properties = {"agree"};
+  c.support_rlimit = 1;
+  auto p = prove(c);
+  EXPECT_EQ(p.code, exit_code::kInconclusive) << p.out << p.err;
+  EXPECT_NE(p.out.find("agree     not proved (Z3 did not answer unsat"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("re-check from scratch"), std::string::npos) << p.out;  // nothing to re-check
+}
+
+TEST_F(ProveTest, HeaderSaysWhichIsnsTheProofCovers) {
+  // The spec's rules choose the ISNs: with rfc9293's ISN_MAX, a bound that fixes them is named.
+  const std::string spec = "const ISN_MAX = 1\n" + kMiniTcp.substr(0, kMiniTcp.find("lemma planted"));
+  ProveCommand c;
+  c.spec = write("mini.tcp", spec);
+  c.sample_seq_bits = {3};
+  c.target_runs = 0;
+  c.properties = {"agree"};
+  auto bounded = prove(c);
+  EXPECT_NE(bounded.out.find("prove at SEQ_BITS=3, ISNs bounded by ISN_MAX=1 (-D ISN_MAX=-1 frees every ISN)"),
+            std::string::npos)
+      << bounded.out;
+  c.defines = {{"ISN_MAX", -1}};
+  auto free = prove(c);
+  EXPECT_NE(free.out.find("prove at SEQ_BITS=3, every ISN free (ISN_MAX=-1)"), std::string::npos) << free.out;
+  c.spec = write("plain.tcp", kMiniTcp);
+  c.defines = {};
+  auto plain = prove(c);
+  EXPECT_NE(plain.out.find("prove at SEQ_BITS=3, ISNs as the spec's rules choose them"), std::string::npos)
+      << plain.out;
 }
 
 }  // namespace
