@@ -248,7 +248,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " +
        (inf.complete ? std::to_string(inductive) + " lemmas inductive together with the proved invariants, "
                      : std::string("stopped before the set was inductive (nothing established), ")) +
-       std::to_string(inf.houdini_rounds) + " Z3 questions (" + std::to_string(inf.z3_sat_answers) + " sat, " +
+       std::to_string(inf.z3_questions) + " Z3 questions (" + std::to_string(inf.z3_sat_answers) + " sat, " +
        std::to_string(inf.z3_unsat_answers) + " unsat), " + secs(houdini_seconds) + "\n";
   if (!inf.complete) o += "   STOPPED: " + inf.stop_reason + "\n";
   size_t w = 8;
@@ -341,7 +341,9 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
               {"tried", survivors.size()},
               {"initially_false", initially_false},
               {"inductive", inductive},
-              {"houdini_rounds", inf.houdini_rounds},
+              {"z3_questions", inf.z3_questions},
+              {"z3_sat_answers", inf.z3_sat_answers},
+              {"z3_unsat_answers", inf.z3_unsat_answers},
               {"complete", inf.complete},
               {"properties", jprops},
               {"proof", jl},

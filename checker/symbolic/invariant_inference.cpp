@@ -80,7 +80,7 @@ class Inference {
         return left;
       };
     }
-    auto kept = step.prove_together(open, out_.houdini_rounds, progress_, refine);
+    auto kept = step.prove_together(open, out_.z3_questions, progress_, refine);
     out_.z3_seconds += lap();
     out_.z3_sat_answers = step.sat_answers();
     out_.z3_unsat_answers = step.unsat_answers();

@@ -53,7 +53,7 @@ struct InferenceResult {
   // Per selected invariant not proved: a counterexample to induction relative to the whole
   // inductive set (replayed; nullopt when it did not replay, then replay_failed is set).
   std::vector<std::optional<Trace>> cti;
-  unsigned houdini_rounds = 0;
+  unsigned z3_questions = 0;
   bool complete = true;     // false when Z3 gave up or the run was interrupted
   std::string stop_reason;
   bool replay_failed = false;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "commands.hpp"
@@ -77,6 +78,11 @@ TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
   std::stringstream js;
   js << jf.rdbuf();
   EXPECT_NE(js.str().find("\"recheck_ok\": true"), std::string::npos);
+  // Houdini asked at least one question, the one answered unsat, and the counts add up.
+  const auto j = nlohmann::json::parse(js.str());
+  EXPECT_GE(j.at("z3_unsat_answers").get<unsigned>(), 1u);
+  EXPECT_EQ(j.at("z3_questions").get<unsigned>(),
+            j.at("z3_sat_answers").get<unsigned>() + j.at("z3_unsat_answers").get<unsigned>());
 
   // The proof file is the spec with the lemmas pasted in: `check --engine kind` proves `agree`
   // with them (at k = 1), and cannot without them.
