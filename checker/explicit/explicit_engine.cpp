@@ -40,19 +40,35 @@ struct alignas(64) SliceOutput {
   std::vector<ModelError> errors;       // in order of states with has_error
   // threads > 1: per store shard, its successors (each list on its own cache line: another
   // worker fills the next slice's at the same time)
+  // and, filled by the parallel merge's lookups, what each one found: beside the list, so that
+  // the lookups of two shards never write the same cache line
+  struct Found {
+    uint64_t pos;    // kNew: the table slot claimed
+    uint32_t value;  // kStored: the state; kDuplicate: the window's candidate it repeats; kNew:
+                     // its final index (once numbered)
+    uint8_t kind;    // kStored, kNew, kDuplicate
+  };
   struct alignas(64) ShardList {
     std::vector<uint32_t> items;
+    std::vector<Found> found;
   };
   std::vector<ShardList> by_shard;
-  // Filled by the parallel merge, per successor: kind (kStored, kNew, kDuplicate), the state it
-  // leads to (a stored index; for a duplicate first the window's candidate number it repeats),
-  // the table slot a new state claimed; per state: the store's size after its new successors;
-  // the duplicates of a state that an earlier slice found first.
-  std::vector<uint8_t> kind;
+  // Filled by the parallel merge's numbering, per successor: the state it leads to (for a
+  // duplicate of an earlier slice's candidate, first the candidate's number: `late`); per state:
+  // the store's size after its new successors; the duplicates of a state that an earlier slice
+  // found first.
   std::vector<uint32_t> tgt;
-  std::vector<uint64_t> pos;
+  std::vector<uint32_t> cursor;  // per shard: the numbering's place in its list
   std::vector<uint32_t> new_end;
   std::vector<uint32_t> late;
+  // Filled by record() (explicit_engine.cpp), per chunk: per-state counts summed, and per property
+  // the first state (k) that violates it while no witness was known, or kNone.
+  struct Sums {
+    uint64_t transitions = 0, blocked = 0, cut = 0, frozen = 0;
+  };
+  Sums sums;
+  static constexpr uint32_t kNone = 0xffffffffu;
+  std::vector<uint32_t> first_violation;
   Scratch scratch;
   void clear() {
     for (auto& b : by_shard) b.items.clear();
@@ -319,6 +335,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   for (auto& s : slices) {
     s.scratch = sys_.make_scratch();
     s.by_shard.resize(threads > 1 ? nshards : 0);
+    s.cursor.assign(threads > 1 ? nshards : 0, 0);
+    s.first_violation.assign(nprops, SliceOutput::kNone);
   }
 
   const bool native_predicates = sys_.has_native_predicates();
@@ -457,36 +475,58 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   };
 
   // What the merge records for an expanded state `self` (the k-th of `out`) besides inserting its
-  // successors: the graph's row and predicate bits, first violations, per-state counts.
-  auto record = [&](const SliceOutput& out, size_t k, uint32_t self, uint64_t row, size_t nsucc) {
+  // successors: the graph's row and predicate bits (the graph has room for `self` already:
+  // add_states), the per-state counts (out.sums), and for each property violated here that has no
+  // witness yet, k as the chunk's first such state unless it has one (out.first_violation).
+  // Touches only `out` and the graph's entries of `self`: chunks whose bounds are 64-aligned may
+  // be recorded in parallel (the bits of a state share a word with 63 others).
+  auto record = [&](SliceOutput& out, size_t k, uint64_t self, uint64_t row, size_t nsucc) {
     if (G) {
-      G->rowstart.push_back(row);
+      G->rowstart[self] = row;
       for (size_t t = 0; t < temporals.size(); ++t) {
         const uint8_t bits = out.violated[k * nprops + temporals[t]];
-        G->goal[t].push_back(bits & 1);
-        G->trigger[t].push_back(bits & 2);
+        if (bits & 1) G->goal[t].set(self, true);
+        if (bits & 2) G->trigger[t].set(self, true);
       }
-      G->capacity_cut.push_back(out.blocked[k] && nsucc == 0);
+      if (out.blocked[k] && nsucc == 0) G->capacity_cut.set(self, true);
     }
-    for (size_t p = 0; out.flagged[k] && p < nprops; ++p) {
-      if (G && m.properties[p].temporal()) continue;
+    if (out.flagged[k]) {
+      for (size_t p = 0; p < nprops; ++p) {
+        if (G && m.properties[p].temporal()) continue;
+        if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent &&
+            out.first_violation[p] == SliceOutput::kNone)
+          out.first_violation[p] = static_cast<uint32_t>(k);
+      }
+    }
+    out.sums.transitions += nsucc;
+    out.sums.blocked += out.blocked[k];
+    if (out.blocked[k] && nsucc == 0) ++out.sums.cut;
+    out.sums.frozen += out.frozen[k];
+  };
+  // The witnesses and sums record() left in `out` (chunk starting at state `begin`), taken in state
+  // order: a property's first violating state in BFS order is a shortest witness. `depth_of(i)`:
+  // the BFS depth of state i.
+  auto take_recorded = [&](SliceOutput& out, uint64_t begin, const auto& depth_of) {
+    for (size_t p = 0; p < nprops; ++p) {
+      const uint32_t k = out.first_violation[p];
+      if (k == SliceOutput::kNone) continue;
+      out.first_violation[p] = SliceOutput::kNone;
+      if (W.property[p] != StateStore::kNoParent) continue;
       PropertyOutcome& o = R.properties[p];
-      if (out.violated[k * nprops + p] && W.property[p] == StateStore::kNoParent) {
-        // the first such state in BFS order: a shortest witness
-        o.verdict = m.properties[p].kind == ir::Property::Kind::Reachable ? Verdict::Holds : Verdict::Violated;
-        W.property[p] = self;
-        o.depth = depth;
-      }
+      o.verdict = m.properties[p].kind == ir::Property::Kind::Reachable ? Verdict::Holds : Verdict::Violated;
+      W.property[p] = static_cast<uint32_t>(begin + k);
+      o.depth = depth_of(begin + k);
     }
-    R.transitions += nsucc;
-    R.coverage.capacity_blocked += out.blocked[k];
-    if (out.blocked[k] && nsucc == 0) ++R.coverage.capacity_cut_states;
-    R.coverage.time_frozen_states += out.frozen[k];
+    R.transitions += out.sums.transitions;
+    R.coverage.capacity_blocked += out.sums.blocked;
+    R.coverage.capacity_cut_states += out.sums.cut;
+    R.coverage.time_frozen_states += out.sums.frozen;
+    out.sums = {};
   };
 
   // The sequential merge of one slice, state by state in state order (the only merge at -j1, and
   // the one for windows where a limit or a model error may stop the search mid-window).
-  auto merge_sequential = [&](uint64_t begin, uint64_t end, const SliceOutput& out) {
+  auto merge_sequential = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
     Tally& tally = tallies[0];
     size_t succ_begin = 0, err_i = 0;
     for (uint64_t i = begin; i < end; ++i) {
@@ -504,7 +544,9 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       if (i > level_end) enter_level(store_.size());
       const uint32_t self = static_cast<uint32_t>(i);
       const size_t succ_end = out.succ_end[k];
+      if (G) G->add_states(1);
       record(out, k, self, G ? G->target.size() : 0, succ_end - succ_begin);
+      if (out.flagged[k]) take_recorded(out, i - k, [&](uint64_t) { return depth; });
       for (size_t s = succ_begin; s < succ_end; ++s) {
         if (s + 16 < out.hashes.size()) store_.prefetch(out.hashes[s + 16]);
         if (s + 8 < out.hashes.size()) store_.prefetch_match(out.hashes[s + 8]);
@@ -539,34 +581,36 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         break;
       }
     }
+    take_recorded(out, begin, [&](uint64_t) { return depth; });  // the sums
   };
 
   std::optional<Team> team;
   if (threads > 1) team.emplace(threads);
   std::vector<std::pair<uint64_t, uint64_t>> ranges(nchunks);
   std::vector<uint64_t> succ_off(nchunks + 1), new_off(nchunks), new_count(static_cast<size_t>(nshards) * nchunks);
+  std::vector<std::pair<uint64_t, uint32_t>> level_starts;  // a window's levels: (first state, depth)
   JobClaims jobs(std::max(nchunks, nshards));  // the chunks or shards of a phase (threads > 1)
 
-  // The parallel merge of a window (threads > 1), in three steps with the same outcome as the
+  // The parallel merge of a window (threads > 1), in four steps with the same outcome as the
   // sequential merge: (1) per shard, one thread looks up, in global successor order, the
   // successors of that shard among the stored states and the window's earlier candidates, and
   // claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
-  // merge would insert); (2) prefix sums over the claims give each new state its final index in
-  // that order, and per chunk one thread copies its new states into the arena and points their
-  // slots at them; (3) this thread records the states in state order (record()).
+  // merge would insert), writing what it found beside the shard's list; (2) prefix sums over the
+  // claims give each new state its final index in that order, and per chunk one thread copies its
+  // new states into the arena; (3) per shard, the thread that claimed its slots (the same one, as
+  // a rule: JobClaims) points them at the final indices, while they are still in its cache;
+  // (4) per chunk, its states are recorded (record(); the levels the window enters are found
+  // first, and the witnesses taken in chunk order after).
   // No limit may stop the search inside such a window (the caller checks), so all of it is merged.
   auto merge_parallel = [&](uint64_t window_end) {
     const uint32_t base = static_cast<uint32_t>(store_.size());
     for (int s = 0; s < nchunks; ++s) {
       SliceOutput& out = slices[s];
       succ_off[s + 1] = succ_off[s] + out.succs.size();
-      out.kind.resize(out.succs.size());
       out.tgt.resize(out.succs.size());
-      out.pos.resize(out.succs.size());
       out.new_end.resize(out.succ_end.size());
       out.late.clear();
     }
-    std::fill(new_count.begin(), new_count.end(), 0);
     auto candidate_words = [&](uint32_t c) -> const uint64_t* {
       int s = 0;
       while (c >= succ_off[s + 1]) ++s;
@@ -581,31 +625,31 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       for (int s = 0; s < nchunks; ++s) {
         SliceOutput& out = slices[s];
         const std::vector<uint32_t>& list = out.by_shard[t].items;
+        std::vector<SliceOutput::Found>& found = out.by_shard[t].found;
+        found.resize(list.size());
+        uint64_t claimed = 0;
         for (size_t q = 0; q < list.size(); ++q) {
           if (q + 16 < list.size()) store_.prefetch(out.hashes[list[q + 16]]);
           if (q + 8 < list.size()) store_.prefetch_match(out.hashes[list[q + 8]]);
           const uint32_t j = list[q];
           if (compress) {  // the first occurrence claims the fingerprint; the others are seen states
-            const bool claimed = store_.claim_fingerprint(t, out.hashes[j]);
-            out.kind[j] = claimed ? kNew : kStored;
-            out.tgt[j] = StateStore::kUnknown;
-            if (claimed) ++new_count[static_cast<size_t>(t) * nchunks + s];
+            const bool fresh = store_.claim_fingerprint(t, out.hashes[j]);
+            found[q] = {0, StateStore::kUnknown, fresh ? kNew : kStored};
+            claimed += fresh;
             continue;
           }
           const auto c = store_.find_or_claim(t, &out.words[static_cast<size_t>(j) * words], out.hashes[j], base,
                                               static_cast<uint32_t>(succ_off[s] + j), candidate_words);
           if (c.claimed) {
-            out.kind[j] = kNew;
-            out.pos[j] = c.pos;
-            ++new_count[static_cast<size_t>(t) * nchunks + s];
+            found[q] = {c.pos, 0, kNew};
+            ++claimed;
           } else if (c.value < base) {
-            out.kind[j] = kStored;
-            out.tgt[j] = c.value;
+            found[q] = {0, c.value, kStored};
           } else {
-            out.kind[j] = kDuplicate;
-            out.tgt[j] = c.value - base;  // the candidate it repeats
+            found[q] = {0, c.value - base, kDuplicate};  // the candidate it repeats
           }
         }
+        new_count[static_cast<size_t>(t) * nchunks + s] = claimed;
       }
       });
     });
@@ -625,29 +669,31 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       jobs.take(thread, threads, [&](int s) {
       SliceOutput& out = slices[s];
       uint32_t next = static_cast<uint32_t>(new_off[s]);
+      std::fill(out.cursor.begin(), out.cursor.end(), 0);
       size_t j = 0;
       for (size_t k = 0; k < out.succ_end.size(); ++k) {
         const uint32_t self = static_cast<uint32_t>(ranges[s].first + k);
         const size_t first = j;  // the state's first successor
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
-          if (!compress && j + 16 < out.kind.size() && out.kind[j + 16] == kNew)
-            store_.prefetch_entry(out.hashes[j + 16], out.pos[j + 16]);
-          if (out.kind[j] == kNew) {
+          const int t = store_.shard_of(out.hashes[j]);
+          SliceOutput::Found& f = out.by_shard[t].found[out.cursor[t]++];
+          if (f.kind == kNew) {
             const uint32_t fin = next++;
             store_.set_state(fin, &out.words[j * words]);
             store_.set_parent(fin, self);
-            if (compress)
-              store_.set_position(fin, static_cast<uint32_t>(j - first));
-            else
-              store_.set_entry(out.hashes[j], out.pos[j], fin);
+            if (compress) store_.set_position(fin, static_cast<uint32_t>(j - first));
+            f.value = fin;
             out.tgt[j] = fin;
-          } else if (out.kind[j] == kDuplicate) {
-            if (out.tgt[j] < succ_off[s]) {  // repeats a state of an earlier slice: resolved later
+          } else if (f.kind == kDuplicate) {
+            if (f.value < succ_off[s]) {  // repeats a state of an earlier slice: resolved later
+              out.tgt[j] = f.value;
               out.late.push_back(static_cast<uint32_t>(j));
               continue;
             }
-            out.tgt[j] = out.tgt[out.tgt[j] - succ_off[s]];  // an earlier new state of this slice
+            out.tgt[j] = out.tgt[f.value - succ_off[s]];  // an earlier new state of this slice
+          } else {
+            out.tgt[j] = f.value;
           }
           if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
         }
@@ -655,24 +701,62 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       }
       });
     });
-    bool interrupted = false;
+    if (!compress) {  // (3)
+      jobs.reset();
+      team->run([&](int member) {
+        jobs.take(member, threads, [&](int t) {
+          for (const SliceOutput& out : slices) {
+            const SliceOutput::ShardList& list = out.by_shard[t];
+            for (size_t q = 0; q < list.items.size(); ++q) {
+              if (q + 16 < list.items.size() && list.found[q + 16].kind == kNew)
+                store_.prefetch_entry(out.hashes[list.items[q + 16]], list.found[q + 16].pos);
+              if (list.found[q].kind == kNew) store_.set_entry(out.hashes[list.items[q]], list.found[q].pos, list.found[q].value);
+            }
+          }
+        });
+      });
+    }
+    // (4) The levels the window enters (in state order: where state i begins a level, the store's
+    // size then is the window's base plus the new states of the states before i), then per chunk
+    // its states' records, in parallel (chunk bounds inside a window are 64-aligned), and the
+    // witnesses and sums in chunk order.
+    level_starts.clear();
     for (int s = 0; s < nchunks; ++s) {
-      SliceOutput& out = slices[s];
-      for (uint32_t j : out.late) {
-        const uint32_t c = out.tgt[j];
-        int o = 0;
-        while (c >= succ_off[o + 1]) ++o;
-        out.tgt[j] = slices[o].tgt[c - succ_off[o]];
-        if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
-      }
-      for (size_t k = 0; k < out.succ_end.size(); ++k) {
-        const uint64_t i = ranges[s].first + k;
-        const size_t first = k == 0 ? 0 : out.succ_end[k - 1];
-        if (i > level_end) enter_level(k == 0 ? new_off[s] : out.new_end[k - 1]);
-        record(out, k, static_cast<uint32_t>(i), edge_base + succ_off[s] + first, out.succ_end[k] - first);
-        if (interrupt_requested()) interrupted = true;  // polled per state, acted on per window
+      const SliceOutput& out = slices[s];
+      while (level_end + 1 < ranges[s].second && level_end + 1 >= ranges[s].first) {
+        const uint64_t k = level_end + 1 - ranges[s].first;
+        enter_level(k == 0 ? new_off[s] : out.new_end[k - 1]);
+        level_starts.push_back({level_begin, depth});
       }
     }
+    const uint32_t window_depth = depth - static_cast<uint32_t>(level_starts.size());
+    auto depth_of = [&](uint64_t i) {
+      uint32_t d = window_depth;
+      for (const auto& [first, at] : level_starts)
+        if (i >= first) d = at;
+      return d;
+    };
+    if (G) G->add_states(window_end - idx);
+    std::atomic<bool> interrupted{false};
+    jobs.reset();
+    team->run([&](int member) {
+      jobs.take(member, threads, [&](int s) {
+        SliceOutput& out = slices[s];
+        for (uint32_t j : out.late) {  // duplicates of states that an earlier chunk found first
+          const uint32_t c = out.tgt[j];
+          int o = 0;
+          while (c >= succ_off[o + 1]) ++o;
+          out.tgt[j] = slices[o].tgt[c - succ_off[o]];
+          if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
+        }
+        for (size_t k = 0; k < out.succ_end.size(); ++k) {
+          const size_t first = k == 0 ? 0 : out.succ_end[k - 1];
+          record(out, k, ranges[s].first + k, edge_base + succ_off[s] + first, out.succ_end[k] - first);
+        }
+        if (interrupt_requested()) interrupted = true;  // acted on per window
+      });
+    });
+    for (int s = 0; s < nchunks; ++s) take_recorded(slices[s], ranges[s].first, depth_of);
     idx = window_end;
     if (interrupted) {
       stopped = true;
@@ -685,10 +769,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   while (idx < store_.size() && !stopped) {
     // A window of already-discovered states, split into chunks.
     const uint64_t window_end = std::min<uint64_t>(store_.size(), idx + slice_size * threads);
+    // Chunk bounds inside the window are multiples of 64 (record(): a word of per-state bits is
+    // one chunk's).
     const uint64_t per = (window_end - idx + nchunks - 1) / nchunks;
     for (int t = 0; t < nchunks; ++t) {
-      uint64_t b = std::min(window_end, idx + per * t), e = std::min(window_end, b + per);
-      ranges[t] = {b, e};
+      auto bound = [&](int c) { return c == 0 ? idx : std::min(window_end, (idx + per * c + 63) & ~uint64_t{63}); };
+      ranges[t] = {bound(t), t + 1 == nchunks ? window_end : bound(t + 1)};
     }
     if (threads == 1)
       expand(ranges[0].first, ranges[0].second, slices[0]);

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "bulk_allocator.hpp"
+
 
 namespace tcpmc {
 
@@ -31,6 +33,14 @@ class StateBits {
       words_[i >> 6] |= 1ull << (i & 63);
     else
       words_[i >> 6] &= ~(1ull << (i & 63));
+  }
+  // Grows (or shrinks) to n bits; new bits are 0. The capacity grows as push_back's would, so that
+  // bytes() depends on the size only (not on the steps it grew by).
+  void resize(uint64_t n) {
+    if (n < size_ && (n & 63)) words_[n >> 6] &= (1ull << (n & 63)) - 1;
+    reserve_doubling(words_, (n + 63) / 64);
+    words_.resize((n + 63) / 64, 0);
+    size_ = n;
   }
   void assign(uint64_t n, bool b) {
     words_.assign((n + 63) / 64, b ? ~0ull : 0);
@@ -70,6 +80,15 @@ struct ReachableGraph {
   StateBits capacity_cut;                 // per state: no successor because a full channel blocked every move
 
   uint64_t states() const { return rowstart.empty() ? 0 : rowstart.size() - 1; }
+  // Room for n more states (while the search fills them: rowstart without its final entry): their
+  // rows 0 and every bit clear, to be set per state, in any order.
+  void add_states(uint64_t n) {
+    const uint64_t size = rowstart.size() + n;
+    rowstart.resize(size);
+    for (auto& b : goal) b.resize(size);
+    for (auto& b : trigger) b.resize(size);
+    capacity_cut.resize(size);
+  }
   uint64_t edges() const { return target.size(); }
   uint64_t bytes() const {
     uint64_t b = rowstart.capacity() * 8 + target.capacity() * 4 + capacity_cut.bytes();
