@@ -7,8 +7,9 @@
 // found again from the model when it matters, for the few states on cycles). Per recorded temporal
 // property, two bits per state: its goal (Q, or P of `eventually P`) and, for `P ~> Q`, its
 // trigger P. Memory: 4 bytes per edge, 8 per state (rowstart), plus the bits.
-// The graph is filled in state order by the search's merge, so it is the same for every thread
-// count. No allocation per edge beyond amortised vector growth.
+// The search's merge fills each state's entries at its index (state by state, or per chunk of a
+// window in parallel: add_states makes the room), so it is the same for every thread count.
+// No allocation per edge beyond amortised vector growth.
 #pragma once
 #include <bit>
 #include <cstdint>
@@ -22,11 +23,6 @@ namespace tcpmc {
 // A growable bit vector (one bit per state).
 class StateBits {
  public:
-  void push_back(bool b) {
-    if ((size_ & 63) == 0) words_.push_back(0);
-    if (b) words_.back() |= 1ull << (size_ & 63);
-    ++size_;
-  }
   bool operator[](uint64_t i) const { return words_[i >> 6] >> (i & 63) & 1; }
   void set(uint64_t i, bool b) {
     if (b)
@@ -34,8 +30,8 @@ class StateBits {
     else
       words_[i >> 6] &= ~(1ull << (i & 63));
   }
-  // Grows (or shrinks) to n bits; new bits are 0. The capacity grows as push_back's would, so that
-  // bytes() depends on the size only (not on the steps it grew by).
+  // Grows (or shrinks) to n bits; new bits are 0. The capacity doubles from one word
+  // (reserve_doubling), so that bytes() depends on the size only (not on the steps it grew by).
   void resize(uint64_t n) {
     if (n < size_ && (n & 63)) words_[n >> 6] &= (1ull << (n & 63)) - 1;
     reserve_doubling(words_, (n + 63) / 64);
