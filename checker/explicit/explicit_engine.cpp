@@ -611,9 +611,13 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       out.new_end.resize(out.succ_end.size());
       out.late.clear();
     }
-    auto candidate_words = [&](uint32_t c) -> const uint64_t* {
+    auto slice_of = [&](uint32_t c) {  // the slice of the window's candidate c
       int s = 0;
       while (c >= succ_off[s + 1]) ++s;
+      return s;
+    };
+    auto candidate_words = [&](uint32_t c) -> const uint64_t* {
+      const int s = slice_of(c);
       return &slices[s].words[(c - succ_off[s]) * words];
     };
     jobs.reset();
@@ -744,8 +748,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         SliceOutput& out = slices[s];
         for (uint32_t j : out.late) {  // duplicates of states that an earlier chunk found first
           const uint32_t c = out.tgt[j];
-          int o = 0;
-          while (c >= succ_off[o + 1]) ++o;
+          const int o = slice_of(c);
           out.tgt[j] = slices[o].tgt[c - succ_off[o]];
           if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
         }
