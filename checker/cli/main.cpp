@@ -329,6 +329,10 @@ static int run(int argc, char** argv) {
       ->check(whole_number(1ull << 30));
   pv->add_flag("--per-action", per_action,
                "one Z3 question per action of the transition relation (default: one per Houdini round for the whole relation)");
+  pv->add_option("--narrow-bits", prv.narrow_bits,
+                 "a first Houdini at SEQ_BITS=B, cheap for Z3; only the candidates inductive there go on to the "
+                 "target width (default: the smallest --samples-from width when the target is wider; 0 = none)")
+      ->check(CLI::Range(int64_t{0}, int64_t{64}));
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");

@@ -127,6 +127,10 @@ struct ProveCommand {
   // Houdini's Z3 questions: one per round for the whole transition relation, or one per action
   // of it (--per-action).
   bool per_action = false;
+  // A first Houdini at this narrower SEQ_BITS (--narrow-bits B): only the candidates
+  // inductive there go to the target width. -1 = the smallest sampling width when the target is
+  // wider (the default), 0 = none.
+  int64_t narrow_bits = -1;
   // Z3's resource limit per support (unsat core) query, 0 = none (no option: the tests set it).
   unsigned support_rlimit = 0;
   // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):

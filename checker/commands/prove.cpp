@@ -64,6 +64,16 @@ std::string proof_path_for(const std::string& spec_path) {
   return (p.parent_path() / (p.stem().string() + ".prove.tcp")).string();
 }
 
+// The first Houdini at a narrow width (--narrow-bits): what it kept and what it cost.
+struct NarrowStage {
+  int64_t bits = 0;
+  size_t tried = 0, inductive = 0;
+  unsigned questions = 0, sat = 0, unsat = 0;
+  double seconds = 0;
+  bool complete = true;  // else every candidate goes on to the target
+  std::string stop_reason;
+};
+
 std::optional<LoadedSpec> load_text(const std::string& path, const std::string& text, const ConstOverrides& defines,
                                     std::ostream& err) {
   Diagnostics diags;
@@ -148,11 +158,61 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   if (std::getenv("TCPMC_PROVE_DUMP"))
     for (const auto& c : candidates) err << "candidate " << c.name << ": " << c.text << "\n";
   const std::string cand_path = proof_path_for(cmd.spec);
-  auto proof_spec = load_text(cand_path, proof_spec_text(cmd.spec, tm, candidates), cmd.defines, err);
-  if (!proof_spec) {
-    err << "tcpmc: internal error: the candidate lemmas do not type-check\n";
-    return exit_code::kInternal;
+  // The candidates as the lemmas of a spec at the given constants.
+  auto load_candidates = [&](const ConstOverrides& defines) {
+    auto s = load_text(cand_path, proof_spec_text(cmd.spec, tm, candidates), defines, err);
+    if (!s) err << "tcpmc: internal error: the candidate lemmas do not type-check\n";
+    return s;
+  };
+  InferenceOptions io;
+  io.successor_states = cmd.successor_states;
+  io.per_action = cmd.per_action;
+  io.support_rlimit = cmd.support_rlimit;
+  const auto t_houdini = Clock::now();
+  auto on_round_at = [&](int64_t width) {
+    std::function<void(unsigned, size_t)> f;
+    if (cmd.progress)
+      f = [&err, width, t_houdini](unsigned round, size_t left) {
+        err << "tcpmc prove: houdini at SEQ_BITS=" << width << ", question " << round << ": " << left << " left, "
+            << secs(since(t_houdini)) << std::endl;
+      };
+    return f;
+  };
+
+  // 3a. A first Houdini at a narrow width, where Z3's questions are cheap: only the candidates
+  // inductive there are tried at the target. The target's Houdini still checks all it keeps, so
+  // this can cost a lemma (one inductive at the target but not at the narrow width), never
+  // soundness.
+  const int64_t narrow_bits =
+      cmd.narrow_bits >= 0 ? cmd.narrow_bits
+                           : *std::min_element(cmd.sample_seq_bits.begin(), cmd.sample_seq_bits.end());
+  std::optional<NarrowStage> narrow;
+  if (narrow_bits > 0 && narrow_bits < tm.seq_bits && !candidates.empty()) {
+    ConstOverrides d = cmd.defines;
+    d["SEQ_BITS"] = narrow_bits;
+    auto ns = load_candidates(d);
+    if (!ns) return exit_code::kInternal;
+    if (cmd.progress)
+      err << "tcpmc prove: " << candidates.size() << " candidates to Z3 (a first Houdini at SEQ_BITS=" << narrow_bits
+          << ")" << std::endl;
+    const auto t = Clock::now();
+    CompiledSystem nsys(ns->model, ns->model.default_faults);
+    const InferenceResult ni = infer_inductive_invariant(nsys, selected, on_round_at(narrow_bits), io);
+    narrow = NarrowStage{narrow_bits, candidates.size(), 0, ni.z3_questions, ni.z3_sat_answers, ni.z3_unsat_answers,
+                         0, ni.complete, ni.stop_reason};
+    if (ni.complete) {
+      std::vector<Lemma> kept;
+      for (const auto& c : candidates)
+        for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
+          if (ns->model.lemmas[l].name == c.name && ni.lemma_inductive[l]) kept.push_back(c);
+      candidates = std::move(kept);
+      narrow->inductive = candidates.size();
+    }
+    narrow->seconds = since(t);
   }
+
+  auto proof_spec = load_candidates(cmd.defines);
+  if (!proof_spec) return exit_code::kInternal;
   const ir::Model& pm = proof_spec->model;
   // The lemma of the loaded proof spec for each candidate, by name.
   std::vector<int> lemma_of(candidates.size(), -1);
@@ -162,20 +222,10 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
 
   // 3. Houdini at the target bounds.
   if (cmd.progress)
-    err << "tcpmc prove: " << survivors.size() << " candidates to Z3 (Houdini at SEQ_BITS=" << tm.seq_bits << ")"
+    err << "tcpmc prove: " << candidates.size() << " candidates to Z3 (Houdini at SEQ_BITS=" << tm.seq_bits << ")"
         << std::endl;
-  const auto t_houdini = Clock::now();
   CompiledSystem sys(pm, pm.default_faults);
-  std::function<void(unsigned, size_t)> on_round;
-  if (cmd.progress)
-    on_round = [&](unsigned round, size_t left) {
-      err << "tcpmc prove: houdini question " << round << ": " << left << " left, " << secs(since(t_houdini)) << std::endl;
-    };
-  InferenceOptions io;
-  io.successor_states = cmd.successor_states;
-  io.per_action = cmd.per_action;
-  io.support_rlimit = cmd.support_rlimit;
-  const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round, io);
+  const InferenceResult inf = infer_inductive_invariant(sys, selected, on_round_at(tm.seq_bits), io);
   if (cmd.progress)
     err << "tcpmc prove: houdini dropped " << inf.dropped_by_z3 << " by Z3 models, " << inf.dropped_by_successors
         << " by concrete successors (" << inf.successor_states_expanded << " states expanded, "
@@ -245,7 +295,19 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   o += "   candidates: " + std::to_string(cands.size()) + " from the templates, " + std::to_string(alive) +
        " true in every sampled state, " + std::to_string(survivors.size()) + " tried after dropping the implied ones" +
        (cmd.use_lemmas ? " (+" + std::to_string(tm.lemmas.size()) + " of the spec)" : "") + "\n";
-  o += "   houdini (k=1): " + std::to_string(initially_false) + " false initially, " +
+  if (narrow) {
+    o += "   houdini at SEQ_BITS=" + std::to_string(narrow->bits) + " first (k=1): " + std::to_string(narrow->questions) +
+         " Z3 questions (" + std::to_string(narrow->sat) + " sat, " + std::to_string(narrow->unsat) + " unsat), " +
+         secs(narrow->seconds) + ": ";
+    if (narrow->complete)
+      o += std::to_string(narrow->inductive) + " of the " + std::to_string(narrow->tried) +
+           " inductive there go on to SEQ_BITS=" + std::to_string(bits) + "\n";
+    else
+      o += "stopped (" + narrow->stop_reason + "), all " + std::to_string(narrow->tried) + " go on to SEQ_BITS=" +
+           std::to_string(bits) + "\n";
+  }
+  o += "   houdini at SEQ_BITS=" + std::to_string(bits) + " (k=1): " + std::to_string(candidates.size()) + " tried, " +
+       std::to_string(initially_false) + " false initially, " +
        (inf.complete ? std::to_string(inductive) + " lemmas inductive together with the proved invariants, "
                      : std::string("stopped before the set was inductive (nothing established), ")) +
        std::to_string(inf.z3_questions) + " Z3 questions (" + std::to_string(inf.z3_sat_answers) + " sat, " +
@@ -345,6 +407,13 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
               {"z3_sat_answers", inf.z3_sat_answers},
               {"z3_unsat_answers", inf.z3_unsat_answers},
               {"complete", inf.complete},
+              {"narrow", narrow ? Json{{"seq_bits", narrow->bits},
+                                       {"tried", narrow->tried},
+                                       {"inductive", narrow->inductive},
+                                       {"complete", narrow->complete},
+                                       {"z3_questions", narrow->questions},
+                                       {"seconds", narrow->seconds}}
+                                : Json()},
               {"properties", jprops},
               {"proof", jl},
               {"recheck_ok", recheck_ok},

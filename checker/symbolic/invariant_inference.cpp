@@ -46,6 +46,7 @@ class Inference {
   }
 
   void run() {
+    if (stopped()) return give_up("interrupted");  // before Z3 is asked anything
     std::vector<Goal*> open = base_case();
     if (!out_.complete) return;
     std::vector<Goal*> all;

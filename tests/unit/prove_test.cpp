@@ -7,6 +7,8 @@
 //    "proved".
 //  - A property whose unsat-core query Z3 does not answer is "not proved", with a note; the
 //    header names the ISNs the proof covers.
+//  - A first Houdini at a narrow width only chooses what the target's Houdini is asked: a lemma
+//    inductive there but false at 32 bits is still dropped.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -59,6 +61,45 @@ TEST_F(ProveTest, PlantedFalseCandidateIsWeakenedAway) {
   EXPECT_NE(p.out.find("wide      not proved"), std::string::npos) << p.out;
   EXPECT_EQ(p.out.find("planted:"), std::string::npos) << p.out;  // not in the printed proof
   EXPECT_NE(p.out.find("counterexample to induction (k=1)"), std::string::npos) << p.out;
+}
+
+TEST_F(ProveTest, NarrowHoudiniFirstPassesOnlyWhatTheTargetThenConfirms) {
+  // The planted lemma is a tautology at 3 bits (every difference is at most 7), so the first
+  // Houdini at SEQ_BITS=3 keeps it; the one at 32 bits must still drop it. Every run proves
+  // `agree`, not `wide`, and prints no planted lemma; its JSON is returned.
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3, 4};
+  c.use_lemmas = true;
+  auto run = [&](int64_t narrow_bits, const std::string& first_line) {
+    c.narrow_bits = narrow_bits;
+    c.json_path = path("prove" + std::to_string(narrow_bits) + ".json");
+    auto p = prove(c);
+    EXPECT_EQ(p.code, 0) << p.out << p.err;
+    EXPECT_NE(p.out.find("agree     PROVED (k=1)"), std::string::npos) << p.out;
+    EXPECT_NE(p.out.find("wide      not proved"), std::string::npos) << p.out;
+    EXPECT_EQ(p.out.find("planted:"), std::string::npos) << p.out;
+    EXPECT_EQ(p.out.find(first_line.empty() ? " first (k=1)" : first_line) != std::string::npos, !first_line.empty())
+        << p.out;
+    std::ifstream f(c.json_path);
+    return nlohmann::json::parse(f);
+  };
+  const auto j = run(-1, "houdini at SEQ_BITS=3 first (k=1)");
+  const auto& n = j.at("narrow");
+  ASSERT_TRUE(n.is_object()) << j.dump(2);
+  EXPECT_EQ(n.at("seq_bits").get<int>(), 3);  // the smallest sampling width
+  EXPECT_TRUE(n.at("complete").get<bool>());
+  EXPECT_EQ(n.at("tried").get<size_t>(), j.at("tried").get<size_t>() + 1);  // + the spec's planted lemma
+  // At 32 bits the planted lemma falls: one fewer inductive than the narrow stage passed on.
+  EXPECT_EQ(j.at("inductive").get<size_t>() + 1, n.at("inductive").get<size_t>());
+
+  // Without the narrow stage (0, or a width not below the target's): Houdini's greatest
+  // inductive subset can only be larger.
+  const auto direct = run(0, "");
+  EXPECT_TRUE(direct.at("narrow").is_null());
+  EXPECT_GE(direct.at("inductive").get<size_t>(), j.at("inductive").get<size_t>());
+  EXPECT_TRUE(run(32, "").at("narrow").is_null());
 }
 
 TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
