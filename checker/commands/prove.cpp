@@ -234,6 +234,9 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
         << " pre-states rejected); Z3 " << secs(inf.z3_seconds) << " (" << inf.z3_sat_answers << " sat, "
         << inf.z3_unsat_answers << " unsat), successors " << secs(inf.successor_seconds) << std::endl;
   const double houdini_seconds = since(t_houdini);
+  if (std::getenv("TCPMC_PROVE_DUMP"))
+    for (size_t i = 0; i < candidates.size(); ++i)
+      if (lemma_of[i] >= 0 && inf.lemma_inductive[lemma_of[i]]) err << "inductive " << candidates[i].name << ": " << candidates[i].text << "\n";
   size_t initially_false = 0, inductive = 0;
   for (auto b : inf.lemma_initially_false) initially_false += b;
   for (auto b : inf.lemma_inductive) inductive += b;
