@@ -333,6 +333,10 @@ static int run(int argc, char** argv) {
                  "a first Houdini at SEQ_BITS=B, cheap for Z3; only the candidates inductive there go on to the "
                  "target width (default: the smallest --samples-from width when the target is wider; 0 = none)")
       ->check(CLI::Range(int64_t{0}, int64_t{64}));
+  pv->add_option("--weaken-rounds", prv.weaken_rounds,
+                 "Houdinis at the narrow width: after each, the weaker candidates that the ones it dropped hid "
+                 "are tried with the inductive set (default 4; 1 = none)")
+      ->check(CLI::Range(1u, 100u));
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");

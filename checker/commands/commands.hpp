@@ -131,6 +131,9 @@ struct ProveCommand {
   // inductive there go to the target width. -1 = the smallest sampling width when the target is
   // wider (the default), 0 = none.
   int64_t narrow_bits = -1;
+  // Houdinis at the narrow width (--weaken-rounds N): after each, the weaker candidates that the
+  // dropped ones hid join the inductive set for the next.
+  unsigned weaken_rounds = 4;
   // Z3's resource limit per support (unsat core) query, 0 = none (no option: the tests set it).
   unsigned support_rlimit = 0;
   // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):

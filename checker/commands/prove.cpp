@@ -68,6 +68,8 @@ std::string proof_path_for(const std::string& spec_path) {
 struct NarrowStage {
   int64_t bits = 0;
   size_t tried = 0, inductive = 0;
+  unsigned rounds = 0;   // Houdinis run (--weaken-rounds)
+  size_t weaker = 0;     // candidates added after the first round
   unsigned questions = 0, sat = 0, unsat = 0;
   double seconds = 0;
   bool complete = true;  // else every candidate goes on to the target
@@ -153,8 +155,13 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     for (const auto& l : tm.lemmas) candidates.push_back({l.name, property_expression(l), true});
   const auto survivors = cands.survivors();
   size_t alive = cands.alive_count();
-  for (size_t i = 0; i < survivors.size(); ++i)
+  // Per candidate: its template (null for the spec's own), to weaken it when Houdini drops it.
+  std::vector<const infer::Candidate*> source(candidates.size(), nullptr);
+  for (size_t i = 0; i < survivors.size(); ++i) {
     candidates.push_back({"auto_" + std::to_string(i + 1), cands.text(*survivors[i]), false});
+    source.push_back(survivors[i]);
+  }
+  size_t next_name = survivors.size() + 1;
   if (std::getenv("TCPMC_PROVE_DUMP"))
     for (const auto& c : candidates) err << "candidate " << c.name << ": " << c.text << "\n";
   const std::string cand_path = proof_path_for(cmd.spec);
@@ -187,6 +194,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       cmd.narrow_bits >= 0 ? cmd.narrow_bits
                            : *std::min_element(cmd.sample_seq_bits.begin(), cmd.sample_seq_bits.end());
   std::optional<NarrowStage> narrow;
+  std::vector<const infer::Candidate*> tried(survivors.begin(), survivors.end());
   if (narrow_bits > 0 && narrow_bits < tm.seq_bits && !candidates.empty()) {
     ConstOverrides d = cmd.defines;
     d["SEQ_BITS"] = narrow_bits;
@@ -196,17 +204,51 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       err << "tcpmc prove: " << candidates.size() << " candidates to Z3 (a first Houdini at SEQ_BITS=" << narrow_bits
           << ")" << std::endl;
     const auto t = Clock::now();
-    CompiledSystem nsys(ns->model, ns->model.default_faults);
-    const InferenceResult ni = infer_inductive_invariant(nsys, selected, on_round_at(narrow_bits), io);
-    narrow = NarrowStage{narrow_bits, candidates.size(), 0, ni.z3_questions, ni.z3_sat_answers, ni.z3_unsat_answers,
-                         0, ni.complete, ni.stop_reason};
-    if (ni.complete) {
+    narrow = NarrowStage{narrow_bits, candidates.size()};
+    for (unsigned round = 1;; ++round) {
+      if (round > 1 && !(ns = load_candidates(d))) return exit_code::kInternal;
+      CompiledSystem nsys(ns->model, ns->model.default_faults);
+      const InferenceResult ni = infer_inductive_invariant(nsys, selected, on_round_at(narrow_bits), io);
+      narrow->questions += ni.z3_questions;
+      narrow->sat += ni.z3_sat_answers;
+      narrow->unsat += ni.z3_unsat_answers;
+      narrow->rounds = round;
+      if (!ni.complete) {  // what this round was given goes on
+        narrow->complete = false;
+        narrow->stop_reason = ni.stop_reason;
+        break;
+      }
       std::vector<Lemma> kept;
-      for (const auto& c : candidates)
+      std::vector<const infer::Candidate*> kept_source;
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        bool inductive = false;
         for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
-          if (ns->model.lemmas[l].name == c.name && ni.lemma_inductive[l]) kept.push_back(c);
+          if (ns->model.lemmas[l].name == candidates[i].name) inductive = ni.lemma_inductive[l];
+        if (inductive) {
+          kept.push_back(candidates[i]);
+          kept_source.push_back(source[i]);
+        } else if (source[i]) {
+          cands.refute(*source[i]);
+        }
+      }
       candidates = std::move(kept);
+      source = std::move(kept_source);
       narrow->inductive = candidates.size();
+      if (round >= cmd.weaken_rounds) break;
+      // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
+      std::vector<const infer::Candidate*> weaker;
+      for (const infer::Candidate* c : cands.survivors())
+        if (std::find(tried.begin(), tried.end(), c) == tried.end()) weaker.push_back(c);
+      if (weaker.empty()) break;
+      if (cmd.progress)
+        err << "tcpmc prove: " << weaker.size() << " weaker candidates join the " << candidates.size()
+            << " inductive at SEQ_BITS=" << narrow_bits << std::endl;
+      for (const infer::Candidate* c : weaker) {
+        candidates.push_back({"auto_" + std::to_string(next_name++), cands.text(*c), false});
+        source.push_back(c);
+        tried.push_back(c);
+      }
+      narrow->weaker += weaker.size();
     }
     narrow->seconds = since(t);
   }
@@ -302,8 +344,11 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     o += "   houdini at SEQ_BITS=" + std::to_string(narrow->bits) + " first (k=1): " + std::to_string(narrow->questions) +
          " Z3 questions (" + std::to_string(narrow->sat) + " sat, " + std::to_string(narrow->unsat) + " unsat), " +
          secs(narrow->seconds) + ": ";
+    if (narrow->rounds > 1)
+      o += std::to_string(narrow->rounds) + " rounds, " + std::to_string(narrow->weaker) +
+           " weaker candidates added after the first; ";
     if (narrow->complete)
-      o += std::to_string(narrow->inductive) + " of the " + std::to_string(narrow->tried) +
+      o += std::to_string(narrow->inductive) + " of the " + std::to_string(narrow->tried + narrow->weaker) +
            " inductive there go on to SEQ_BITS=" + std::to_string(bits) + "\n";
     else
       o += "stopped (" + narrow->stop_reason + "), all " + std::to_string(narrow->tried) + " go on to SEQ_BITS=" +
@@ -414,6 +459,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
                                        {"tried", narrow->tried},
                                        {"inductive", narrow->inductive},
                                        {"complete", narrow->complete},
+                                       {"rounds", narrow->rounds},
+                                       {"weaker", narrow->weaker},
                                        {"z3_questions", narrow->questions},
                                        {"seconds", narrow->seconds}}
                                 : Json()},

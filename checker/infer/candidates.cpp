@@ -339,6 +339,14 @@ void CandidateSet::observe(const CompiledSystem& sys, const int32_t* s) {
   (void)fields;
 }
 
+void CandidateSet::refute(const Candidate& c) {
+  if (&c < all_.data() || &c >= all_.data() + all_.size()) return;  // not one of this set's
+  const size_t i = static_cast<size_t>(&c - all_.data());
+  alive_[i] = 0;
+  auto& live = live_[c.group];
+  live.erase(std::remove(live.begin(), live.end(), i), live.end());
+}
+
 size_t CandidateSet::alive_count() const {
   size_t n = 0;
   for (uint8_t a : alive_) n += a;
@@ -463,7 +471,7 @@ std::vector<const Candidate*> CandidateSet::survivors() const {
       if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0) &&
           !seen_[group_flight_[a.ep][0]])
         continue;
-      out.push_back(&all_[begin]);
+      if (alive_[begin]) out.push_back(&all_[begin]);
       continue;
     }
     // The more general antecedents whose survivors this one need not repeat.

@@ -79,6 +79,10 @@ class CandidateSet {
   // survived under a more general antecedent (none, or one TCP state) is not repeated under a
   // narrower one.
   std::vector<const Candidate*> survivors() const;
+  // Houdini dropped c (it is not inductive): it no longer hides the weaker candidates of its slot
+  // or of narrower antecedents, which survivors() gives from now on. An unseen antecedent's
+  // `!(ANTECEDENT)` is simply gone.
+  void refute(const Candidate& c);
   // The candidate as a lemma expression in the spec language.
   std::string text(const Candidate& c) const;
 

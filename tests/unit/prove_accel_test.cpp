@@ -8,6 +8,7 @@
 //    properties with and without it, and with one Z3 question per action or one for the whole
 //    relation; the command proves the same with and without every acceleration.
 //  - Random runs at 32 bits are deterministic and refute candidates an incomplete sample kept.
+//  - A candidate Houdini drops uncovers the weaker ones it hid (--weaken-rounds), and only those.
 #include <gtest/gtest.h>
 
 #include "candidates.hpp"
@@ -23,6 +24,14 @@ namespace tcpmc {
 namespace {
 
 using test::kMiniTcp;
+
+bool same_term(const infer::Term& a, const infer::Term& b) {
+  return a.src == b.src && a.ep == b.ep && a.index == b.index;
+}
+bool same_terms(const infer::Atom& a, const infer::Atom& b) {
+  if (!a.has_y || !b.has_y) return a.has_y == b.has_y && same_term(a.x, b.x);
+  return (same_term(a.x, b.x) && same_term(a.y, b.y)) || (same_term(a.x, b.y) && same_term(a.y, b.x));
+}
 
 std::string without_planted() { return kMiniTcp.substr(0, kMiniTcp.find("lemma planted")); }
 
@@ -205,6 +214,46 @@ TEST_F(ProveAccelTest, SampleDefineOfSeqBitsIsRefused) {
   const test::ProveRun r = test::prove_quietly(c);
   EXPECT_EQ(r.code, exit_code::kUsage);
   EXPECT_NE(r.err.find("--samples-from"), std::string::npos) << r.err;
+}
+
+TEST(ProveWeakening, ARefutedCandidateUncoversTheWeakerOnesItHidAndNothingElseChanges) {
+  auto small = test::load(without_planted());
+  auto wide = test::load(without_planted(), {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(small->ok() && wide->ok());
+  infer::CandidateSet cands(wide->spec->model);
+  infer::sample(small->spec->model, 0, 0, cands);  // every reachable state at 3 bits
+  const auto before = cands.survivors();
+  auto in = [](const std::vector<const infer::Candidate*>& v, const infer::Candidate* c) {
+    return std::find(v.begin(), v.end(), c) != v.end();
+  };
+  // The first candidate whose refutation uncovers others over the same terms: the same relation
+  // under a narrower antecedent, or a weaker relation (a distance for an equation).
+  // (A copy's candidates are its own: compared by their place in all().)
+  auto index = [](const infer::CandidateSet& set, const infer::Candidate* c) { return c - set.all().data(); };
+  auto uncovered_by = [&](const infer::CandidateSet& set, const infer::Candidate* eq) {
+    size_t n = 0;
+    for (const infer::Candidate* c : set.survivors())
+      if (!in(before, &cands.all()[index(set, c)]) && c->atom.op != infer::Atom::Op::Never &&
+          same_terms(c->atom, eq->atom))
+        ++n;
+    return n;
+  };
+  const infer::Candidate* eq = nullptr;
+  for (const infer::Candidate* c : before) {
+    if (eq || c->atom.op == infer::Atom::Op::Never) continue;
+    infer::CandidateSet copy = cands;
+    copy.refute(copy.all()[index(cands, c)]);
+    if (uncovered_by(copy, c) > 0) eq = c;
+  }
+  ASSERT_NE(eq, nullptr);
+  const size_t alive = cands.alive_count();
+  cands.refute(*eq);
+  EXPECT_EQ(cands.alive_count(), alive - 1);
+  const auto after = cands.survivors();
+  EXPECT_FALSE(in(after, eq));
+  for (const infer::Candidate* c : before)
+    if (c != eq) EXPECT_TRUE(in(after, c)) << cands.text(*c);  // nothing else is lost
+  EXPECT_GT(uncovered_by(cands, eq), 0u) << cands.text(*eq);
 }
 
 TEST(ProveWalks, RandomRunsAt32BitsRefuteWhatAnIncompleteSampleKept) {
