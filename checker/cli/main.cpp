@@ -337,6 +337,10 @@ static int run(int argc, char** argv) {
                  "Houdinis at the narrow width: after each, the weaker candidates that the ones it dropped hid "
                  "are tried with the inductive set (default 4; 1 = none)")
       ->check(CLI::Range(1u, 100u));
+  bool no_minimize = false;
+  pv->add_flag("--no-minimize", no_minimize,
+               "print each proof as the closure of unsat cores, without then dropping every lemma the rest do "
+               "without (one Z3 question per lemma)");
   pv->add_flag("--use-lemmas", prv.use_lemmas, "the spec's own lemmas join the candidates (by default they are ignored)");
   pv->add_option("--property", prv.properties, "prove only this invariant (repeatable; default: every invariant)");
   pv->add_option("--json", prv.json_path, "write the results as JSON to FILE, or - for stdout");
@@ -400,6 +404,7 @@ static int run(int argc, char** argv) {
       prv.defines = o.defines;
       prv.progress = !flags.no_progress;
       prv.per_action = per_action;
+      prv.minimize = !no_minimize;
       for (const auto& d : sample_defines) {
         std::string name, value;
         int64_t v = 0;

@@ -134,6 +134,9 @@ struct ProveCommand {
   // Houdinis at the narrow width (--weaken-rounds N): after each, the weaker candidates that the
   // dropped ones hid join the inductive set for the next.
   unsigned weaken_rounds = 4;
+  // Drop from each proof every lemma the rest do without (--no-minimize: the closure of unsat
+  // cores as it is).
+  bool minimize = true;
   // Z3's resource limit per support (unsat core) query, 0 = none (no option: the tests set it).
   unsigned support_rlimit = 0;
   // Random runs at the target bounds before Z3 (--target-runs, --target-steps; 0 runs = none):

@@ -175,6 +175,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   io.successor_states = cmd.successor_states;
   io.per_action = cmd.per_action;
   io.support_rlimit = cmd.support_rlimit;
+  io.minimize_support = cmd.minimize;
   const auto t_houdini = Clock::now();
   auto on_round_at = [&](int64_t width) {
     std::function<void(unsigned, size_t)> f;
@@ -415,8 +416,12 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     }
     jprops.push_back(jp);
   }
-  o += "   minimal proof: " + std::to_string(proof.size()) + " lemma(s) (closure of unsat cores from the proved invariants) of " +
-       std::to_string(inductive) + " inductive\n";
+  o += "   minimal proof: " + std::to_string(proof.size()) +
+       " lemma(s) (per proved invariant, the closure of unsat cores from it" +
+       (cmd.minimize ? ", then every lemma it does without dropped: " + std::to_string(inf.minimize_questions) +
+                           " Z3 questions"
+                     : std::string(", not minimized further")) +
+       ") of " + std::to_string(inductive) + " inductive\n";
   if (!proved_names.empty())
     o += std::string("   re-check from scratch (k-induction, k=1, only these lemmas): ") +
          (recheck_ok ? "every invariant above proved again" : "FAILED (internal error)") + ", " + secs(recheck_seconds) + "\n";

@@ -136,6 +136,20 @@ class Inference {
         out_.property_proved[g->property] = 0;
         continue;
       }
+      // Minimal: each member of the closure in turn (the last found first) is dropped when the
+      // rest, g with them, is still inductive. Z3 without an answer keeps the member.
+      if (options_.minimize_support) {
+        const std::vector<Goal*> order(closure.rbegin(), closure.rend() - 1);  // all but g
+        for (Goal* c : order) {
+          if (stopped()) return give_up("interrupted");
+          std::vector<Goal*> trial;
+          for (Goal* h : closure)
+            if (h != c) trial.push_back(h);
+          ++out_.minimize_questions;
+          if (step.inductive(trial).value_or(false)) closure = std::move(trial);
+        }
+        if (stopped()) return give_up("interrupted");
+      }
       for (Goal* c : closure) {
         if (c == g) continue;
         if (c->property >= 0)

@@ -37,6 +37,9 @@ struct InferenceOptions {
   bool per_action = false;
   // Z3's resource limit for each support (unsat core) query (0: none).
   unsigned support_rlimit = 0;
+  // After the closure of unsat cores, drop each lemma the proof does without (one Houdini over
+  // the rest per lemma): a proof from which no single lemma can be removed.
+  bool minimize_support = true;
 };
 
 struct InferenceResult {
@@ -54,6 +57,7 @@ struct InferenceResult {
   // inductive set (replayed; nullopt when it did not replay, then replay_failed is set).
   std::vector<std::optional<Trace>> cti;
   unsigned z3_questions = 0;
+  unsigned minimize_questions = 0;  // Z3 questions of the minimization (not in z3_questions)
   bool complete = true;     // false when Z3 gave up or the run was interrupted
   std::string stop_reason;
   bool replay_failed = false;

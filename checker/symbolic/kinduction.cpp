@@ -153,6 +153,19 @@ std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<G
   return set;
 }
 
+std::optional<bool> KInduction::inductive(const std::vector<Goal*>& set) {
+  for (size_t a = 0, n = questions(); a < n; ++a) {
+    z3::expr_vector assumptions(p_.ctx()), fails(p_.ctx());
+    for (Goal* h : set) assumptions.push_back(literal_[index_of(h)]);
+    assumptions.push_back(any_fails(set, a, fails));
+    assume_question(a, assumptions);
+    const z3::check_result r = solver_.check(assumptions);
+    if (r == z3::unknown) return std::nullopt;
+    if (r == z3::sat) return false;
+  }
+  return true;
+}
+
 std::optional<std::vector<Goal*>> KInduction::support(Goal* g, const std::vector<Goal*>& set) {
   std::vector<Goal*> out;
   for (size_t a = 0, n = questions(); a < n; ++a) {

@@ -190,6 +190,7 @@ TEST_F(ProveAccelTest, CommandProvesTheSameWithAndWithoutAccelerations) {
   c.defines = {{"SEQ_BITS", 32}};
   c.sample_seq_bits = {3};
   c.use_lemmas = true;  // the planted false lemma among the candidates
+  c.minimize = false;   // (prove_test.cpp tests it)
   ProveCommand plain = c;
   plain.successor_states = 0;
   plain.target_runs = 0;

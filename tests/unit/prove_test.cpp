@@ -55,6 +55,7 @@ TEST_F(ProveTest, PlantedFalseCandidateIsWeakenedAway) {
   c.defines = {{"SEQ_BITS", 32}};
   c.sample_seq_bits = {3};
   c.use_lemmas = true;
+  c.minimize = false;
   auto p = prove(c);
   EXPECT_EQ(p.code, 0) << p.out << p.err;
   EXPECT_NE(p.out.find("agree     PROVED (k=1)"), std::string::npos) << p.out;
@@ -72,6 +73,7 @@ TEST_F(ProveTest, NarrowHoudiniFirstPassesOnlyWhatTheTargetThenConfirms) {
   c.defines = {{"SEQ_BITS", 32}};
   c.sample_seq_bits = {3, 4};
   c.use_lemmas = true;
+  c.minimize = false;  // (ProofIsRechecked... tests it)
   auto run = [&](int64_t narrow_bits, const std::string& first_line) {
     c.narrow_bits = narrow_bits;
     c.json_path = path("prove" + std::to_string(narrow_bits) + ".json");
@@ -145,6 +147,31 @@ TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
   auto without = test::check_text(kMiniTcp.substr(0, kMiniTcp.find("lemma planted")), o);
   ASSERT_TRUE(without);
   EXPECT_NE(without->properties[0].basis, Basis::Proved);
+
+  // Minimal: without its first or its last lemma, the proof no longer proves `agree`.
+  std::ifstream pf(c.proof_path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(pf, line);) lines.push_back(line);
+  std::vector<size_t> lemma_lines;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].rfind("lemma ", 0) == 0) lemma_lines.push_back(i);
+  ASSERT_GE(lemma_lines.size(), 2u);
+  EXPECT_NE(p.out.find("minimal proof: " + std::to_string(lemma_lines.size()) + " lemma(s)"), std::string::npos) << p.out;
+  // One question per lemma of the closure of cores, which may have had more than the proof kept.
+  const std::string asked = "then every lemma it does without dropped: ";
+  const size_t at = p.out.find(asked);
+  ASSERT_NE(at, std::string::npos) << p.out;
+  EXPECT_GE(std::stoul(p.out.substr(at + asked.size())), lemma_lines.size()) << p.out;
+  for (size_t drop : {lemma_lines.front(), lemma_lines.back()}) {
+    std::string text;
+    for (size_t i = 0; i < lines.size(); ++i)
+      if (i != drop) text += lines[i] + "\n";
+    const std::string less = write("mini.less.tcp", text);
+    Diagnostics dl;
+    auto r = check_spec_file(less, o, dl);
+    ASSERT_TRUE(r) << format_diagnostics(dl);
+    EXPECT_NE(r->properties[0].basis, Basis::Proved) << "still proved without " << lines[drop];
+  }
 }
 
 TEST_F(ProveTest, VariantWithARefutedPropertyIsNeverProved) {
