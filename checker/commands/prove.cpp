@@ -84,6 +84,80 @@ std::optional<LoadedSpec> load_text(const std::string& path, const std::string& 
   return s;
 }
 
+// The candidates given to Z3: lemma texts, each with its template (null: one of the spec's own).
+struct CandidateList {
+  std::vector<Lemma> lemmas;
+  std::vector<const infer::Candidate*> source;
+  std::vector<const infer::Candidate*> tried;  // every template given to Z3 so far
+  size_t next_name = 1;                          // auto_N
+  void add(const infer::CandidateSet& cands, const infer::Candidate* c) {
+    lemmas.push_back({"auto_" + std::to_string(next_name++), cands.text(*c), false});
+    source.push_back(c);
+    tried.push_back(c);
+  }
+};
+
+// Step 3a: Houdini at SEQ_BITS=bits, where Z3's questions are cheap; only the candidates
+// inductive there go on to the target (list is left with them). The target's Houdini still
+// checks all it keeps, so this can cost a lemma (one inductive at the target but not at this
+// width), never soundness. In rounds (cmd.weaken_rounds): after each, the weaker candidates that
+// the dropped ones hid join the inductive set. nullopt: the candidates do not load (a bug).
+std::optional<NarrowStage> narrow_houdini(
+    const ProveCommand& cmd, int64_t bits, const std::vector<uint8_t>& selected, const InferenceOptions& io,
+    const std::function<void(unsigned, size_t)>& progress,
+    const std::function<std::optional<LoadedSpec>(const ConstOverrides&)>& load, infer::CandidateSet& cands,
+    CandidateList& list, std::ostream& err) {
+  ConstOverrides d = cmd.defines;
+  d["SEQ_BITS"] = bits;
+  const auto t = Clock::now();
+  NarrowStage narrow{bits, list.lemmas.size()};
+  for (unsigned round = 1;; ++round) {
+    auto ns = load(d);
+    if (!ns) return std::nullopt;
+    CompiledSystem nsys(ns->model, ns->model.default_faults);
+    const InferenceResult ni = infer_inductive_invariant(nsys, selected, progress, io);
+    narrow.questions += ni.z3_questions;
+    narrow.sat += ni.z3_sat_answers;
+    narrow.unsat += ni.z3_unsat_answers;
+    narrow.rounds = round;
+    if (!ni.complete) {  // what this round was given goes on
+      narrow.complete = false;
+      narrow.stop_reason = ni.stop_reason;
+      narrow.inductive = list.lemmas.size();
+      break;
+    }
+    CandidateList kept;
+    kept.tried = std::move(list.tried);
+    kept.next_name = list.next_name;
+    for (size_t i = 0; i < list.lemmas.size(); ++i) {
+      bool inductive = false;
+      for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
+        if (ns->model.lemmas[l].name == list.lemmas[i].name) inductive = ni.lemma_inductive[l];
+      if (inductive) {
+        kept.lemmas.push_back(list.lemmas[i]);
+        kept.source.push_back(list.source[i]);
+      } else if (list.source[i]) {
+        cands.refute(*list.source[i]);
+      }
+    }
+    list = std::move(kept);
+    narrow.inductive = list.lemmas.size();
+    if (round >= cmd.weaken_rounds) break;
+    // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
+    std::vector<const infer::Candidate*> weaker;
+    for (const infer::Candidate* c : cands.survivors())
+      if (std::find(list.tried.begin(), list.tried.end(), c) == list.tried.end()) weaker.push_back(c);
+    if (weaker.empty()) break;
+    if (cmd.progress)
+      err << "tcpmc prove: " << weaker.size() << " weaker candidates join the " << list.lemmas.size()
+          << " inductive at SEQ_BITS=" << bits << std::endl;
+    for (const infer::Candidate* c : weaker) list.add(cands, c);
+    narrow.weaker += weaker.size();
+  }
+  narrow.seconds = since(t);
+  return narrow;
+}
+
 }  // namespace
 
 int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& err) {
@@ -150,24 +224,21 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   const double sample_seconds = since(t_sample);
 
   // 2. The survivors as lemmas (strongest first), plus the spec's own with --use-lemmas.
-  std::vector<Lemma> candidates;
+  CandidateList list;
   if (cmd.use_lemmas)
-    for (const auto& l : tm.lemmas) candidates.push_back({l.name, property_expression(l), true});
+    for (const auto& l : tm.lemmas) {
+      list.lemmas.push_back({l.name, property_expression(l), true});
+      list.source.push_back(nullptr);
+    }
   const auto survivors = cands.survivors();
   size_t alive = cands.alive_count();
-  // Per candidate: its template (null for the spec's own), to weaken it when Houdini drops it.
-  std::vector<const infer::Candidate*> source(candidates.size(), nullptr);
-  for (size_t i = 0; i < survivors.size(); ++i) {
-    candidates.push_back({"auto_" + std::to_string(i + 1), cands.text(*survivors[i]), false});
-    source.push_back(survivors[i]);
-  }
-  size_t next_name = survivors.size() + 1;
+  for (const infer::Candidate* c : survivors) list.add(cands, c);
   if (std::getenv("TCPMC_PROVE_DUMP"))
-    for (const auto& c : candidates) err << "candidate " << c.name << ": " << c.text << "\n";
+    for (const auto& c : list.lemmas) err << "candidate " << c.name << ": " << c.text << "\n";
   const std::string cand_path = proof_path_for(cmd.spec);
   // The candidates as the lemmas of a spec at the given constants.
   auto load_candidates = [&](const ConstOverrides& defines) {
-    auto s = load_text(cand_path, proof_spec_text(cmd.spec, tm, candidates), defines, err);
+    auto s = load_text(cand_path, proof_spec_text(cmd.spec, tm, list.lemmas), defines, err);
     if (!s) err << "tcpmc: internal error: the candidate lemmas do not type-check\n";
     return s;
   };
@@ -187,72 +258,19 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     return f;
   };
 
-  // 3a. A first Houdini at a narrow width, where Z3's questions are cheap: only the candidates
-  // inductive there are tried at the target. The target's Houdini still checks all it keeps, so
-  // this can cost a lemma (one inductive at the target but not at the narrow width), never
-  // soundness.
+  // 3a. A first Houdini at a narrow width, where Z3's questions are cheap (narrow_houdini).
   const int64_t narrow_bits =
       cmd.narrow_bits >= 0 ? cmd.narrow_bits
                            : *std::min_element(cmd.sample_seq_bits.begin(), cmd.sample_seq_bits.end());
   std::optional<NarrowStage> narrow;
-  std::vector<const infer::Candidate*> tried(survivors.begin(), survivors.end());
-  if (narrow_bits > 0 && narrow_bits < tm.seq_bits && !candidates.empty()) {
-    ConstOverrides d = cmd.defines;
-    d["SEQ_BITS"] = narrow_bits;
-    auto ns = load_candidates(d);
-    if (!ns) return exit_code::kInternal;
+  if (narrow_bits > 0 && narrow_bits < tm.seq_bits && !list.lemmas.empty()) {
     if (cmd.progress)
-      err << "tcpmc prove: " << candidates.size() << " candidates to Z3 (a first Houdini at SEQ_BITS=" << narrow_bits
+      err << "tcpmc prove: " << list.lemmas.size() << " candidates to Z3 (a first Houdini at SEQ_BITS=" << narrow_bits
           << ")" << std::endl;
-    const auto t = Clock::now();
-    narrow = NarrowStage{narrow_bits, candidates.size()};
-    for (unsigned round = 1;; ++round) {
-      if (round > 1 && !(ns = load_candidates(d))) return exit_code::kInternal;
-      CompiledSystem nsys(ns->model, ns->model.default_faults);
-      const InferenceResult ni = infer_inductive_invariant(nsys, selected, on_round_at(narrow_bits), io);
-      narrow->questions += ni.z3_questions;
-      narrow->sat += ni.z3_sat_answers;
-      narrow->unsat += ni.z3_unsat_answers;
-      narrow->rounds = round;
-      if (!ni.complete) {  // what this round was given goes on
-        narrow->complete = false;
-        narrow->stop_reason = ni.stop_reason;
-        break;
-      }
-      std::vector<Lemma> kept;
-      std::vector<const infer::Candidate*> kept_source;
-      for (size_t i = 0; i < candidates.size(); ++i) {
-        bool inductive = false;
-        for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
-          if (ns->model.lemmas[l].name == candidates[i].name) inductive = ni.lemma_inductive[l];
-        if (inductive) {
-          kept.push_back(candidates[i]);
-          kept_source.push_back(source[i]);
-        } else if (source[i]) {
-          cands.refute(*source[i]);
-        }
-      }
-      candidates = std::move(kept);
-      source = std::move(kept_source);
-      narrow->inductive = candidates.size();
-      if (round >= cmd.weaken_rounds) break;
-      // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
-      std::vector<const infer::Candidate*> weaker;
-      for (const infer::Candidate* c : cands.survivors())
-        if (std::find(tried.begin(), tried.end(), c) == tried.end()) weaker.push_back(c);
-      if (weaker.empty()) break;
-      if (cmd.progress)
-        err << "tcpmc prove: " << weaker.size() << " weaker candidates join the " << candidates.size()
-            << " inductive at SEQ_BITS=" << narrow_bits << std::endl;
-      for (const infer::Candidate* c : weaker) {
-        candidates.push_back({"auto_" + std::to_string(next_name++), cands.text(*c), false});
-        source.push_back(c);
-        tried.push_back(c);
-      }
-      narrow->weaker += weaker.size();
-    }
-    narrow->seconds = since(t);
+    narrow = narrow_houdini(cmd, narrow_bits, selected, io, on_round_at(narrow_bits), load_candidates, cands, list, err);
+    if (!narrow) return exit_code::kInternal;
   }
+  std::vector<Lemma>& candidates = list.lemmas;
 
   auto proof_spec = load_candidates(cmd.defines);
   if (!proof_spec) return exit_code::kInternal;
@@ -279,7 +297,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   const double houdini_seconds = since(t_houdini);
   if (std::getenv("TCPMC_PROVE_DUMP"))
     for (size_t i = 0; i < candidates.size(); ++i)
-      if (lemma_of[i] >= 0 && inf.lemma_inductive[lemma_of[i]]) err << "inductive " << candidates[i].name << ": " << candidates[i].text << "\n";
+      if (lemma_of[i] >= 0 && inf.lemma_inductive[lemma_of[i]])
+        err << "inductive " << candidates[i].name << ": " << candidates[i].text << "\n";
   size_t initially_false = 0, inductive = 0;
   for (auto b : inf.lemma_initially_false) initially_false += b;
   for (auto b : inf.lemma_inductive) inductive += b;
@@ -352,8 +371,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       o += std::to_string(narrow->inductive) + " of the " + std::to_string(narrow->tried + narrow->weaker) +
            " inductive there go on to SEQ_BITS=" + std::to_string(bits) + "\n";
     else
-      o += "stopped (" + narrow->stop_reason + "), all " + std::to_string(narrow->tried) + " go on to SEQ_BITS=" +
-           std::to_string(bits) + "\n";
+      o += "stopped (" + narrow->stop_reason + "), all " + std::to_string(narrow->inductive) +
+           " of its last round go on to SEQ_BITS=" + std::to_string(bits) + "\n";
   }
   o += "   houdini at SEQ_BITS=" + std::to_string(bits) + " (k=1): " + std::to_string(candidates.size()) + " tried, " +
        std::to_string(initially_false) + " false initially, " +
