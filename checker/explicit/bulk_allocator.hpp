@@ -74,17 +74,23 @@ void reserve_doubling(V& v, uint64_t n, uint64_t unit = 1) {
 
 // reserve_doubling for an array whose allocator is fixed elsewhere (the state graph's, which the
 // liveness analysis hands to Boost's CSR graph as it is): a new block of 4 MiB or more gets the
-// huge-page advice BulkAllocator gives its own, on its whole 2 MiB pages.
+// huge-page advice BulkAllocator gives its own, on its whole 2 MiB pages, before the elements are
+// copied into it (the copy would otherwise fault it in 4 KiB pages, each zeroed on its own).
 template <class V>
 void reserve_bulk(V& v, uint64_t n) {
-  const auto* before = v.data();
-  reserve_doubling(v, n);
-  const size_t bytes = v.capacity() * sizeof(*v.data());
-  if (v.data() == before || bytes < BulkAllocator<char>::kBulk) return;
+  if (n <= v.capacity()) return;
+  uint64_t c = v.capacity() ? v.capacity() : 1;  // as reserve_doubling
+  while (c < n) c *= 2;
+  V fresh;
+  fresh.reserve(c);
+  const size_t bytes = fresh.capacity() * sizeof(*fresh.data());
   const size_t page = BulkAllocator<char>::kHugePage;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + page - 1) / page * page;
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(v.data()) + bytes) / page * page;
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(fresh.data()) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(fresh.data()) + bytes) / page * page;
+  if (bytes >= BulkAllocator<char>::kBulk && end > begin)
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  fresh.insert(fresh.end(), v.begin(), v.end());
+  v.swap(fresh);
 }
 
 }  // namespace tcpmc
