@@ -38,8 +38,8 @@ struct alignas(64) SliceOutput {
   std::vector<uint8_t> flagged;         // per state: some property other than a temporal one
                                         // is violated (a reachable one satisfied) here
   std::vector<ModelError> errors;       // in order of states with has_error
-  // threads > 1: per store shard, its successors (each list on its own cache line: another
-  // worker fills the next slice's at the same time)
+  // threads > 1: per store shard, its successors that are not stored states (each list on its
+  // own cache line: another worker fills the next slice's at the same time)
   // and, filled by the parallel merge's lookups, what each one found: beside the list, so that
   // the lookups of two shards never write the same cache line
   struct Found {
@@ -53,8 +53,10 @@ struct alignas(64) SliceOutput {
     std::vector<Found> found;
   };
   std::vector<ShardList> by_shard;
-  // Filled by the parallel merge's numbering, per successor: the state it leads to (for a
-  // duplicate of an earlier slice's candidate, first the candidate's number: `late`); per state:
+  // Per successor, the state it leads to: a stored state's index written by the worker that
+  // expanded the slice (lookup_stored), kPending for the others until the parallel merge's
+  // numbering (for a duplicate of an earlier slice's candidate, first the candidate's number:
+  // `late`); per state:
   // the store's size after its new successors; the duplicates of a state that an earlier slice
   // found first.
   std::vector<uint32_t> tgt;
@@ -68,6 +70,7 @@ struct alignas(64) SliceOutput {
   };
   Sums sums;
   static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint32_t kPending = 0xfffffffeu;  // above any index and distinct from kUnknown
   std::vector<uint32_t> first_violation;
   Scratch scratch;
   void clear() {
@@ -339,6 +342,23 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     s.first_violation.assign(nprops, SliceOutput::kNone);
   }
 
+  // threads > 1, after a slice's expansion, by the worker that expanded it: each successor is
+  // looked up among the stored states (the table is only read while windows expand), here where
+  // its words are still in this core's cache. A stored one has its target now (out.tgt); the
+  // others (new states, or repeats of the window's) go to their shard's list for the merge.
+  auto lookup_stored = [&](SliceOutput& out) {
+    const size_t count = out.hashes.size();
+    out.tgt.resize(count);
+    for (size_t j = 0; j < count; ++j) {
+      if (j + 16 < count) store_.prefetch(out.hashes[j + 16]);
+      if (j + 8 < count) store_.prefetch_match(out.hashes[j + 8]);
+      if (!store_.find_stored(&out.words[j * words], out.hashes[j], &out.tgt[j])) {
+        out.tgt[j] = SliceOutput::kPending;
+        out.by_shard[store_.shard_of(out.hashes[j])].items.push_back(static_cast<uint32_t>(j));
+      }
+    }
+  };
+
   const bool native_predicates = sys_.has_native_predicates();
   // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
   auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
@@ -413,15 +433,12 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         } else if (lab.kind == Label::Kind::Unhandled) {
           s.inst = -2 - lab.ep;
         }
-        const uint32_t local = static_cast<uint32_t>(out.succs.size());
         out.succs.push_back(s);
         const size_t at = out.words.size();  // packed straight into the slice's buffer
         out.words.resize(at + words);
         uint64_t* const w = &out.words[at];
         L.pack(next, w);
-        const uint64_t h = store_.hash(w);
-        out.hashes.push_back(h);
-        if (!out.by_shard.empty()) out.by_shard[store_.shard_of(h)].items.push_back(local);
+        out.hashes.push_back(store_.hash(w));
       });
       // A state whose only moves a full channel blocked is an artefact of the capacity bound,
       // not a stuck connection: it is counted (capacity_cut_states), not judged.
@@ -438,6 +455,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       out.flagged.push_back(flag);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
+    if (!out.by_shard.empty()) lookup_stored(out);
   };
 
   const uint64_t memory_limit = limits.memory_limit_mb * 1024 * 1024;
@@ -593,8 +611,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
 
   // The parallel merge of a window (threads > 1), in four steps with the same outcome as the
   // sequential merge: (1) per shard, one thread looks up, in global successor order, the
-  // successors of that shard among the stored states and the window's earlier candidates, and
-  // claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
+  // successors of that shard that are not stored states (lookup_stored found those while the
+  // window expanded) among the window's earlier candidates, and claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
   // merge would insert), writing what it found beside the shard's list; (2) prefix sums over the
   // claims give each new state its final index in that order, and per chunk one thread copies its
   // new states into the arena; (3) per shard, the thread that claimed its slots (the same one, as
@@ -607,7 +625,6 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     for (int s = 0; s < nchunks; ++s) {
       SliceOutput& out = slices[s];
       succ_off[s + 1] = succ_off[s] + out.succs.size();
-      out.tgt.resize(out.succs.size());
       out.new_end.resize(out.succ_end.size());
       out.late.clear();
     }
@@ -680,6 +697,10 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         const size_t first = j;  // the state's first successor
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
+          if (out.tgt[j] != SliceOutput::kPending) {  // a stored state (lookup_stored)
+            if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
+            continue;
+          }
           const int t = store_.shard_of(out.hashes[j]);
           SliceOutput::Found& f = out.by_shard[t].found[out.cursor[t]++];
           if (f.kind == kNew) {

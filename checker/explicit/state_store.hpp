@@ -7,8 +7,9 @@
 // The table is split into shards by hash (one at -j1): each shard is an independent table with
 // its own growth, so that during a parallel merge every shard has exactly one writer and no
 // atomic operation is needed (see explicit_engine.cpp). insert() is the sequential path; the
-// parallel merge uses reserve_shard / find_or_claim / append / set_entry / set_parent, whose
-// contracts say which thread may call them when.
+// parallel merge uses find_stored (while the window expands, before the merge), then
+// reserve_shard / find_or_claim / append / set_entry / set_parent, whose contracts say which
+// thread may call them when.
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
 // Fingerprint mode (--compress): a table entry is the state's 64-bit hash and nothing else, and
@@ -149,6 +150,35 @@ class StateStore {
     sh.table[pos] = tag | (static_cast<uint64_t>(base) + candidate + 1);
     ++sh.count;
     return {base + candidate, true, pos};
+  }
+  // Looks a state up among the stored states, reading the table only: any number of threads may
+  // call it at once while no thread changes the store. True with its index when present
+  // (fingerprint mode: kUnknown), false when absent.
+  bool find_stored(const uint64_t* w, uint64_t h, uint32_t* index) const {
+    const Shard& sh = shards_[shard_of(h)];
+    const uint64_t mask = sh.table.size() - 1;
+    if (fingerprints_) {
+      const uint64_t f = fingerprint(h);
+      for (uint64_t pos = f & mask;; pos = (pos + 1) & mask) {
+        if (sh.table[pos] == 0) return false;
+        if (sh.table[pos] == f) {
+          *index = kUnknown;
+          return true;
+        }
+      }
+    }
+    const uint64_t tag = tag_of(h);
+    for (uint64_t pos = h & mask;; pos = (pos + 1) & mask) {
+      const uint64_t e = sh.table[pos];
+      if (e == 0) return false;
+      if ((e & kTagMask) == tag) {
+        const uint32_t v = static_cast<uint32_t>(e) - 1;
+        if (same_words(get(v), w)) {
+          *index = v;
+          return true;
+        }
+      }
+    }
   }
   // Fingerprint mode: adds h to shard s unless it is there; returns whether it was added. Only
   // the shard's owner (as find_or_claim).
