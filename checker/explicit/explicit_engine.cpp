@@ -615,7 +615,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // window expanded) among the window's earlier candidates, and claims a slot for each first occurrence (the minimal (parent, position): the one a sequential
   // merge would insert), writing what it found beside the shard's list; (2) prefix sums over the
   // claims give each new state its final index in that order, and per chunk one thread copies its
-  // new states into the arena; (3) per shard, the thread that claimed its slots (the same one, as
+  // new states into the arena (where the arena moves to a bigger block, the threads share out the
+  // copy of the stored states too); (3) per shard, the thread that claimed its slots (the same one, as
   // a rule: JobClaims) points them at the final indices, while they are still in its cache;
   // (4) per chunk, its states are recorded (record(); the levels the window enters are found
   // first, and the witnesses taken in chunk order after).
@@ -679,7 +680,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       new_off[s] = base + total_new;
       for (int t = 0; t < nshards; ++t) total_new += new_count[static_cast<size_t>(t) * nchunks + s];
     }
-    store_.append(total_new);
+    store_.append(total_new, /*defer_copy=*/true);
+    std::atomic<size_t> next_piece{0};
     const uint64_t edge_base = G ? G->target.size() : 0;
     if (G) {
       G->target.resize(edge_base + succ_off[nchunks]);  // (reserved for the window already)
@@ -725,7 +727,9 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         out.new_end[k] = next;
       }
       });
+      for (size_t k; (k = next_piece.fetch_add(1, std::memory_order_relaxed)) < store_.pieces();) store_.copy_piece(k);
     });
+    store_.finish_append();
     if (!compress) {  // (3)
       jobs.reset();
       team->run([&](int member) {

@@ -8,8 +8,8 @@
 // its own growth, so that during a parallel merge every shard has exactly one writer and no
 // atomic operation is needed (see explicit_engine.cpp). insert() is the sequential path; the
 // parallel merge uses find_stored (while the window expands, before the merge), then
-// reserve_shard / find_or_claim / append / set_entry / set_parent, whose contracts say which
-// thread may call them when.
+// reserve_shard / find_or_claim / append / copy_piece / set_state / set_entry / set_parent, whose
+// contracts say which thread may call them when.
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
 // Fingerprint mode (--compress): a table entry is the state's 64-bit hash and nothing else, and
@@ -196,16 +196,25 @@ class StateStore {
   }
   // Extends the arena and the parents by n states, left for the caller to fill (one thread, while
   // no other touches the store). Capacities double as they do under insert(), so that bytes()
-  // is the same whichever way the states arrived.
-  void append(uint64_t n) {
-    tcpmc::reserve_doubling(data_, data_.size() + n * words_, words_);
-    tcpmc::reserve_doubling(parent_, parent_.size() + n);
-    data_.resize(data_.size() + n * words_);
-    parent_.resize(parent_.size() + n);
-    if (fingerprints_) {
-      tcpmc::reserve_doubling(position_, position_.size() + n);
-      position_.resize(position_.size() + n);
-    }
+  // is the same whichever way the states arrived. An array that must move to a bigger block moves
+  // at once, unless `defer_copy`: then the new block holds only the new states' room, and the
+  // stored states are copied into it by copy_piece(0 .. pieces() - 1), from any threads (each
+  // piece once), at the same time as the new states are written (set_state, set_parent,
+  // set_position), while nothing reads a stored state; finish_append() (one thread) then frees
+  // the old blocks. The copy of a big arena is thus shared out, instead of holding up the others.
+  void append(uint64_t n, bool defer_copy = false) {
+    pieces_.clear();
+    grow_array(data_, old_data_, data_.size() + n * words_, words_, defer_copy);
+    grow_array(parent_, old_parent_, parent_.size() + n, 1, defer_copy);
+    if (fingerprints_) grow_array(position_, old_position_, position_.size() + n, 1, defer_copy);
+  }
+  size_t pieces() const { return pieces_.size(); }
+  void copy_piece(size_t k) const { std::memcpy(pieces_[k].to, pieces_[k].from, pieces_[k].bytes); }
+  void finish_append() {
+    pieces_.clear();
+    decltype(old_data_)().swap(old_data_);
+    decltype(old_parent_)().swap(old_parent_);
+    decltype(old_position_)().swap(old_position_);
   }
   // Writes the packed words of state i (a slot append() made).
   void set_state(uint32_t i, const uint64_t* w) { copy_words(&data_[(static_cast<size_t>(i) - first_) * words_], w); }
@@ -288,6 +297,40 @@ class StateStore {
 
   // Fingerprint mode: the entry of hash h (never 0: 0 marks an empty slot).
   static uint64_t fingerprint(uint64_t h) { return h ? h : 1; }
+
+  // append(defer_copy): the old blocks of the arrays that moved, until finish_append(); the
+  // pieces of them still to be copied into the new blocks.
+  std::vector<uint64_t, BulkAllocator<uint64_t>> old_data_;
+  std::vector<uint32_t, BulkAllocator<uint32_t>> old_parent_, old_position_;
+  struct Piece {
+    void* to;
+    const void* from;
+    size_t bytes;
+  };
+  std::vector<Piece> pieces_;
+
+  // Resizes v to `size` elements, its capacity doubling from `unit` as reserve_doubling's. When it
+  // moves to a bigger block and `defer`, its old block goes to `old` and its elements are left to
+  // copy_piece (pieces of 8 MiB).
+  template <class V>
+  void grow_array(V& v, V& old, uint64_t size, uint64_t unit, bool defer) {
+    if (!defer || size <= v.capacity()) {
+      tcpmc::reserve_doubling(v, size, unit);
+      v.resize(size);
+      return;
+    }
+    const size_t kept = v.size();
+    V fresh;
+    uint64_t c = v.capacity() ? v.capacity() : unit;  // as reserve_doubling
+    while (c < size) c *= 2;
+    fresh.reserve(c);
+    fresh.resize(size);  // (BulkAllocator: not initialised)
+    old.swap(v);
+    v.swap(fresh);
+    const size_t esz = sizeof(*v.data()), step = (size_t{8} << 20) / esz;
+    for (size_t at = 0; at < kept; at += step)
+      pieces_.push_back({v.data() + at, old.data() + at, std::min(step, kept - at) * esz});
+  }
 
   // Appends a state's packed words to the arena (its capacity doubles as push_back's would).
   void push_words(const uint64_t* w) {
