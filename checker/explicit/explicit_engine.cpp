@@ -60,6 +60,16 @@ struct alignas(64) SliceOutput {
   // the store's size after its new successors; the duplicates of a state that an earlier slice
   // found first.
   std::vector<uint32_t> tgt;
+  // A window with claims during the expansion (see claim_successors): per successor that is not a
+  // stored state, the candidate it repeats (a smaller one: following these links from any
+  // candidate of a state ends at its first, the one that holds the slot), or kFirst; and for a
+  // first, the slot it holds. The successors not stored, in order; the slots claimed per shard.
+  static constexpr uint32_t kFirst = 0xffffffffu;
+  std::vector<uint32_t> link;
+  std::vector<uint64_t> slot;
+  std::vector<uint32_t> pending;
+  std::vector<uint32_t> claims;
+  bool claims_overflowed = false;  // more claims in some shard than its budget allowed
   std::vector<uint32_t> cursor;  // per shard: the numbering's place in its list
   std::vector<uint32_t> new_end;
   std::vector<uint32_t> late;
@@ -347,6 +357,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // its words are still in this core's cache. A stored one has its target now (out.tgt); the
   // others (new states, or repeats of the window's) go to their shard's list for the merge.
   auto lookup_stored = [&](SliceOutput& out) {
+    for (auto& b : out.by_shard) b.items.clear();
     const size_t count = out.hashes.size();
     out.tgt.resize(count);
     for (size_t j = 0; j < count; ++j) {
@@ -359,6 +370,53 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
     }
   };
 
+  // A window with claims during the expansion (threads > 1, no fingerprints, no limit that may
+  // stop the search inside the window): after a slice's expansion its worker looks each successor
+  // up and, where it is neither stored nor claimed, claims a table slot for it at once
+  // (StateStore::claim_concurrent), racing the other workers; of the candidates of one state,
+  // numbered in BFS order (slice * kCandidateSpan + successor), the first keeps the slot. The
+  // parallel merge is then left with numbering. Each shard has room for `claim_budget` claims per
+  // slice; a slice that exceeds it (or a window with a model error) gives the window back to the
+  // plain path (unclaim_window), and the budget doubles.
+  constexpr uint32_t kCandidateSpan = 1u << 20;  // successors per slice, at most, in a claiming window
+  bool claiming = false;
+  uint64_t claim_budget = claim_budget_;
+  auto claim_successors = [&](SliceOutput& out) {
+    const uint32_t s = static_cast<uint32_t>(&out - slices.data());
+    const size_t count = out.hashes.size();
+    const uint32_t base = static_cast<uint32_t>(store_.size());
+    out.tgt.resize(count);
+    out.link.resize(count);
+    out.slot.resize(count);
+    out.pending.clear();
+    out.claims.assign(nshards, 0);
+    out.claims_overflowed = count > kCandidateSpan;
+    if (out.claims_overflowed) return;
+    auto candidate_words = [&](uint32_t c) { return &slices[c / kCandidateSpan].words[static_cast<size_t>(c % kCandidateSpan) * words]; };
+    for (size_t j = 0; j < count; ++j) {
+      if (j + 16 < count) store_.prefetch(out.hashes[j + 16]);
+      const uint32_t me = s * kCandidateSpan + static_cast<uint32_t>(j);
+      out.link[j] = SliceOutput::kFirst;  // (before the claim makes it visible)
+      const auto c = store_.claim_concurrent(&out.words[j * words], out.hashes[j], base, me, candidate_words);
+      if (c.kind == StateStore::Claimed::kStored) {
+        out.tgt[j] = c.value;
+        continue;
+      }
+      out.tgt[j] = SliceOutput::kPending;
+      out.pending.push_back(static_cast<uint32_t>(j));
+      if (c.kind == StateStore::Claimed::kDuplicate) {
+        out.link[j] = c.value;
+        continue;
+      }
+      out.slot[j] = c.pos;
+      if (c.kind == StateStore::Claimed::kReplaced) {  // the one replaced now links to this one
+        std::atomic_ref<uint32_t>(slices[c.value / kCandidateSpan].link[c.value % kCandidateSpan]).store(me, std::memory_order_relaxed);
+      } else if (++out.claims[store_.shard_of(out.hashes[j])] > claim_budget) {
+        out.claims_overflowed = true;
+        return;
+      }
+    }
+  };
   const bool native_predicates = sys_.has_native_predicates();
   // Expands states [begin, end) into `out`; touches only `out` and read-only shared data.
   auto expand = [&](uint64_t begin, uint64_t end, SliceOutput& out) {
@@ -455,7 +513,8 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       out.flagged.push_back(flag);
       if (sc.has_error) out.errors.push_back(sc.error);
     }
-    if (!out.by_shard.empty()) lookup_stored(out);
+    if (claiming) claim_successors(out);
+    else if (!out.by_shard.empty()) lookup_stored(out);
   };
 
   const uint64_t memory_limit = limits.memory_limit_mb * 1024 * 1024;
@@ -609,6 +668,18 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   std::vector<std::pair<uint64_t, uint32_t>> level_starts;  // a window's levels: (first state, depth)
   JobClaims jobs(std::max(nchunks, nshards));  // the chunks or shards of a phase (threads > 1)
 
+  // A claiming window given back: every slot one of its candidates holds is emptied (which leaves
+  // the table as it was before the window), and each slice is looked up again the plain way.
+  auto unclaim_window = [&](bool lookup_again) {
+    for (SliceOutput& out : slices)
+      for (uint32_t j : out.pending)
+        if (out.link[j] == SliceOutput::kFirst) store_.unclaim(out.hashes[j], out.slot[j]);
+    claiming = false;
+    if (!lookup_again) return;
+    jobs.reset();
+    team->run([&](int member) { jobs.take(member, threads, [&](int c) { lookup_stored(slices[c]); }); });
+  };
+
   // The parallel merge of a window (threads > 1), in four steps with the same outcome as the
   // sequential merge: (1) per shard, one thread looks up, in global successor order, the
   // successors of that shard that are not stored states (lookup_stored found those while the
@@ -619,7 +690,9 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
   // copy of the stored states too); (3) per shard, the thread that claimed its slots (the same one, as
   // a rule: JobClaims) points them at the final indices, while they are still in its cache;
   // (4) per chunk, its states are recorded (record(); the levels the window enters are found
-  // first, and the witnesses taken in chunk order after).
+  // first, and the witnesses taken in chunk order after). In a claiming window (claim_successors)
+  // the expansion did (1): the first candidate of each new state holds its slot, the others link
+  // to it; (2) sets the slot's entry as it numbers the state, and (3) has nothing left to do.
   // No limit may stop the search inside such a window (the caller checks), so all of it is merged.
   auto merge_parallel = [&](uint64_t window_end) {
     const uint32_t base = static_cast<uint32_t>(store_.size());
@@ -638,46 +711,52 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       const int s = slice_of(c);
       return &slices[s].words[(c - succ_off[s]) * words];
     };
-    jobs.reset();
-    team->run([&](int member) {
-      jobs.take(member, threads, [&](int t) {
-      uint64_t incoming = 0;
-      for (const auto& out : slices) incoming += out.by_shard[t].items.size();
-      store_.reserve_shard(t, incoming);
-      for (int s = 0; s < nchunks; ++s) {
-        SliceOutput& out = slices[s];
-        const std::vector<uint32_t>& list = out.by_shard[t].items;
-        std::vector<SliceOutput::Found>& found = out.by_shard[t].found;
-        found.resize(list.size());
-        uint64_t claimed = 0;
-        for (size_t q = 0; q < list.size(); ++q) {
-          if (q + 16 < list.size()) store_.prefetch(out.hashes[list[q + 16]]);
-          if (q + 8 < list.size()) store_.prefetch_match(out.hashes[list[q + 8]]);
-          const uint32_t j = list[q];
-          if (compress) {  // the first occurrence claims the fingerprint; the others are seen states
-            const bool fresh = store_.claim_fingerprint(t, out.hashes[j]);
-            found[q] = {0, StateStore::kUnknown, fresh ? kNew : kStored};
-            claimed += fresh;
-            continue;
+    if (!claiming) {  // (1), unless the expansion made the claims
+      jobs.reset();
+      team->run([&](int member) {
+        jobs.take(member, threads, [&](int t) {
+        uint64_t incoming = 0;
+        for (const auto& out : slices) incoming += out.by_shard[t].items.size();
+        store_.reserve_shard(t, incoming);
+        for (int s = 0; s < nchunks; ++s) {
+          SliceOutput& out = slices[s];
+          const std::vector<uint32_t>& list = out.by_shard[t].items;
+          std::vector<SliceOutput::Found>& found = out.by_shard[t].found;
+          found.resize(list.size());
+          uint64_t claimed = 0;
+          for (size_t q = 0; q < list.size(); ++q) {
+            if (q + 16 < list.size()) store_.prefetch(out.hashes[list[q + 16]]);
+            if (q + 8 < list.size()) store_.prefetch_match(out.hashes[list[q + 8]]);
+            const uint32_t j = list[q];
+            if (compress) {  // the first occurrence claims the fingerprint; the others are seen states
+              const bool fresh = store_.claim_fingerprint(t, out.hashes[j]);
+              found[q] = {0, StateStore::kUnknown, fresh ? kNew : kStored};
+              claimed += fresh;
+              continue;
+            }
+            const auto c = store_.find_or_claim(t, &out.words[static_cast<size_t>(j) * words], out.hashes[j], base,
+                                                static_cast<uint32_t>(succ_off[s] + j), candidate_words);
+            if (c.claimed) {
+              found[q] = {c.pos, 0, kNew};
+              ++claimed;
+            } else if (c.value < base) {
+              found[q] = {0, c.value, kStored};
+            } else {
+              found[q] = {0, c.value - base, kDuplicate};  // the candidate it repeats
+            }
           }
-          const auto c = store_.find_or_claim(t, &out.words[static_cast<size_t>(j) * words], out.hashes[j], base,
-                                              static_cast<uint32_t>(succ_off[s] + j), candidate_words);
-          if (c.claimed) {
-            found[q] = {c.pos, 0, kNew};
-            ++claimed;
-          } else if (c.value < base) {
-            found[q] = {0, c.value, kStored};
-          } else {
-            found[q] = {0, c.value - base, kDuplicate};  // the candidate it repeats
-          }
+          new_count[static_cast<size_t>(t) * nchunks + s] = claimed;
         }
-        new_count[static_cast<size_t>(t) * nchunks + s] = claimed;
-      }
+        });
       });
-    });
+    }
     uint64_t total_new = 0;
     for (int s = 0; s < nchunks; ++s) {
       new_off[s] = base + total_new;
+      if (claiming) {
+        for (uint32_t j : slices[s].pending) total_new += slices[s].link[j] == SliceOutput::kFirst;
+        continue;
+      }
       for (int t = 0; t < nshards; ++t) total_new += new_count[static_cast<size_t>(t) * nchunks + s];
     }
     store_.append(total_new, /*defer_copy=*/true);
@@ -700,6 +779,27 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
         for (; j < out.succ_end[k]; ++j) {
           tally.count(out.succs[j]);
           if (out.tgt[j] != SliceOutput::kPending) {  // a stored state (lookup_stored)
+            if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
+            continue;
+          }
+          if (claiming) {
+            uint32_t c = out.link[j];
+            if (c == SliceOutput::kFirst) {  // the state's first candidate: a new state
+              const uint32_t fin = next++;
+              store_.set_state(fin, &out.words[j * words]);
+              store_.set_parent(fin, self);
+              store_.set_entry(out.hashes[j], out.slot[j], fin);
+              out.tgt[j] = fin;
+            } else {  // a repeat: its first is at the end of the links
+              while (c / kCandidateSpan == static_cast<uint32_t>(s) && out.link[c % kCandidateSpan] != SliceOutput::kFirst)
+                c = out.link[c % kCandidateSpan];
+              if (c / kCandidateSpan != static_cast<uint32_t>(s)) {  // an earlier slice's: resolved later
+                out.tgt[j] = c;
+                out.late.push_back(static_cast<uint32_t>(j));
+                continue;
+              }
+              out.tgt[j] = out.tgt[c % kCandidateSpan];
+            }
             if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
             continue;
           }
@@ -730,7 +830,7 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       for (size_t k; (k = next_piece.fetch_add(1, std::memory_order_relaxed)) < store_.pieces();) store_.copy_piece(k);
     });
     store_.finish_append();
-    if (!compress) {  // (3)
+    if (!compress && !claiming) {  // (3)
       jobs.reset();
       team->run([&](int member) {
         jobs.take(member, threads, [&](int t) {
@@ -772,9 +872,15 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       jobs.take(member, threads, [&](int s) {
         SliceOutput& out = slices[s];
         for (uint32_t j : out.late) {  // duplicates of states that an earlier chunk found first
-          const uint32_t c = out.tgt[j];
-          const int o = slice_of(c);
-          out.tgt[j] = slices[o].tgt[c - succ_off[o]];
+          uint32_t c = out.tgt[j];
+          if (claiming) {  // following the links to the first candidate
+            while (slices[c / kCandidateSpan].link[c % kCandidateSpan] != SliceOutput::kFirst)
+              c = slices[c / kCandidateSpan].link[c % kCandidateSpan];
+            out.tgt[j] = slices[c / kCandidateSpan].tgt[c % kCandidateSpan];
+          } else {
+            const int o = slice_of(c);
+            out.tgt[j] = slices[o].tgt[c - succ_off[o]];
+          }
           if (G) G->target[edge_base + succ_off[s] + j] = out.tgt[j];
         }
         for (size_t k = 0; k < out.succ_end.size(); ++k) {
@@ -804,6 +910,11 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       auto bound = [&](int c) { return c == 0 ? idx : std::min(window_end, (idx + per * c + 63) & ~uint64_t{63}); };
       ranges[t] = {bound(t), t + 1 == nchunks ? window_end : bound(t + 1)};
     }
+    claiming = threads > 1 && !compress && store_.shards() == nshards && window_end - idx >= 64 &&
+               !limits.max_states && !memory_limit &&
+               store_.size() + uint64_t{kCandidateSpan} * nchunks < index_limit;
+    if (claiming)
+      for (int t = 0; t < nshards; ++t) store_.reserve_shard(t, (claim_budget + 1) * nchunks);
     if (threads == 1)
       expand(ranges[0].first, ranges[0].second, slices[0]);
     else {
@@ -811,6 +922,20 @@ EngineResult ExplicitEngine::explore(const EngineLimits& limits, Witnesses& W) {
       team->run([&](int member) {
         jobs.take(member, threads, [&](int c) { expand(ranges[c].first, ranges[c].second, slices[c]); });
       });
+    }
+    if (claiming) {
+      bool overflowed = false, errors = false;
+      for (const auto& out : slices) {
+        overflowed |= out.claims_overflowed;
+        errors |= !out.errors.empty();
+      }
+      if (overflowed) claim_budget *= 2;
+      if (overflowed || errors) {
+        unclaim_window(/*lookup_again=*/!errors);
+      } else {
+        for (const auto& out : slices)
+          for (int t = 0; t < nshards; ++t) store_.add_claims(t, out.claims[t]);
+      }
     }
     // The parallel merge needs a window that no limit or model error can stop midway (those
     // stop at an exact state: the sequential merge finds it), and one worth the synchronisation.

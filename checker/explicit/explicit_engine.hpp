@@ -51,6 +51,9 @@ class ExplicitEngine final : public Engine {
   // Lowers the state count at which the search stops ("state index space exhausted", at most
   // StateStore::kMaxStates), so that tests reach that stop on a small model.
   void set_index_limit(uint64_t n) { index_limit_ = n; }
+  // Tests: the claims per slice and shard a window may make during the expansion (at -j2 and up)
+  // before it falls back to the plain parallel merge; it doubles at each fallback.
+  void set_claim_budget(uint64_t n) { claim_budget_ = n; }
 
  private:
   struct Witnesses;  // the violating states found by explore(), indices into the store
@@ -64,6 +67,7 @@ class ExplicitEngine final : public Engine {
   StateStore store_;
   ReachableGraph* graph_ = nullptr;
   uint64_t index_limit_ = StateStore::kMaxStates;
+  uint64_t claim_budget_ = 4096;
 };
 
 }  // namespace tcpmc

@@ -22,6 +22,7 @@
 
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -180,6 +181,55 @@ class StateStore {
       }
     }
   }
+  // ---- Claims during the expansion (threads > 1, not fingerprint mode): any number of threads
+  // at once, while nothing else changes the store. Entries above `base` name candidates of the
+  // window: base + 1 + candidate, the candidate numbered in BFS order of the successors.
+  enum class Claimed : uint8_t { kStored, kNew, kDuplicate, kReplaced };
+  struct ConcurrentClaim {
+    Claimed kind;
+    uint32_t value;  // kStored: the index; kDuplicate: the candidate found; kReplaced: the one replaced
+    uint64_t pos;    // kNew, kReplaced: the slot now holding `candidate`
+  };
+  // Looks a state up among the stored states and the candidates claimed so far (by any thread;
+  // candidate_words(c) gives candidate c's words, complete before c was claimed), and claims a
+  // slot for `candidate` if absent. Of two candidates of one state the smaller keeps the slot: a
+  // smaller one replaces a larger one found there (kReplaced), a larger one finds the smaller
+  // (kDuplicate). So once every thread is done, the slot holds the state's first candidate. The
+  // shard must have room for every claim (reserve_shard before).
+  template <class CandidateWords>
+  ConcurrentClaim claim_concurrent(const uint64_t* w, uint64_t h, uint32_t base, uint32_t candidate,
+                                   const CandidateWords& candidate_words) {
+    Shard& sh = shards_[shard_of(h)];
+    const uint64_t mask = sh.table.size() - 1, tag = tag_of(h);
+    const uint64_t mine = tag | (uint64_t{base} + candidate + 1);
+    for (uint64_t pos = h & mask;; pos = (pos + 1) & mask) {
+      std::atomic_ref<uint64_t> slot(sh.table[pos]);
+      uint64_t e = slot.load(std::memory_order_acquire);
+      for (;;) {  // (a slot that held another state's entry never holds this state's)
+        if (e == 0) {
+          if (slot.compare_exchange_strong(e, mine, std::memory_order_acq_rel, std::memory_order_acquire))
+            return {Claimed::kNew, candidate, pos};
+          continue;  // another thread claimed it first: e is its entry
+        }
+        if ((e & kTagMask) != tag) break;
+        const uint32_t v = static_cast<uint32_t>(e) - 1;
+        if (v < base) {
+          if (same_words(get(v), w)) return {Claimed::kStored, v, pos};
+          break;
+        }
+        const uint32_t c = v - base;
+        if (!same_words(candidate_words(c), w)) break;
+        if (c < candidate) return {Claimed::kDuplicate, c, pos};
+        if (slot.compare_exchange_strong(e, mine, std::memory_order_acq_rel, std::memory_order_acquire))
+          return {Claimed::kReplaced, c, pos};
+      }
+    }
+  }
+  // After the claims (one thread): n entries more in shard s; or a claimed slot emptied again
+  // (every slot a window's candidates hold, emptied, gives back the table from before the window).
+  void add_claims(int s, uint64_t n) { shards_[s].count += n; }
+  void unclaim(uint64_t h, uint64_t pos) { shards_[shard_of(h)].table[pos] = 0; }
+
   // Fingerprint mode: adds h to shard s unless it is there; returns whether it was added. Only
   // the shard's owner (as find_or_claim).
   bool claim_fingerprint(int s, uint64_t h) {

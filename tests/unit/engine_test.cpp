@@ -240,14 +240,17 @@ TEST(Engine, IndexCeilingStopsTheSearchInconclusively) {
 
 // The parallel merge (windows of at least 64 states at -j2 and more) builds exactly the store of
 // the sequential one: every state at the same index with the same parent, and the same recorded
-// graph.
+// graph; with the claims made during the expansion (the default budget), and when they overflow
+// a budget of 1 or 64 claims per slice and shard (windows given back to the plain merge, claimed
+// again once the doubled budget suffices).
 TEST(Engine, ParallelMergeBuildsTheSameStoreAndGraph) {
   auto l = test::load(kWide);
   ASSERT_TRUE(l->ok());
   CompiledSystem sys(l->spec->model, {1, 0, false});
-  auto explore = [&](int th, ReachableGraph& g) {
+  auto explore = [&](int th, ReachableGraph& g, uint64_t claim_budget = 0) {
     auto engine = std::make_unique<ExplicitEngine>(sys);
     engine->record_graph(&g);
+    if (claim_budget) engine->set_claim_budget(claim_budget);
     EngineLimits lim;
     lim.progress = false;
     lim.threads = th;
@@ -258,10 +261,10 @@ TEST(Engine, ParallelMergeBuildsTheSameStoreAndGraph) {
   ReachableGraph g1;
   auto one = explore(1, g1);
   ASSERT_GT(one->store().size(), 20000u);
-  for (int th : {2, 3}) {
-    SCOPED_TRACE("threads " + std::to_string(th));
+  for (auto [th, budget] : {std::pair{2, 0}, {3, 0}, {2, 1}, {3, 1}, {2, 64}}) {
+    SCOPED_TRACE("threads " + std::to_string(th) + ", claim budget " + std::to_string(budget));
     ReachableGraph gn;
-    auto many = explore(th, gn);
+    auto many = explore(th, gn, budget);
     ASSERT_EQ(many->store().size(), one->store().size());
     const int words = one->store().words();
     for (uint32_t i = 0; i < one->store().size(); ++i) {
