@@ -14,7 +14,11 @@
 // successors up in global (parent, position) order, so the first occurrence of a new state (the
 // one a sequential search inserts) claims it; prefix sums over the claims number the new states
 // in that order, and threads copy them into the arena in parallel (no atomic operation on the
-// table: each shard has one owner at a time). A window where a limit or a model error may stop the
+// table: each shard has one owner at a time). Where no limit can stop the window, the expanding
+// threads make those claims themselves, lock-free (StateStore::claim_concurrent: of two claims of
+// one state the first in (parent, position) order keeps the slot), and the merge only numbers;
+// a window whose claims overflow their room, or with a model error, is given back to the merge
+// above. A window where a limit or a model error may stop the
 // search is merged state by state, as at -j1, which never uses threads or atomics. So state
 // numbering, verdicts, counterexamples, coverage and the recorded graph are the same for every
 // thread count.

@@ -9,7 +9,10 @@
 // atomic operation is needed (see explicit_engine.cpp). insert() is the sequential path; the
 // parallel merge uses find_stored (while the window expands, before the merge), then
 // reserve_shard / find_or_claim / append / copy_piece / set_state / set_entry / set_parent, whose
-// contracts say which thread may call them when.
+// contracts say which thread may call them when. The one concurrent writer: claim_concurrent,
+// where the threads expanding a window claim slots for its new states with a compare-and-swap
+// (of two claims of one state the smaller candidate wins, so the result does not depend on the
+// schedule); add_claims counts them, unclaim gives them back.
 // Memory: words*8 + 4 (parent) bytes per state plus 8 bytes per table slot at <= 50% load.
 // Growth is amortised (vector doubling); no allocation per state otherwise.
 // Fingerprint mode (--compress): a table entry is the state's 64-bit hash and nothing else, and
