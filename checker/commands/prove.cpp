@@ -110,7 +110,9 @@ std::optional<NarrowStage> narrow_houdini(
   ConstOverrides d = cmd.defines;
   d["SEQ_BITS"] = bits;
   const auto t = Clock::now();
-  NarrowStage narrow{bits, list.lemmas.size()};
+  NarrowStage narrow;
+  narrow.bits = bits;
+  narrow.tried = list.lemmas.size();
   for (unsigned round = 1;; ++round) {
     auto ns = load(d);
     if (!ns) return std::nullopt;
