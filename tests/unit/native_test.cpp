@@ -324,8 +324,9 @@ uint64_t compare_systems(const Case& c, uint64_t limit = 200000) {
     if (failed) return;
     for (size_t p = 0; p < props; ++p) {
       // (a property without a predicate of its own, a coverage property, has no value to compare)
-      if (l->spec->model.properties[p].kind != ir::Property::Kind::Coverage)
+      if (l->spec->model.properties[p].kind != ir::Property::Kind::Coverage) {
         ASSERT_EQ(at_once[2 * p], one_by_one[2 * p]) << c.name << ": property " << p << " in state " << states;
+      }
       ASSERT_EQ(at_once[2 * p + 1], one_by_one[2 * p + 1]) << c.name << ": trigger " << p << " in state " << states;
     }
   };

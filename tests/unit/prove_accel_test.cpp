@@ -252,8 +252,11 @@ TEST(ProveWeakening, ARefutedCandidateUncoversTheWeakerOnesItHidAndNothingElseCh
   EXPECT_EQ(cands.alive_count(), alive - 1);
   const auto after = cands.survivors();
   EXPECT_FALSE(in(after, eq));
-  for (const infer::Candidate* c : before)
-    if (c != eq) EXPECT_TRUE(in(after, c)) << cands.text(*c);  // nothing else is lost
+  for (const infer::Candidate* c : before) {
+    if (c != eq) {
+      EXPECT_TRUE(in(after, c)) << cands.text(*c);  // nothing else is lost
+    }
+  }
   EXPECT_GT(uncovered_by(cands, eq), 0u) << cands.text(*eq);
 }
 
