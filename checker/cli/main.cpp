@@ -337,6 +337,10 @@ static int run(int argc, char** argv) {
                  "Houdinis at the narrow width: after each, the weaker candidates that the ones it dropped hid "
                  "are tried with the inductive set (default 4; 1 = none)")
       ->check(CLI::Range(1u, 100u));
+  pv->add_option("--block-rounds", prv.block_rounds,
+                 "then Houdinis at the narrow width that first block each counterexample to induction with a lemma "
+                 "no sampled state violates (default 0: none; best with a complete sample at the narrow width)")
+      ->check(CLI::Range(0u, 1000u));
   bool no_minimize = false;
   pv->add_flag("--no-minimize", no_minimize,
                "print each proof as the closure of unsat cores, without then dropping every lemma the rest do "

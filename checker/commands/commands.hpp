@@ -134,6 +134,10 @@ struct ProveCommand {
   // Houdinis at the narrow width (--weaken-rounds N): after each, the weaker candidates that the
   // dropped ones hid join the inductive set for the next.
   unsigned weaken_rounds = 4;
+  // Then, at the same width (--block-rounds N): each counterexample to induction of a property
+  // (and of a blocking lemma Houdini dropped) is blocked by a lemma learned from the samples
+  // (infer/blocking_cubes.hpp), and Houdini runs again; 0 = none.
+  unsigned block_rounds = 0;
   // Drop from each proof every lemma the rest do without (--no-minimize: the closure of unsat
   // cores as it is).
   bool minimize = true;

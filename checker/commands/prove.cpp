@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <ostream>
 
+#include "blocking_cubes.hpp"
 #include "candidates.hpp"
 #include "commands.hpp"
 #include "command_support.hpp"
@@ -64,12 +66,18 @@ std::string proof_path_for(const std::string& spec_path) {
   return (p.parent_path() / (p.stem().string() + ".prove.tcp")).string();
 }
 
+// Lemmas tried per counterexample to induction: the smallest that blocks it, and others that share
+// none of its literals (infer/blocking_cubes.hpp).
+constexpr size_t kBlockAlternatives = 3;
+
 // The first Houdini at a narrow width (--narrow-bits): what it kept and what it cost.
 struct NarrowStage {
   int64_t bits = 0;
   size_t tried = 0, inductive = 0;
   unsigned rounds = 0;   // Houdinis run (--weaken-rounds)
   size_t weaker = 0;     // candidates added after the first round
+  unsigned block_rounds = 0;  // Houdinis after blocking CTIs (--block-rounds)
+  size_t blocking = 0;        // blocking lemmas tried (infer/blocking_cubes.hpp; one dropped and tried again counts again)
   unsigned questions = 0, sat = 0, unsat = 0;
   double seconds = 0;
   bool complete = true;  // else every candidate goes on to the target
@@ -85,16 +93,23 @@ std::optional<LoadedSpec> load_text(const std::string& path, const std::string& 
 }
 
 // The candidates given to Z3: lemma texts, each with its template (null: one of the spec's own).
+// A lemma that blocks a counterexample to induction (infer/blocking_cubes.hpp) has no template.
 struct CandidateList {
   std::vector<Lemma> lemmas;
   std::vector<const infer::Candidate*> source;
   std::vector<const infer::Candidate*> tried;  // every template given to Z3 so far
   size_t next_name = 1;                          // auto_N
+  size_t next_block = 1;                         // block_N
   void add(const infer::CandidateSet& cands, const infer::Candidate* c) {
     lemmas.push_back({"auto_" + std::to_string(next_name++), cands.text(*c), false});
     source.push_back(c);
     tried.push_back(c);
   }
+  void add_blocking(const std::string& text) {
+    lemmas.push_back({"block_" + std::to_string(next_block++), text, false});
+    source.push_back(nullptr);
+  }
+  bool blocking(size_t i) const { return lemmas[i].name.rfind("block_", 0) == 0; }
 };
 
 // Step 3a: Houdini at SEQ_BITS=bits, where Z3's questions are cheap; only the candidates
@@ -106,18 +121,26 @@ std::optional<NarrowStage> narrow_houdini(
     const ProveCommand& cmd, int64_t bits, const std::vector<uint8_t>& selected, const InferenceOptions& io,
     const std::function<void(unsigned, size_t)>& progress,
     const std::function<std::optional<LoadedSpec>(const ConstOverrides&)>& load, infer::CandidateSet& cands,
-    CandidateList& list, std::ostream& err) {
+    const infer::CtiBlocker& blocker, CandidateList& list, std::ostream& err) {
   ConstOverrides d = cmd.defines;
   d["SEQ_BITS"] = bits;
   const auto t = Clock::now();
   NarrowStage narrow;
   narrow.bits = bits;
   narrow.tried = list.lemmas.size();
+  std::map<std::string, unsigned> blocked_text;  // every blocking lemma tried: how often
   for (unsigned round = 1;; ++round) {
     auto ns = load(d);
     if (!ns) return std::nullopt;
     CompiledSystem nsys(ns->model, ns->model.default_faults);
-    const InferenceResult ni = infer_inductive_invariant(nsys, selected, progress, io);
+    InferenceOptions rio = io;
+    std::vector<size_t> list_of(ns->model.lemmas.size(), list.lemmas.size());  // lemma -> list index
+    for (size_t i = 0; i < list.lemmas.size(); ++i)
+      for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
+        if (ns->model.lemmas[l].name == list.lemmas[i].name) list_of[l] = i;
+    rio.lemma_cti.assign(ns->model.lemmas.size(), 0);
+    for (size_t l = 0; l < list_of.size(); ++l) rio.lemma_cti[l] = list_of[l] < list.lemmas.size() && list.blocking(list_of[l]);
+    const InferenceResult ni = infer_inductive_invariant(nsys, selected, progress, rio);
     narrow.questions += ni.z3_questions;
     narrow.sat += ni.z3_sat_answers;
     narrow.unsat += ni.z3_unsat_answers;
@@ -131,30 +154,76 @@ std::optional<NarrowStage> narrow_houdini(
     CandidateList kept;
     kept.tried = std::move(list.tried);
     kept.next_name = list.next_name;
-    for (size_t i = 0; i < list.lemmas.size(); ++i) {
-      bool inductive = false;
-      for (size_t l = 0; l < ns->model.lemmas.size(); ++l)
-        if (ns->model.lemmas[l].name == list.lemmas[i].name) inductive = ni.lemma_inductive[l];
-      if (inductive) {
+    kept.next_block = list.next_block;
+    std::vector<const int32_t*> ctis;      // pre-states to block
+    std::vector<std::string> dropped_for;  // per CTI: the blocking lemma it refutes ("" for a property's)
+    std::vector<std::string> goal_text;    // per CTI: the expression it refutes
+    for (size_t p = 0; p < ni.cti.size(); ++p)
+      if (ni.cti[p]) {
+        ctis.push_back(ni.cti[p]->initial.data());
+        dropped_for.emplace_back();
+        goal_text.push_back(property_expression(ns->model.properties[p]));
+      }
+    for (size_t l = 0; l < list_of.size(); ++l) {
+      const size_t i = list_of[l];
+      if (i >= list.lemmas.size()) continue;
+      if (ni.lemma_inductive[l]) {
         kept.lemmas.push_back(list.lemmas[i]);
         kept.source.push_back(list.source[i]);
       } else if (list.source[i]) {
         cands.refute(*list.source[i]);
+      } else if (ni.lemma_cti[l]) {
+        ctis.push_back(ni.lemma_cti[l]->initial.data());
+        dropped_for.push_back(list.lemmas[i].text);
+        goal_text.push_back(list.lemmas[i].text);
       }
     }
     list = std::move(kept);
     narrow.inductive = list.lemmas.size();
-    if (round >= cmd.weaken_rounds) break;
-    // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
-    std::vector<const infer::Candidate*> weaker;
-    for (const infer::Candidate* c : cands.survivors())
-      if (std::find(list.tried.begin(), list.tried.end(), c) == list.tried.end()) weaker.push_back(c);
-    if (weaker.empty()) break;
+    if (round < cmd.weaken_rounds) {
+      // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
+      std::vector<const infer::Candidate*> weaker;
+      for (const infer::Candidate* c : cands.survivors())
+        if (std::find(list.tried.begin(), list.tried.end(), c) == list.tried.end()) weaker.push_back(c);
+      if (!weaker.empty()) {
+        if (cmd.progress)
+          err << "tcpmc prove: " << weaker.size() << " weaker candidates join the " << list.lemmas.size()
+              << " inductive at SEQ_BITS=" << bits << std::endl;
+        for (const infer::Candidate* c : weaker) list.add(cands, c);
+        narrow.weaker += weaker.size();
+        continue;
+      }
+    }
+    // Block each CTI (of a property, or of a blocking lemma dropped: that lemma is tried again
+    // with the one that blocks its CTI) and run Houdini once more.
+    if (narrow.block_rounds >= cmd.block_rounds || ctis.empty()) break;
+    const std::vector<std::vector<std::string>> cubes = blocker.block(nsys, ctis, goal_text, kBlockAlternatives);
+    size_t added = 0;
+    for (size_t c = 0; c < cubes.size(); ++c) {
+      if (cmd.progress) {
+        err << "tcpmc prove: counterexample to induction " << c + 1 << " of " << ctis.size() << " ("
+            << (dropped_for[c].empty() ? "of a property" : "of " + dropped_for[c]) << "): "
+            << (cubes[c].empty() ? "no lemma of the vocabulary blocks it" : "blocked by") << std::endl;
+        for (const std::string& cube : cubes[c]) err << "tcpmc prove:   " << cube << std::endl;
+      }
+      bool any = false;
+      for (const std::string& cube : cubes[c]) {
+        if (blocked_text[cube]++ >= 2) continue;
+        list.add_blocking(cube);
+        ++added;
+        any = true;
+      }
+      if (any && !dropped_for[c].empty() && blocked_text[dropped_for[c]]++ < 2) {
+        list.add_blocking(dropped_for[c]);  // tried again, with what blocks its CTI
+        ++narrow.blocking;
+      }
+    }
+    if (added == 0) break;
+    ++narrow.block_rounds;
+    narrow.blocking += added;
     if (cmd.progress)
-      err << "tcpmc prove: " << weaker.size() << " weaker candidates join the " << list.lemmas.size()
-          << " inductive at SEQ_BITS=" << bits << std::endl;
-    for (const infer::Candidate* c : weaker) list.add(cands, c);
-    narrow.weaker += weaker.size();
+      err << "tcpmc prove: " << added << " lemmas block " << ctis.size() << " counterexamples to induction at SEQ_BITS="
+          << bits << " (block round " << narrow.block_rounds << ")" << std::endl;
   }
   narrow.seconds = since(t);
   return narrow;
@@ -186,8 +255,16 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     return exit_code::kUsage;
   }
 
+  // The width of a first Houdini (3a), where Z3's questions are cheap; the samples taken there
+  // are kept to block counterexamples to induction.
+  const int64_t narrow_bits =
+      cmd.narrow_bits >= 0 ? cmd.narrow_bits
+                           : *std::min_element(cmd.sample_seq_bits.begin(), cmd.sample_seq_bits.end());
+
   // 1. Samples: the explicit engine at small bounds, every state observed by the candidates.
   infer::CandidateSet cands(tm);
+  infer::SampledStates kept_samples;
+  const infer::CtiBlocker blocker(tm, kept_samples);
   std::vector<infer::SampleRun> samples;
   const auto t_sample = Clock::now();
   for (int64_t bits : cmd.sample_seq_bits) {
@@ -205,7 +282,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       err << cmd.spec << ": error: the explicit engine cannot sample at SEQ_BITS=" << bits << ": " << *problem << "\n";
       return exit_code::kBadInput;
     }
-    samples.push_back(infer::sample(s->model, cmd.sample_states, cmd.memory_limit_mb, cands));
+    samples.push_back(infer::sample(s->model, cmd.sample_states, cmd.memory_limit_mb, cands,
+                                    bits == narrow_bits && cmd.block_rounds > 0 ? &kept_samples : nullptr));
     if (cmd.progress)
       err << "tcpmc prove: sampled " << samples.back().states << " states at " << samples.back().bounds << " in "
           << secs(samples.back().seconds) << "; " << samples.back().alive_after << " of " << cands.size()
@@ -261,15 +339,13 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   };
 
   // 3a. A first Houdini at a narrow width, where Z3's questions are cheap (narrow_houdini).
-  const int64_t narrow_bits =
-      cmd.narrow_bits >= 0 ? cmd.narrow_bits
-                           : *std::min_element(cmd.sample_seq_bits.begin(), cmd.sample_seq_bits.end());
   std::optional<NarrowStage> narrow;
   if (narrow_bits > 0 && narrow_bits < tm.seq_bits && !list.lemmas.empty()) {
     if (cmd.progress)
       err << "tcpmc prove: " << list.lemmas.size() << " candidates to Z3 (a first Houdini at SEQ_BITS=" << narrow_bits
           << ")" << std::endl;
-    narrow = narrow_houdini(cmd, narrow_bits, selected, io, on_round_at(narrow_bits), load_candidates, cands, list, err);
+    narrow = narrow_houdini(cmd, narrow_bits, selected, io, on_round_at(narrow_bits), load_candidates, cands, blocker,
+                            list, err);
     if (!narrow) return exit_code::kInternal;
   }
   std::vector<Lemma>& candidates = list.lemmas;
@@ -369,8 +445,12 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     if (narrow->rounds > 1)
       o += std::to_string(narrow->rounds) + " rounds, " + std::to_string(narrow->weaker) +
            " weaker candidates added after the first; ";
+    if (narrow->block_rounds > 0)
+      o += std::to_string(narrow->blocking) + " lemmas blocking counterexamples to induction in " +
+           std::to_string(narrow->block_rounds) + " of those rounds; ";
     if (narrow->complete)
-      o += std::to_string(narrow->inductive) + " of the " + std::to_string(narrow->tried + narrow->weaker) +
+      o += std::to_string(narrow->inductive) + " of the " +
+           std::to_string(narrow->tried + narrow->weaker + narrow->blocking) +
            " inductive there go on to SEQ_BITS=" + std::to_string(bits) + "\n";
     else
       o += "stopped (" + narrow->stop_reason + "), all " + std::to_string(narrow->inductive) +
@@ -487,6 +567,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
                                        {"complete", narrow->complete},
                                        {"rounds", narrow->rounds},
                                        {"weaker", narrow->weaker},
+                                       {"block_rounds", narrow->block_rounds},
+                                       {"blocking", narrow->blocking},
                                        {"z3_questions", narrow->questions},
                                        {"seconds", narrow->seconds}}
                                 : Json()},

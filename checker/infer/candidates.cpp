@@ -4,6 +4,22 @@
 #include <tuple>
 
 namespace tcpmc::infer {
+
+Atom make_atom(Atom::Op op, const Term& x, int64_t c) {
+  Atom a;
+  a.op = op;
+  a.x = x;
+  a.c = c;
+  return a;
+}
+
+Atom make_atom(Atom::Op op, const Term& x, const Term& y, int64_t c) {
+  Atom a = make_atom(op, x, c);
+  a.y = y;
+  a.has_y = true;
+  return a;
+}
+
 namespace {
 
 using Kind = ir::Type::Kind;
@@ -68,19 +84,8 @@ Terms global_terms(const ir::Model& m) {
   return out;
 }
 
-Atom atom(Atom::Op op, const Term& x, int64_t c) {
-  Atom a;
-  a.op = op;
-  a.x = x;
-  a.c = c;
-  return a;
-}
-Atom atom(Atom::Op op, const Term& x, const Term& y, int64_t c) {
-  Atom a = atom(op, x, c);
-  a.y = y;
-  a.has_y = true;
-  return a;
-}
+Atom atom(Atom::Op op, const Term& x, int64_t c) { return make_atom(op, x, c); }
+Atom atom(Atom::Op op, const Term& x, const Term& y, int64_t c) { return make_atom(op, x, y, c); }
 
 void seq_pair(const Term& x, const Term& y, std::vector<Atom>& out) {
   using Op = Atom::Op;
@@ -255,9 +260,7 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
   alive_.assign(all_.size(), 1);
 }
 
-namespace {
-
-int64_t value(const Term& t, const StateLayout& l, const int32_t* s, const int32_t* seg) {
+int64_t term_value(const Term& t, const StateLayout& l, const int32_t* s, const int32_t* seg) {
   switch (t.src) {
     case Term::Src::Ep: return typed_value(t.type, s[l.ep_var(t.ep, t.index)]);
     case Term::Src::Global: return typed_value(t.type, s[l.global_var(t.index)]);
@@ -272,10 +275,10 @@ int64_t value(const Term& t, const StateLayout& l, const int32_t* s, const int32
   return 0;
 }
 
-bool holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* s, const int32_t* seg) {
+bool atom_holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* s, const int32_t* seg) {
   using Op = Atom::Op;
-  const int64_t x = a.op == Op::Never ? 0 : value(a.x, l, s, seg);
-  const int64_t y = a.has_y ? value(a.y, l, s, seg) : 0;
+  const int64_t x = a.op == Op::Never ? 0 : term_value(a.x, l, s, seg);
+  const int64_t y = a.has_y ? term_value(a.y, l, s, seg) : 0;
   const uint64_t d = (static_cast<uint64_t>(x) - static_cast<uint64_t>(y)) & mask;  // x - y as a seq distance
   switch (a.op) {
     case Op::Never: return false;
@@ -290,8 +293,6 @@ bool holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* s,
   return false;
 }
 
-}  // namespace
-
 void CandidateSet::observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg) {
   seen_[g] = 1;
   std::vector<size_t>& live = live_[g];
@@ -301,7 +302,7 @@ void CandidateSet::observe_group(int g, const CompiledSystem& sys, const int32_t
   size_t out = 0;
   for (size_t i = 0; i < live.size(); ++i) {
     const size_t c = live[i];
-    if (holds(all_[c].atom, l, mask, state, seg))
+    if (atom_holds(all_[c].atom, l, mask, state, seg))
       live[out++] = c;
     else
       alive_[c] = 0;
@@ -322,7 +323,7 @@ void CandidateSet::observe(const CompiledSystem& sys, const int32_t* s) {
     observe_group(group_pair_[st[0] * ns + st[1]], sys, s, nullptr);
   }
   for (const auto& [f, g] : group_flag_)
-    if (value(f, l, s, nullptr)) observe_group(g, sys, s, nullptr);
+    if (term_value(f, l, s, nullptr)) observe_group(g, sys, s, nullptr);
   const std::vector<ir::SegField>& fields = sys.model().seg_fields;
   for (int ep = 0; ep < 2; ++ep) {
     const int n = s[l.chan_count(ep)];
@@ -520,23 +521,24 @@ std::vector<const Candidate*> CandidateSet::survivors() const {
   return out;
 }
 
-std::string CandidateSet::term_text(const Term& t) const {
+std::string term_text(const ir::Model& m, const Term& t) {
   const char* ep = t.ep == 0 ? "A." : "B.";
   switch (t.src) {
-    case Term::Src::Ep: return ep + m_.endpoint_vars[t.index].name;
-    case Term::Src::Global: return m_.global_vars[t.index].name;
-    case Term::Src::Seg: return "s." + m_.seg_fields[t.index].name;
+    case Term::Src::Ep: return ep + m.endpoint_vars[t.index].name;
+    case Term::Src::Global: return m.global_vars[t.index].name;
+    case Term::Src::Seg: return "s." + m.seg_fields[t.index].name;
     case Term::Src::Age: return "age(s)";
-    case Term::Src::TimerLeft: return "ticks_left(" + std::string(ep) + m_.timers[t.index].name + ")";
-    case Term::Src::TimerRunning: return "running(" + std::string(ep) + m_.timers[t.index].name + ")";
+    case Term::Src::TimerLeft: return "ticks_left(" + std::string(ep) + m.timers[t.index].name + ")";
+    case Term::Src::TimerRunning: return "running(" + std::string(ep) + m.timers[t.index].name + ")";
   }
   return "?";
 }
 
-std::string CandidateSet::atom_text(const Atom& a) const {
+std::string atom_text(const ir::Model& m, const Atom& a) {
   using Op = Atom::Op;
-  const std::string x = term_text(a.x), y = a.has_y ? term_text(a.y) : "";
-  const std::string c = std::to_string(a.c);
+  const std::string x = term_text(m, a.x), y = a.has_y ? term_text(m, a.y) : "";
+  const bool named = a.x.type.kind == ir::Type::Kind::Enum && !a.has_y && a.x.type.enum_id >= 0;
+  const std::string c = named ? m.enums[a.x.type.enum_id].members[a.c] : std::to_string(a.c);
   switch (a.op) {
     case Op::Never: return "false";
     case Op::Flag: return (a.c ? "" : "!") + x;
@@ -556,7 +558,7 @@ std::string CandidateSet::ante_text(const Antecedent& a) const {
     case Antecedent::Kind::None: return "";
     case Antecedent::Kind::State: return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.sa];
     case Antecedent::Kind::StatePair: return "A.state == " + states[a.sa] + " && B.state == " + states[a.sb];
-    case Antecedent::Kind::Flag: return term_text(a.flag);
+    case Antecedent::Kind::Flag: return term_text(m_, a.flag);
     case Antecedent::Kind::Flight:
       if (a.guard_flag >= 0) return "s." + m_.seg_fields[a.guard_flag].name;
       if (a.guard_state >= 0) return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.guard_state];
@@ -571,7 +573,7 @@ std::string CandidateSet::text(const Candidate& c) const {
   if (c.atom.op == Atom::Op::Never)
     body = ante.empty() ? "false" : "!(" + ante + ")";
   else
-    body = ante.empty() ? atom_text(c.atom) : ante + " -> " + atom_text(c.atom);
+    body = ante.empty() ? atom_text(m_, c.atom) : ante + " -> " + atom_text(m_, c.atom);
   if (c.ante.kind == Antecedent::Kind::Flight)
     return std::string("forall s in flight(") + (c.ante.ep == 0 ? "A" : "B") + "): " + body;
   return body;

@@ -63,6 +63,18 @@ struct Candidate {
   int group = 0;  // antecedent group index (candidates of one antecedent are contiguous)
 };
 
+// The atom op(x, c), and op(x, y, c).
+Atom make_atom(Atom::Op op, const Term& x, int64_t c);
+Atom make_atom(Atom::Op op, const Term& x, const Term& y, int64_t c);
+
+// A term's value in an unpacked state of a system with layout l (seg: the segment's fields, for
+// Seg and Age terms), an atom's truth there (mask: the seq width's, 2^SEQ_BITS - 1), and both
+// as text in the spec language.
+int64_t term_value(const Term& t, const StateLayout& l, const int32_t* state, const int32_t* seg);
+bool atom_holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* state, const int32_t* seg);
+std::string term_text(const ir::Model& m, const Term& t);
+std::string atom_text(const ir::Model& m, const Atom& a);
+
 class CandidateSet {
  public:
   // Every candidate of the templates over model m (variable and field indices are the same in
@@ -101,9 +113,7 @@ class CandidateSet {
 
   void add_group(const Antecedent& a, const std::vector<Atom>& atoms);
   void observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg);
-  std::string term_text(const Term& t) const;
   std::string ante_text(const Antecedent& a) const;
-  std::string atom_text(const Atom& a) const;
 };
 
 }  // namespace tcpmc::infer

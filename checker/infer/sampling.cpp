@@ -6,7 +6,8 @@
 
 namespace tcpmc::infer {
 
-SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set) {
+SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set,
+                 SampledStates* keep) {
   const auto start = std::chrono::steady_clock::now();
   SampleRun out;
   for (const auto& c : model.consts)
@@ -24,9 +25,12 @@ SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_li
   out.stop_reason = r.stop_reason;
   const StateStore& store = engine.store();
   std::vector<int32_t> state(static_cast<size_t>(sys.layout().num_slots()));
+  if (keep) keep->begin_run(sys.layout(), model.seq_bits);
   for (uint64_t i = 0; i < store.size(); ++i) {
-    sys.layout().unpack(store.get(static_cast<uint32_t>(i)), state.data());
+    const uint64_t* words = store.get(static_cast<uint32_t>(i));
+    sys.layout().unpack(words, state.data());
     set.observe(sys, state.data());
+    if (keep) keep->add(words);
   }
   out.states = store.size();
   out.alive_after = set.alive_count();

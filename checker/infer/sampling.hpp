@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "blocking_cubes.hpp"
 #include "candidates.hpp"
 #include "typecheck.hpp"
 
@@ -22,7 +23,8 @@ struct SampleRun {
 
 // Explores `model` (loaded at the sample bounds, the same spec as the candidates') with its
 // default faults, breadth-first, up to max_states states and memory_limit_mb, and observes every
-// state visited.
-SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set);
+// state visited; and, when `keep` is given, keeps them there (packed) for blocking CTIs.
+SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set,
+                 SampledStates* keep = nullptr);
 
 }  // namespace tcpmc::infer

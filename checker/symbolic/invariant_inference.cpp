@@ -42,6 +42,7 @@ class Inference {
     out_.support_lemmas.assign(m.properties.size(), {});
     out_.support_properties.assign(m.properties.size(), {});
     out_.cti.assign(m.properties.size(), std::nullopt);
+    out_.lemma_cti.assign(m.lemmas.size(), std::nullopt);
     out_.property_note.assign(m.properties.size(), {});
   }
 
@@ -177,17 +178,27 @@ class Inference {
     step.set_param("rlimit", 0u);
     // The properties not proved: a counterexample to induction relative to the inductive set.
     for (Goal* g : *kept) step.assert_proved(g);
+    // A CTI for g (replayed), into `to`; a model that does not replay is reported.
+    auto cti_of = [&](Goal& g, std::optional<Trace>& to) {
+      auto m = step.counterexample(&g);
+      if (!m) return;
+      auto t = symbolic::replay_decoded(sys_, symbolic::decode_run(*m, step.unrolling().relation, step.k()), true);
+      if (t && validate_steps(sys_, *t))
+        to = std::move(*t);
+      else
+        out_.replay_failed = true;
+    };
     for (Goal& g : goals_) {
       // One in the inductive set (a note says why it is not proved) has none.
       if (g.property < 0 || out_.property_proved[g.property] || !out_.property_note[g.property].empty()) continue;
       if (stopped()) return give_up("interrupted");
-      auto m = step.counterexample(&g);
-      if (!m) continue;
-      auto t = symbolic::replay_decoded(sys_, symbolic::decode_run(*m, step.unrolling().relation, step.k()), true);
-      if (t && validate_steps(sys_, *t))
-        out_.cti[g.property] = std::move(*t);
-      else
-        out_.replay_failed = true;
+      cti_of(g, out_.cti[g.property]);
+    }
+    for (Goal& g : goals_) {
+      if (g.lemma < 0 || out_.lemma_inductive[g.lemma] || out_.lemma_initially_false[g.lemma]) continue;
+      if (static_cast<size_t>(g.lemma) >= options_.lemma_cti.size() || !options_.lemma_cti[g.lemma]) continue;
+      if (stopped()) return give_up("interrupted");
+      cti_of(g, out_.lemma_cti[g.lemma]);
     }
   }
 

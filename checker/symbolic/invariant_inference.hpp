@@ -40,6 +40,9 @@ struct InferenceOptions {
   // After the closure of unsat cores, drop each lemma the proof does without (one Houdini over
   // the rest per lemma): a proof from which no single lemma can be removed.
   bool minimize_support = true;
+  // Per lemma (empty: none): when it is not in the inductive set, a counterexample to induction
+  // for it relative to that set (InferenceResult::lemma_cti).
+  std::vector<uint8_t> lemma_cti;
 };
 
 struct InferenceResult {
@@ -56,6 +59,8 @@ struct InferenceResult {
   // Per selected invariant not proved: a counterexample to induction relative to the whole
   // inductive set (replayed; nullopt when it did not replay, then replay_failed is set).
   std::vector<std::optional<Trace>> cti;
+  // Per lemma asked for (InferenceOptions::lemma_cti) and not inductive: the same, if Z3 gave one.
+  std::vector<std::optional<Trace>> lemma_cti;
   unsigned z3_questions = 0;
   unsigned minimize_questions = 0;  // Z3 questions of the minimization (not in z3_questions)
   bool complete = true;     // false when Z3 gave up or the run was interrupted

@@ -1,0 +1,220 @@
+// `tcpmc prove`'s blocking lemmas (infer/blocking_cubes.hpp): a lemma that blocks a counterexample
+// to induction is false in its pre-state and true in every sampled state (here every reachable
+// state, checked again by the explicit engine); a reachable pre-state has none; the lemma names
+// what makes the pre-state unreachable, not every value it has; alternatives give other reasons,
+// and none is made up; the reason over what the goal names comes first. Through the command, a
+// blocking lemma proves an invariant that the templates cannot, and the re-check confirms it;
+// Houdini gives the CTI of a lemma it dropped when asked (what a blocking round blocks next).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "blocking_cubes.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "explicit_engine.hpp"
+#include "invariant_inference.hpp"
+#include "prove_support.hpp"
+#include "sampling.hpp"
+#include "test_util.hpp"
+
+namespace tcpmc {
+namespace {
+
+// The index of the declaration called `name` (a variable, a segment field), or -1.
+template <class Decl>
+int index_named(const std::vector<Decl>& decls, const std::string& name) {
+  for (size_t i = 0; i < decls.size(); ++i)
+    if (decls[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::string mini() { return test::kMiniTcp.substr(0, test::kMiniTcp.find("lemma planted")); }
+
+// A blocking lemma and how it fares: on the pre-state, and by the explicit engine as an
+// invariant of the spec (every reachable state).
+struct Judged {
+  std::string lemma;
+  bool false_in_cti = false, holds_everywhere = false;
+};
+
+Judged judge(const std::string& lemma, const int32_t* pre) {
+  Judged out;
+  out.lemma = lemma;
+  auto with = test::load(mini() + "invariant blocked expect hold: " + lemma + "\n");
+  EXPECT_TRUE(with->ok()) << lemma;
+  if (!with->ok()) return out;
+  const ir::Model& wm = with->spec->model;
+  CompiledSystem wsys(wm, wm.default_faults);
+  const int p = static_cast<int>(wm.properties.size()) - 1;
+  out.false_in_cti = !wsys.property_holds(p, pre);
+  ExplicitEngine engine(wsys);
+  EngineLimits limits;
+  limits.progress = false;
+  const EngineResult r = engine.check(limits);
+  out.holds_everywhere = r.complete && r.properties[p].verdict == Verdict::Holds;
+  return out;
+}
+
+// Blocks the initial state changed by `edit`, a CTI of `goal`, with the complete sample at 3 bits
+// (the smallest lemma and up to two alternatives) and judges every lemma.
+std::vector<Judged> block(const std::function<void(const StateLayout&, int32_t*)>& edit, const std::string& goal = "") {
+  auto l = test::load(mini());
+  EXPECT_TRUE(l->ok());
+  const ir::Model& m = l->spec->model;
+  infer::CandidateSet cands(m);
+  infer::SampledStates kept;
+  const infer::SampleRun run = infer::sample(m, 0, 0, cands, &kept);
+  EXPECT_TRUE(run.complete);
+  EXPECT_EQ(kept.size(), run.states);
+  CompiledSystem sys(m, m.default_faults);
+  std::vector<int32_t> pre(static_cast<size_t>(sys.layout().num_slots()));
+  sys.initial_state(pre.data());
+  edit(sys.layout(), pre.data());
+  const infer::CtiBlocker blocker(m, kept);
+  std::vector<Judged> out;
+  const std::vector<std::vector<std::string>> lemmas = blocker.block(sys, {pre.data()}, {goal}, 3);
+  for (const std::string& lemma : lemmas.at(0)) out.push_back(judge(lemma, pre.data()));
+  return out;
+}
+
+void expect_sound(const std::vector<Judged>& lemmas) {
+  for (const Judged& j : lemmas) {
+    EXPECT_TRUE(j.false_in_cti) << j.lemma;
+    EXPECT_TRUE(j.holds_everywhere) << j.lemma;
+  }
+}
+
+TEST(ProveBlocking, AnUnreachablePreStateIsBlockedByALemmaTrueInEveryReachableState) {
+  auto l = test::load(mini());
+  const int state = l->spec->model.state_var;
+  // A established while B has never left CLOSED: unreachable (B answers A's SYN from LISTEN).
+  const auto lemmas = block([&](const StateLayout& lay, int32_t* s) { s[lay.ep_var(0, state)] = 4; });
+  ASSERT_FALSE(lemmas.empty());
+  expect_sound(lemmas);
+  // Generalised: two literals, not the dozens of values the pre-state has.
+  EXPECT_EQ(lemmas[0].lemma, "!(A.state == EST && B.state == CLOSED)");
+  // And no other reason is made up: without the TCP states, the pre-state is the initial state.
+  EXPECT_EQ(lemmas.size(), 1u);
+}
+
+TEST(ProveBlocking, AlternativesGiveOtherReasonsTheGoalsOwnFirst) {
+  auto l = test::load(mini());
+  const ir::Model& m = l->spec->model;
+  const int iss = index_named(m.endpoint_vars, "iss"), snd_nxt = index_named(m.endpoint_vars, "snd_nxt");
+  ASSERT_GE(iss, 0);
+  ASSERT_GE(snd_nxt, 0);
+  // A established while B is closed, and A's SND.NXT two past its ISS: two reasons at once.
+  auto edit = [&](const StateLayout& lay, int32_t* s) {
+    s[lay.ep_var(0, m.state_var)] = 4;
+    s[lay.ep_var(0, snd_nxt)] = s[lay.ep_var(0, iss)] + 2;
+  };
+  const std::string pair = "!(A.state == EST && B.state == CLOSED)", distance = "!(A.snd_nxt == A.iss + 2)";
+  // For a goal about the TCP states, their reason first; then the other.
+  const auto lemmas = block(edit, "A.state == EST -> B.state != CLOSED");
+  ASSERT_GE(lemmas.size(), 2u);
+  expect_sound(lemmas);
+  EXPECT_EQ(lemmas[0].lemma, pair);
+  EXPECT_EQ(lemmas[1].lemma, distance);
+  for (size_t i = 2; i < lemmas.size(); ++i) {
+    EXPECT_EQ(lemmas[i].lemma.find("A.state"), std::string::npos) << lemmas[i].lemma;
+    EXPECT_EQ(lemmas[i].lemma.find("A.snd_nxt == A.iss"), std::string::npos) << lemmas[i].lemma;
+  }
+  // For a goal about A's sequence numbers, the distance (one literal, as relevant) first.
+  const auto seq_first = block(edit, "A.snd_nxt - A.iss <= 1");
+  ASSERT_GE(seq_first.size(), 2u);
+  expect_sound(seq_first);
+  EXPECT_EQ(seq_first[0].lemma, distance);
+  EXPECT_EQ(seq_first[1].lemma, pair);
+}
+
+TEST(ProveBlocking, ASegmentInFlightCanBeWhatMakesAPreStateUnreachable) {
+  auto l = test::load(mini());
+  const ir::Model& m = l->spec->model;
+  const int syn = index_named(m.seg_fields, "SYN"), ack = index_named(m.seg_fields, "ACK");
+  ASSERT_GE(syn, 0);
+  ASSERT_GE(ack, 0);
+  // The initial state with a SYN|ACK of B in flight: B has not listened, let alone answered.
+  const auto lemmas = block([&](const StateLayout& lay, int32_t* s) {
+    s[lay.chan_count(1)] = 1;
+    int32_t* seg = s + lay.seg_base(1, 0);
+    seg[syn] = 1;
+    seg[ack] = 1;
+  });
+  ASSERT_FALSE(lemmas.empty());
+  expect_sound(lemmas);
+  EXPECT_EQ(lemmas[0].lemma.rfind("forall s in flight(B): !(", 0), 0u) << lemmas[0].lemma;
+}
+
+TEST(ProveBlocking, AReachablePreStateHasNoBlockingLemma) {
+  EXPECT_TRUE(block([](const StateLayout&, int32_t*) {}).empty());  // the initial state itself
+}
+
+TEST(ProveBlocking, HoudiniGivesACtiForADroppedLemmaWhenAsked) {
+  // The planted lemma (true at 3 bits, not preserved at 32): its CTI, a replayed step from a
+  // state where it and the inductive set hold to one where it fails.
+  auto l = test::load(test::kMiniTcp, {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(l->ok());
+  const ir::Model& m = l->spec->model;
+  ASSERT_EQ(m.lemmas.size(), 1u);
+  CompiledSystem sys(m, m.default_faults);
+  InferenceOptions asked;
+  asked.lemma_cti = {1};
+  const InferenceResult r = infer_inductive_invariant(sys, {}, {}, asked);
+  ASSERT_TRUE(r.complete) << r.stop_reason;
+  EXPECT_FALSE(r.lemma_inductive[0]);
+  ASSERT_TRUE(r.lemma_cti[0].has_value());
+  EXPECT_TRUE(r.lemma_cti[0]->from_arbitrary_state);
+  EXPECT_EQ(r.lemma_cti[0]->steps.size(), 1u);
+  EXPECT_TRUE(validate_steps(sys, *r.lemma_cti[0]));
+  // A.iss - B.iss <= 7 holds before the step and not after it.
+  const StateLayout& lay = sys.layout();
+  const int iss = index_named(m.endpoint_vars, "iss");
+  auto dist = [&](const std::vector<int32_t>& s) {
+    return static_cast<uint32_t>(s[lay.ep_var(0, iss)]) - static_cast<uint32_t>(s[lay.ep_var(1, iss)]);
+  };
+  EXPECT_LE(dist(r.lemma_cti[0]->initial), 7u);
+  EXPECT_GT(dist(r.lemma_cti[0]->final_state()), 7u);
+  // Not asked: none.
+  const InferenceResult plain = infer_inductive_invariant(sys, {});
+  EXPECT_FALSE(plain.lemma_cti[0].has_value());
+}
+
+// B notes that it heard A; the invariant says it cannot have while A is still closed. Its proof
+// needs `forall s in flight(A): !(A.state == CLOSED)` (a segment of A in flight means A left
+// CLOSED), which no template gives: the TCP state is no term of a segment template.
+const std::string kHeard =
+    "const SEQ_BITS = 3\n"
+    "enum S { CLOSED, SENT, DONE }\n"
+    "endpoint { state: S = CLOSED\n  heard: bool = false }\n"
+    "segment { flags SYN, ACK\n  seq: seq }\n"
+    "network { capacity = 1, msl = 1 }\n"
+    "faults { loss = 0, dup = 0, reorder = false }\n"
+    "call go in CLOSED when self == A { send SYN (seq = 0) goto SENT }\n"
+    "recv syn(s) in CLOSED when s.SYN && self == B { heard := true send ACK (seq = 0) goto DONE }\n"
+    "recv ack(s) in SENT when s.ACK { goto DONE }\n"
+    "invariant heard_after_open expect hold: !(A.state == CLOSED && B.heard)\n";
+
+class ProveBlockingCommand : public test::TempDirTest {};
+
+TEST_F(ProveBlockingCommand, BlockingLemmasProveWhatTheTemplatesCannot) {
+  ProveCommand c;
+  c.spec = write("heard.tcp", kHeard);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.block_rounds = 0;
+  const auto without = test::prove_quietly(c);
+  EXPECT_EQ(without.code, exit_code::kInconclusive) << without.out << without.err;
+  EXPECT_NE(without.out.find("heard_after_open  not proved"), std::string::npos) << without.out;
+  c.block_rounds = 4;
+  const auto with = test::prove_quietly(c);
+  EXPECT_EQ(with.code, 0) << with.out << with.err;
+  EXPECT_NE(with.out.find("heard_after_open  PROVED (k=1)"), std::string::npos) << with.out;
+  // The proof's blocking lemma, re-checked by the command (k-induction from scratch).
+  EXPECT_NE(with.out.find("lemma block_1: forall s in flight(A): !(A.state == CLOSED)"), std::string::npos)
+      << with.out;
+  EXPECT_NE(with.out.find("every invariant above proved again"), std::string::npos) << with.out;
+}
+
+}  // namespace
+}  // namespace tcpmc
