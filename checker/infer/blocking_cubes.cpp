@@ -221,23 +221,26 @@ std::vector<size_t> cover(const std::vector<Literal>& lits, const std::unordered
                           Bits banned, int level) {
   for (size_t i = 0; i < lits.size(); ++i)
     if (lits[i].level > level) banned.set(i);
-  std::vector<Bits> open;
+  // The sets as the allowed literals see them: far fewer distinct ones when few are allowed.
+  std::unordered_set<Bits, BitsHash> seen;
   for (const Bits& b : sets) {
     const Bits allowed = b & ~banned;
     if (allowed.none()) return {};
-    open.push_back(allowed);
+    seen.insert(allowed);
   }
-  std::vector<size_t> chosen;
+  const std::vector<Bits> projected(seen.begin(), seen.end());
+  std::vector<Bits> open = projected;
+  std::vector<size_t> chosen, count(lits.size());
   while (!open.empty()) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const Bits& b : open)
+      for (size_t i = 0; i < lits.size(); ++i) count[i] += b[i];
     size_t best = lits.size(), best_count = 0;
-    for (size_t i = 0; i < lits.size(); ++i) {
-      size_t count = 0;
-      for (const Bits& b : open) count += b[i];
-      if (count > best_count || (count == best_count && count > 0 && lits[i].rank < lits[best].rank)) {
+    for (size_t i = 0; i < lits.size(); ++i)
+      if (count[i] > best_count || (count[i] == best_count && count[i] > 0 && lits[i].rank < lits[best].rank)) {
         best = i;
-        best_count = count;
+        best_count = count[i];
       }
-    }
     if (best_count == 0) return {};
     chosen.push_back(best);
     open.erase(std::remove_if(open.begin(), open.end(), [&](const Bits& b) { return b[best]; }), open.end());
@@ -248,7 +251,7 @@ std::vector<size_t> cover(const std::vector<Literal>& lits, const std::unordered
     for (size_t j = 0; j < chosen.size(); ++j)
       if (j != k) rest.set(chosen[j]);
     bool needed = false;
-    for (const Bits& b : sets) needed = needed || (b & rest).none();  // (every b meets chosen)
+    for (const Bits& b : projected) needed = needed || (b & rest).none();  // (every b meets chosen)
     if (!needed) chosen.erase(chosen.begin() + static_cast<long>(k));
   }
   std::sort(chosen.begin(), chosen.end());
