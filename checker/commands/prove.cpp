@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <ostream>
 
 #include "blocking_cubes.hpp"
@@ -33,6 +34,7 @@ std::string secs(double s) {
 struct Lemma {
   std::string name, text;
   bool from_spec = false;  // one of the spec's own (--use-lemmas)
+  bool blocking = false;   // blocks a counterexample to induction (infer/blocking_cubes.hpp)
 };
 
 // The spec text that is SPEC with `lemmas` as its only lemmas: it includes SPEC, removes SPEC's
@@ -98,18 +100,25 @@ struct CandidateList {
   std::vector<Lemma> lemmas;
   std::vector<const infer::Candidate*> source;
   std::vector<const infer::Candidate*> tried;  // every template given to Z3 so far
+  std::set<std::string> spec_names;              // the spec's own lemmas: no new one takes their names
   size_t next_name = 1;                          // auto_N
   size_t next_block = 1;                         // block_N
   void add(const infer::CandidateSet& cands, const infer::Candidate* c) {
-    lemmas.push_back({"auto_" + std::to_string(next_name++), cands.text(*c), false});
+    lemmas.push_back({fresh("auto_", next_name), cands.text(*c), false});
     source.push_back(c);
     tried.push_back(c);
   }
   void add_blocking(const std::string& text) {
-    lemmas.push_back({"block_" + std::to_string(next_block++), text, false});
+    lemmas.push_back({fresh("block_", next_block), text, false, true});
     source.push_back(nullptr);
   }
-  bool blocking(size_t i) const { return lemmas[i].name.rfind("block_", 0) == 0; }
+  std::string fresh(const char* prefix, size_t& next) const {
+    std::string name;
+    do name = prefix + std::to_string(next++);
+    while (spec_names.count(name));
+    return name;
+  }
+  bool blocking(size_t i) const { return lemmas[i].blocking; }
 };
 
 // Step 3a: Houdini at SEQ_BITS=bits, where Z3's questions are cheap; only the candidates
@@ -129,6 +138,10 @@ std::optional<NarrowStage> narrow_houdini(
   narrow.bits = bits;
   narrow.tried = list.lemmas.size();
   std::map<std::string, unsigned> blocked_text;  // every blocking lemma tried: how often
+  // What the last round kept: inductive by itself, so the next round assumes it and asks only
+  // about the lemmas added since (InferenceOptions::known_lemmas).
+  std::set<std::string> known_names;
+  std::vector<uint8_t> known_properties;
   for (unsigned round = 1;; ++round) {
     auto ns = load(d);
     if (!ns) return std::nullopt;
@@ -140,6 +153,9 @@ std::optional<NarrowStage> narrow_houdini(
         if (ns->model.lemmas[l].name == list.lemmas[i].name) list_of[l] = i;
     rio.lemma_cti.assign(ns->model.lemmas.size(), 0);
     for (size_t l = 0; l < list_of.size(); ++l) rio.lemma_cti[l] = list_of[l] < list.lemmas.size() && list.blocking(list_of[l]);
+    rio.known_lemmas.assign(ns->model.lemmas.size(), 0);
+    for (size_t l = 0; l < ns->model.lemmas.size(); ++l) rio.known_lemmas[l] = known_names.count(ns->model.lemmas[l].name);
+    rio.known_properties = known_properties;
     const InferenceResult ni = infer_inductive_invariant(nsys, selected, progress, rio);
     narrow.questions += ni.z3_questions;
     narrow.sat += ni.z3_sat_answers;
@@ -155,6 +171,7 @@ std::optional<NarrowStage> narrow_houdini(
     kept.tried = std::move(list.tried);
     kept.next_name = list.next_name;
     kept.next_block = list.next_block;
+    kept.spec_names = list.spec_names;
     std::vector<const int32_t*> ctis;      // pre-states to block
     std::vector<std::string> dropped_for;  // per CTI: the blocking lemma it refutes ("" for a property's)
     std::vector<std::string> goal_text;    // per CTI: the expression it refutes
@@ -180,6 +197,9 @@ std::optional<NarrowStage> narrow_houdini(
     }
     list = std::move(kept);
     narrow.inductive = list.lemmas.size();
+    known_names.clear();
+    for (const Lemma& l : list.lemmas) known_names.insert(l.name);
+    known_properties = ni.property_inductive;
     if (round < cmd.weaken_rounds) {
       // The weaker candidates that those Houdini dropped hid: with the inductive set, once more.
       std::vector<const infer::Candidate*> weaker;
@@ -285,7 +305,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     samples.push_back(infer::sample(s->model, cmd.sample_states, cmd.memory_limit_mb, cands,
                                     bits == narrow_bits && cmd.block_rounds > 0 ? &kept_samples : nullptr));
     if (cmd.progress)
-      err << "tcpmc prove: sampled " << samples.back().states << " states at " << samples.back().bounds << " in "
+      err << "tcpmc prove: sampled " << samples.back().states << " states (" << samples.back().projections
+          << " projections) at " << samples.back().bounds << " in "
           << secs(samples.back().seconds) << "; " << samples.back().alive_after << " of " << cands.size()
           << " candidates left" << std::endl;
   }
@@ -305,6 +326,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
 
   // 2. The survivors as lemmas (strongest first), plus the spec's own with --use-lemmas.
   CandidateList list;
+  for (const auto& l : tm.lemmas) list.spec_names.insert(l.name);
   if (cmd.use_lemmas)
     for (const auto& l : tm.lemmas) {
       list.lemmas.push_back({l.name, property_expression(l), true});
@@ -428,7 +450,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
        std::to_string(f.dup) + (f.reorder ? ", reorder" : ", no reorder") + ", capacity " +
        std::to_string(tm.capacity) + ", msl " + std::to_string(tm.msl) + "\n";
   for (const auto& s : samples)
-    o += "   sample " + s.bounds + ": " + std::to_string(s.states) + " states, " +
+    o += "   sample " + s.bounds + ": " + std::to_string(s.states) + " states (" + std::to_string(s.projections) +
+         " projections read), " +
          (s.complete ? "complete" : "INCOMPLETE (" + s.stop_reason + "): candidates true there, not necessarily in every reachable state") +
          ", " + secs(s.seconds) + "\n";
   if (walks)
@@ -542,7 +565,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   if (!cmd.json_path.empty()) {
     Json js = Json::array();
     for (const auto& s : samples)
-      js.push_back({{"bounds", s.bounds}, {"states", s.states}, {"complete", s.complete}, {"seconds", s.seconds},
+      js.push_back({{"bounds", s.bounds}, {"states", s.states}, {"projections", s.projections},
+                    {"complete", s.complete}, {"seconds", s.seconds},
                     {"candidates_alive", s.alive_after}});
     Json jl = Json::array();
     for (const auto& l : proof) jl.push_back({{"name", l.name}, {"expression", l.text}, {"from_spec", l.from_spec}});

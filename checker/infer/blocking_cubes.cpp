@@ -9,21 +9,6 @@
 
 namespace tcpmc::infer {
 
-void SampledStates::begin_run(const StateLayout& layout, int64_t seq_bits) {
-  runs_.push_back({layout, seq_bits >= 64 ? ~0ull : (1ull << seq_bits) - 1, {}});
-}
-
-void SampledStates::add(const uint64_t* words) {
-  Run& r = runs_.back();
-  r.words.insert(r.words.end(), words, words + r.layout.num_words());
-}
-
-uint64_t SampledStates::size() const {
-  uint64_t n = 0;
-  for (const Run& r : runs_) n += r.words.size() / static_cast<size_t>(std::max(1, r.layout.num_words()));
-  return n;
-}
-
 namespace {
 
 using Kind = ir::Type::Kind;
@@ -155,10 +140,38 @@ void endpoint_literals(const ir::Model& m, const StateLayout& l, uint64_t mask, 
   }
 }
 
+// Per segment field, per endpoint variable: some send sets the field to the variable, or to it
+// plus or minus a constant (`inc = gen`, `data = sent + 1`). A segment's counter is compared with
+// the counters it carries only: with every counter of an overlapping range, the cover picks
+// coincidences (`s.len == A.app_close`) that no proof needs.
+using Carried = std::vector<std::vector<uint8_t>>;
+
+void mark_carried(const std::vector<ir::Stmt>& body, Carried& out) {
+  for (const ir::Stmt& st : body) {
+    mark_carried(st.then_body, out);
+    mark_carried(st.else_body, out);
+    if (st.kind != ir::Stmt::Kind::Send) continue;
+    for (const auto& [field, value] : st.fields) {
+      const ir::Expr* e = &value;
+      while ((e->op == ir::Expr::Op::Add || e->op == ir::Expr::Op::Sub) && e->args.size() == 2 &&
+             e->args[1].op == ir::Expr::Op::Const)
+        e = &e->args[0];
+      if (e->op == ir::Expr::Op::EpVar && e->who == ir::Who::Self && e->index >= 0)
+        out[static_cast<size_t>(field)][static_cast<size_t>(e->index)] = 1;
+    }
+  }
+}
+
+Carried carried_variables(const ir::Model& m) {
+  Carried out(m.seg_fields.size(), std::vector<uint8_t>(m.endpoint_vars.size(), 0));
+  for (const ir::Rule& r : m.rules) mark_carried(r.body, out);
+  return out;
+}
+
 // What holds of one segment `seg` in s: its flags and fields, its counters against the
-// endpoints' and its sequence fields within +2 of theirs.
-void segment_literals(const ir::Model& m, const StateLayout& l, uint64_t mask, const int32_t* s, const int32_t* seg,
-                      const std::vector<Term>& seqs, std::vector<Literal>& out) {
+// endpoint counters they carry and its sequence fields within +2 of the endpoints'.
+void segment_literals(const ir::Model& m, const Carried& carried, const StateLayout& l, uint64_t mask,
+                      const int32_t* s, const int32_t* seg, const std::vector<Term>& seqs, std::vector<Literal>& out) {
   auto push = [&](const Atom& a, int rank) { out.push_back(literal_in(a, rank, l, mask, s, seg)); };
   for (size_t f = 0; f < m.seg_fields.size(); ++f) {
     ir::Type ty = m.seg_fields[f].type;
@@ -184,8 +197,7 @@ void segment_literals(const ir::Model& m, const StateLayout& l, uint64_t mask, c
     for (int ep = 0; ep < 2; ++ep)
       for (size_t v = 0; v < m.endpoint_vars.size(); ++v) {
         const ir::Type& et = m.endpoint_vars[v].type;
-        if (et.kind != Kind::Int || static_cast<int>(v) == m.state_var) continue;
-        if (et.hi < ty.lo || ty.hi < et.lo) continue;
+        if (et.kind != Kind::Int || static_cast<int>(v) == m.state_var || !carried[f][v]) continue;
         push(make_atom(Atom::Op::IntEq, t, make_term(Term::Src::Ep, ep, static_cast<int>(v), et), 0), 2);
       }
   }
@@ -268,17 +280,17 @@ struct CtiCubes {
 
 // What the samples of `run` in [begin, end) violate of each cube, into `into` (one per CTI).
 void violations(const SampledStates::Run& run, size_t begin, size_t end, std::vector<CtiCubes>& into) {
-  const StateLayout& l = run.layout;
-  const size_t nw = static_cast<size_t>(l.num_words());
+  const StateLayout& l = run.layout();
+  const uint64_t mask = run.seq_mask();
   std::vector<int32_t> st(static_cast<size_t>(l.num_slots()));
   for (size_t i = begin; i < end; ++i) {
-    l.unpack(run.words.data() + i * nw, st.data());
+    l.unpack(run.get(i), st.data());
     const int32_t* s = st.data();
     for (CtiCubes& c : into) {
       Bits ep_bits;
       const std::vector<Literal>& ep_lits = c.cubes[0].lits;
       for (size_t k = 0; k < c.n_ep; ++k)
-        if (!literal_holds(ep_lits[k], l, run.mask, s, nullptr)) ep_bits.set(k);
+        if (!literal_holds(ep_lits[k], l, mask, s, nullptr)) ep_bits.set(k);
       c.sets[0].insert(ep_bits);
       for (size_t w = 1; w < c.cubes.size(); ++w) {
         const Cube& cube = c.cubes[w];
@@ -286,7 +298,7 @@ void violations(const SampledStates::Run& run, size_t begin, size_t end, std::ve
           const int32_t* seg = s + l.seg_base(cube.seg_ep, pos);
           Bits b = ep_bits;
           for (size_t k = c.n_ep; k < cube.lits.size(); ++k)
-            if (!literal_holds(cube.lits[k], l, run.mask, s, seg)) b.set(k);
+            if (!literal_holds(cube.lits[k], l, mask, s, seg)) b.set(k);
           c.sets[w].insert(b);
         }
       }
@@ -308,8 +320,9 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
                                                         const std::vector<std::string>& goals,
                                                         size_t alternatives) const {
   const StateLayout& cl = sys.layout();
-  const uint64_t cmask = sys.model().seq_bits >= 64 ? ~0ull : (1ull << sys.model().seq_bits) - 1;
+  const uint64_t cmask = seq_mask(sys.model().seq_bits);
   std::vector<CtiCubes> ctis(pre_states.size());
+  const Carried carried = carried_variables(m_);
   for (size_t c = 0; c < pre_states.size(); ++c) {
     const int32_t* s = pre_states[c];
     std::vector<Literal> ep_lits;
@@ -321,7 +334,7 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
     for (int ep = 0; ep < 2; ++ep)
       for (int pos = 0; pos < s[cl.chan_count(ep)]; ++pos) {
         Cube cube{ep, ep_lits};
-        segment_literals(m_, cl, cmask, s, s + cl.seg_base(ep, pos), seqs, cube.lits);
+        segment_literals(m_, carried, cl, cmask, s, s + cl.seg_base(ep, pos), seqs, cube.lits);
         if (cube.lits.size() > kMaxLiterals) cube.lits.resize(kMaxLiterals);
         ctis[c].cubes.push_back(std::move(cube));
       }
@@ -332,9 +345,7 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
   }
   // One pass over the samples, in two halves at once.
   for (const SampledStates::Run& run : samples_.runs()) {
-    const size_t nw = static_cast<size_t>(run.layout.num_words());
-    if (nw == 0) continue;
-    const size_t n = run.words.size() / nw, half = n / 2;
+    const size_t n = run.size(), half = n / 2;
     std::vector<CtiCubes> second = ctis;  // the same cubes, its own sets
     for (CtiCubes& c : second)
       for (auto& set : c.sets) set.clear();
@@ -346,16 +357,19 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
   }
   // Per CTI: the smallest cube (fewest literals, then without a segment, then the lower ranks) of
   // the most relevant literals that give one, then as many more as asked that share none of its
-  // literals, each again from the most relevant level up.
+  // literals, each again from the most relevant level up to the first one's (a less relevant
+  // literal, as a counter at a value Z3 happened to pick, is no other reason).
   std::vector<std::vector<std::string>> out(pre_states.size());
   for (size_t c = 0; c < ctis.size(); ++c) {
     const CtiCubes& cc = ctis[c];
     std::vector<Bits> banned(cc.cubes.size());
+    int first_level = kLevels - 1;  // the alternatives: of the first one's level or below
     for (size_t a = 0; a < std::max<size_t>(1, alternatives); ++a) {
-      int best = -1;
+      int best = -1, best_level = 0;
       std::vector<size_t> best_chosen;
       std::tuple<size_t, bool, int> best_key{};
-      for (int level = 0; level < kLevels && best < 0; ++level)
+      for (int level = 0; level <= (a == 0 ? kLevels - 1 : first_level) && best < 0; ++level) {
+        best_level = level;
         for (size_t w = 0; w < cc.cubes.size(); ++w) {
           std::vector<size_t> chosen = cover(cc.cubes[w].lits, cc.sets[w], banned[w], level);
           if (chosen.empty()) continue;
@@ -367,7 +381,9 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
           best_chosen = std::move(chosen);
           best_key = key;
         }
+      }
       if (best < 0) break;
+      if (a == 0) first_level = best_level;
       out[c].push_back(cube_text(m_, cc.cubes[best], best_chosen));
       for (size_t i : best_chosen)  // the next shares none of its literals (endpoint ones: in no cube)
         for (size_t w = 0; w < cc.cubes.size(); ++w)

@@ -4,8 +4,9 @@
 // Given the pre-state of a counterexample to induction (CTI), the literals of a small vocabulary
 // that hold there: each endpoint's TCP state, flags, timers running, counters and enums at their
 // values, the two endpoints' like counters equal or not, sequence variables equal up to +2 or
-// apart; and, for one segment in flight, its flags and fields, its counters against the
-// endpoints' and its sequence fields against theirs. The cube of all of them matches the CTI. A
+// apart; and, for one segment in flight, its flags and fields, its counters against the endpoint
+// counters they carry (a send sets the field from the variable: `inc = gen`) and its sequence
+// fields against the endpoints'. The cube of all of them matches the CTI. A
 // smallest subset that no sampled state satisfies (a hitting set of what each sampled state
 // violates, chosen greedily, from the literals most relevant to the goal first) gives the lemma `!(l1 && ... && ln)`,
 // or `forall s in flight(E): !(...)` with a segment: true in every sample, false in the CTI.
@@ -21,27 +22,9 @@
 #include <vector>
 
 #include "candidates.hpp"
+#include "sampled_states.hpp"
 
 namespace tcpmc::infer {
-
-// Reachable states kept for blocking: per sampling run, its layout and the states packed.
-class SampledStates {
- public:
-  void begin_run(const StateLayout& layout, int64_t seq_bits);
-  void add(const uint64_t* words);
-  uint64_t size() const;
-
- // (CtiBlocker reads them.)
-  struct Run {
-    StateLayout layout;
-    uint64_t mask = 0;
-    std::vector<uint64_t> words;  // layout.num_words() per state
-  };
-  const std::vector<Run>& runs() const { return runs_; }
-
- private:
-  std::vector<Run> runs_;
-};
 
 class CtiBlocker {
  public:

@@ -297,7 +297,7 @@ void CandidateSet::observe_group(int g, const CompiledSystem& sys, const int32_t
   seen_[g] = 1;
   std::vector<size_t>& live = live_[g];
   if (live.empty()) return;
-  const uint64_t mask = sys.model().seq_bits >= 64 ? ~0ull : (1ull << sys.model().seq_bits) - 1;
+  const uint64_t mask = seq_mask(sys.model().seq_bits);
   const StateLayout& l = sys.layout();
   size_t out = 0;
   for (size_t i = 0; i < live.size(); ++i) {

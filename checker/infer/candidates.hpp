@@ -70,6 +70,8 @@ Atom make_atom(Atom::Op op, const Term& x, const Term& y, int64_t c);
 // A term's value in an unpacked state of a system with layout l (seg: the segment's fields, for
 // Seg and Age terms), an atom's truth there (mask: the seq width's, 2^SEQ_BITS - 1), and both
 // as text in the spec language.
+// The mask of sequence numbers SEQ_BITS wide: 2^bits - 1 (every bit at 64).
+inline uint64_t seq_mask(int64_t bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
 int64_t term_value(const Term& t, const StateLayout& l, const int32_t* state, const int32_t* seg);
 bool atom_holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_t* state, const int32_t* seg);
 std::string term_text(const ir::Model& m, const Term& t);

@@ -23,16 +23,25 @@ SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_li
   const EngineResult r = engine.check(limits);
   out.complete = r.complete;
   out.stop_reason = r.stop_reason;
+  // The candidates read what the projections keep (SampledStates): observing each projection once
+  // refutes what observing every state would, at a fraction of the cost.
   const StateStore& store = engine.store();
-  std::vector<int32_t> state(static_cast<size_t>(sys.layout().num_slots()));
-  if (keep) keep->begin_run(sys.layout(), model.seq_bits);
+  const StateLayout& l = sys.layout();
+  std::vector<int32_t> state(static_cast<size_t>(l.num_slots()));
+  SampledStates own;
+  SampledStates& projections = keep ? *keep : own;
+  projections.begin_run(l, model.seq_bits);
   for (uint64_t i = 0; i < store.size(); ++i) {
-    const uint64_t* words = store.get(static_cast<uint32_t>(i));
-    sys.layout().unpack(words, state.data());
+    l.unpack(store.get(static_cast<uint32_t>(i)), state.data());
+    projections.add(state.data());
+  }
+  const SampledStates::Run& run = projections.runs().back();
+  for (uint64_t i = 0; i < run.size(); ++i) {
+    l.unpack(run.get(i), state.data());
     set.observe(sys, state.data());
-    if (keep) keep->add(words);
   }
   out.states = store.size();
+  out.projections = run.size();
   out.alive_after = set.alive_count();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -15,6 +15,7 @@ namespace tcpmc::infer {
 struct SampleRun {
   std::string bounds;     // the constants that differ from the spec's, as "SEQ_BITS=3 MAX_INC=0"
   uint64_t states = 0;
+  uint64_t projections = 0; // what the candidates observed: the states' projections (SampledStates)
   bool complete = false;  // every reachable state at these bounds was sampled
   std::string stop_reason;
   double seconds = 0;
@@ -23,7 +24,8 @@ struct SampleRun {
 
 // Explores `model` (loaded at the sample bounds, the same spec as the candidates') with its
 // default faults, breadth-first, up to max_states states and memory_limit_mb, and observes every
-// state visited; and, when `keep` is given, keeps them there (packed) for blocking CTIs.
+// state visited, through its projections (blocking_cubes.hpp: what a candidate reads of a state,
+// each observed once); and, when `keep` is given, keeps the projections there for blocking CTIs.
 SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set,
                  SampledStates* keep = nullptr);
 

@@ -39,6 +39,7 @@ class Inference {
     out_.lemma_initially_false.assign(m.lemmas.size(), 0);
     out_.lemma_inductive.assign(m.lemmas.size(), 0);
     out_.property_proved.assign(m.properties.size(), 0);
+    out_.property_inductive.assign(m.properties.size(), 0);
     out_.support_lemmas.assign(m.properties.size(), {});
     out_.support_properties.assign(m.properties.size(), {});
     out_.cti.assign(m.properties.size(), std::nullopt);
@@ -52,6 +53,9 @@ class Inference {
     if (!out_.complete) return;
     std::vector<Goal*> all;
     for (Goal& g : goals_) all.push_back(&g);
+    // The goals known inductive (options_.known_*): assumed, not asked.
+    std::vector<Goal*> asked, known;
+    for (Goal* g : open) (is_known(*g) ? known : asked).push_back(g);
     symbolic::KInduction step(p_, all, p_.make_solver(false));
     step.extend_to(1);
     step.set_per_action(options_.per_action);
@@ -65,7 +69,7 @@ class Inference {
       last = now;
       return s;
     };
-    size_t before = open.size();  // the set of the round
+    size_t before = asked.size();  // the set of the round
     if (options_.successor_states > 0) {
       refuter = std::make_unique<symbolic::SuccessorRefuter>(sys_, options_.successor_states);
       refuter->set_mutate(options_.mutate);
@@ -75,14 +79,18 @@ class Inference {
         const symbolic::DecodedRun run = symbolic::decode_run(m, step.unrolling().relation, 1);
         std::vector<int32_t> extra;
         for (int32_t v : run.labels[0].params) extra.push_back(v);
-        std::vector<Goal*> left = refuter->refine(run.states[0], set, extra);
+        std::vector<Goal*> with_known = set;  // the pre-states the refuter may use satisfy them too
+        with_known.insert(with_known.end(), known.begin(), known.end());
+        std::vector<Goal*> left;
+        for (Goal* g : refuter->refine(run.states[0], with_known, extra))
+          if (std::find(known.begin(), known.end(), g) == known.end()) left.push_back(g);
         out_.dropped_by_successors += set.size() - left.size();
         out_.successor_seconds += lap();
         before = left.size();
         return left;
       };
     }
-    auto kept = step.prove_together(open, out_.z3_questions, progress_, refine);
+    auto kept = step.prove_together(asked, out_.z3_questions, progress_, refine, known);
     out_.z3_seconds += lap();
     out_.z3_sat_answers = step.sat_answers();
     out_.z3_unsat_answers = step.unsat_answers();
@@ -92,11 +100,12 @@ class Inference {
       out_.successor_disagreements = refuter->disagreements();
       out_.successor_mutants = refuter->mutants();
     }
-    if (kept && !refuter) out_.dropped_by_z3 = open.size() - kept->size();
+    if (kept && !refuter) out_.dropped_by_z3 = asked.size() - kept->size();
     if (!kept) return give_up("Z3 gave up in the induction step");
+    kept->insert(kept->end(), known.begin(), known.end());
     for (Goal* g : *kept) {
       if (g->property >= 0)
-        out_.property_proved[g->property] = 1;
+        out_.property_proved[g->property] = out_.property_inductive[g->property] = 1;
       else
         out_.lemma_inductive[g->lemma] = 1;
     }
@@ -213,6 +222,11 @@ class Inference {
   std::vector<Goal> goals_;
 
   bool stopped() const { return interrupt_requested(); }
+  bool is_known(const Goal& g) const {
+    const std::vector<uint8_t>& known = g.property >= 0 ? options_.known_properties : options_.known_lemmas;
+    const size_t i = static_cast<size_t>(g.property >= 0 ? g.property : g.lemma);
+    return i < known.size() && known[i];
+  }
   void give_up(const std::string& why) {
     out_.complete = false;
     if (out_.stop_reason.empty()) out_.stop_reason = stopped() ? "interrupted" : why;

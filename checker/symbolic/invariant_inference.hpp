@@ -43,6 +43,12 @@ struct InferenceOptions {
   // Per lemma (empty: none): when it is not in the inductive set, a counterexample to induction
   // for it relative to that set (InferenceResult::lemma_cti).
   std::vector<uint8_t> lemma_cti;
+  // Per lemma and per property (empty: none): in a set known to be inductive by itself at this
+  // relation (what a previous Houdini kept, InferenceResult::lemma_inductive and
+  // property_inductive). They are assumed with the candidates but not asked again: only the
+  // others are. The same result, since the greatest inductive subset of a set containing an
+  // inductive one contains it; wrong if the set is not inductive, which the caller vouches for.
+  std::vector<uint8_t> known_lemmas, known_properties;
 };
 
 struct InferenceResult {
@@ -50,6 +56,8 @@ struct InferenceResult {
   std::vector<uint8_t> lemma_initially_false, lemma_inductive;
   // Per property (selected invariants only; others stay 0): proved by the inductive set.
   std::vector<uint8_t> property_proved;
+  // Per property: in the inductive set (proved, or with a property_note why not).
+  std::vector<uint8_t> property_inductive;
   // Per proved property: the lemmas (indices into model.lemmas) that suffice, with the proved
   // properties they rely on (indices into model.properties): together inductive.
   std::vector<std::vector<int>> support_lemmas, support_properties;

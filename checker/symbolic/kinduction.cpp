@@ -112,7 +112,8 @@ void KInduction::assume_question(size_t q, z3::expr_vector& assumptions) {
 
 std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<Goal*>& open, unsigned& rounds,
                                                              const std::function<void(unsigned, size_t)>& progress,
-                                                             const Refine& refine) {
+                                                             const Refine& refine,
+                                                             const std::vector<Goal*>& assumed) {
   std::vector<Goal*> set = open;
   for (Goal* g : open) refutation_[index_of(g)].reset();
   const size_t n = questions();
@@ -123,6 +124,7 @@ std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<G
       fails = z3::expr_vector(p_.ctx());
       z3::expr_vector assumptions(p_.ctx());
       for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
+      for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
       assumptions.push_back(any_fails(set, next, fails));
       assume_question(next, assumptions);
       ++rounds;

@@ -28,11 +28,13 @@ class KInduction {
   // questions asked. `refine`, when given, is called with each model and the set without the
   // goals it refutes, and returns the set to go on with: a subset, without only goals it has
   // refuted itself (successor_refuter.hpp: from the model's step 0, which satisfies the whole set
-  // of the question).
+  // of the question). `assumed`: goals known to be inductive by themselves (a previous fixpoint),
+  // assumed at 0..k-1 with the set but never asked at k (they hold there: sound only if they
+  // are inductive, which the caller vouches for; never among the goals returned).
   using Refine = std::function<std::vector<Goal*>(const z3::model&, const std::vector<Goal*>&)>;
   std::optional<std::vector<Goal*>> prove_together(const std::vector<Goal*>& open, unsigned& rounds,
                                                    const std::function<void(unsigned, size_t)>& progress = {},
-                                                   const Refine& refine = {});
+                                                   const Refine& refine = {}, const std::vector<Goal*>& assumed = {});
   // prove_together, support and counterexample ask one question per action of the last step
   // (its selector assumed equal to it, the goals at k evaluated on the state that action makes,
   // so that a goal over slots it leaves alone is literally the one assumed before it) rather than

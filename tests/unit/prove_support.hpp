@@ -1,10 +1,13 @@
-// What the `tcpmc prove` tests share (prove_test.cpp, prove_accel_test.cpp): the mini handshake
-// spec and a quiet run of the command.
+// What the `tcpmc prove` tests share (prove_test.cpp, prove_accel_test.cpp, prove_blocking_test.cpp):
+// the mini handshake spec, a quiet run of the command, and the check that two Houdinis agree.
 #pragma once
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "commands.hpp"
+#include "invariant_inference.hpp"
 
 namespace tcpmc::test {
 
@@ -45,6 +48,17 @@ inline ProveRun prove_quietly(ProveCommand c) {
   r.out = o.str();
   r.err = e.str();
   return r;
+}
+
+// Two Houdinis over the same candidates (asked in different ways) that both finished and kept
+// the same inductive set: the same lemmas false initially and inductive, the same properties proved.
+inline void expect_same_inductive_set(const InferenceResult& a, const InferenceResult& b) {
+  ASSERT_TRUE(a.complete) << a.stop_reason;
+  ASSERT_TRUE(b.complete) << b.stop_reason;
+  EXPECT_EQ(a.lemma_initially_false, b.lemma_initially_false);
+  EXPECT_EQ(a.lemma_inductive, b.lemma_inductive);
+  EXPECT_EQ(a.property_inductive, b.property_inductive);
+  EXPECT_EQ(a.property_proved, b.property_proved);
 }
 
 }  // namespace tcpmc::test
