@@ -1,6 +1,7 @@
 #include "blocking_cubes.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <bitset>
 #include <cctype>
 #include <thread>
@@ -222,6 +223,15 @@ std::string literal_text(const ir::Model& m, const Literal& lit) {
   return eq == std::string::npos ? "!(" + t + ")" : t.replace(eq, 4, " != ");
 }
 
+// f(i) for each literal i in b, in order: a word at a time, the set bits only.
+template <class F>
+void for_each_literal(const Bits& b, F f) {
+  const Bits word(~0ull);
+  for (size_t w = 0; w < kMaxLiterals / 64; ++w)
+    for (uint64_t x = ((b >> (64 * w)) & word).to_ullong(); x != 0; x &= x - 1)
+      f(64 * w + static_cast<size_t>(std::countr_zero(x)));
+}
+
 struct BitsHash {
   size_t operator()(const Bits& b) const { return std::hash<Bits>()(b); }
 };
@@ -245,8 +255,7 @@ std::vector<size_t> cover(const std::vector<Literal>& lits, const std::unordered
   std::vector<size_t> chosen, count(lits.size());
   while (!open.empty()) {
     std::fill(count.begin(), count.end(), 0);
-    for (const Bits& b : open)
-      for (size_t i = 0; i < lits.size(); ++i) count[i] += b[i];
+    for (const Bits& b : open) for_each_literal(b, [&](size_t i) { ++count[i]; });
     size_t best = lits.size(), best_count = 0;
     for (size_t i = 0; i < lits.size(); ++i)
       if (count[i] > best_count || (count[i] == best_count && count[i] > 0 && lits[i].rank < lits[best].rank)) {
