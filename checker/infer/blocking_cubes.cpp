@@ -8,6 +8,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "interrupt.hpp"
+
 namespace tcpmc::infer {
 
 namespace {
@@ -293,6 +295,7 @@ void violations(const SampledStates::Run& run, size_t begin, size_t end, std::ve
   const uint64_t mask = run.seq_mask();
   std::vector<int32_t> st(static_cast<size_t>(l.num_slots()));
   for (size_t i = begin; i < end; ++i) {
+    if (i % 4096 == 0 && interrupt_requested()) return;  // (block() then gives no lemma)
     l.unpack(run.get(i), st.data());
     const int32_t* s = st.data();
     for (CtiCubes& c : into) {
@@ -369,7 +372,8 @@ std::vector<std::vector<std::string>> CtiBlocker::block(const CompiledSystem& sy
   // literals, each again from the most relevant level up to the first one's (a less relevant
   // literal, as a counter at a value Z3 happened to pick, is no other reason).
   std::vector<std::vector<std::string>> out(pre_states.size());
-  for (size_t c = 0; c < ctis.size(); ++c) {
+  if (interrupt_requested()) return out;  // the violation sets may be partial: no lemma from them
+  for (size_t c = 0; c < ctis.size() && !interrupt_requested(); ++c) {
     const CtiCubes& cc = ctis[c];
     std::vector<Bits> banned(cc.cubes.size());
     int first_level = kLevels - 1;  // the alternatives: of the first one's level or below

@@ -36,7 +36,8 @@ class CtiBlocker {
   // sample. Each cube is sought first among the literals over the TCP states and the variables
   // the goal names, then also the endpoints' and the segment's other flags and counters, then
   // all: a CTI that Z3 chose with some ghost flag or saturated counter set is blocked for the
-  // goal's reason, not for that. Uses two threads.
+  // goal's reason, not for that. Uses two threads. An interrupt (interrupt.hpp) stops it: the
+  // CTIs not yet blocked get no lemma.
   std::vector<std::vector<std::string>> block(const CompiledSystem& sys, const std::vector<const int32_t*>& pre_states,
                                               const std::vector<std::string>& goals, size_t alternatives = 1) const;
 

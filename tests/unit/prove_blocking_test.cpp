@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "explicit_engine.hpp"
+#include "interrupt.hpp"
 #include "invariant_inference.hpp"
 #include "prove_support.hpp"
 #include "sampling.hpp"
@@ -144,6 +145,28 @@ TEST(ProveBlocking, ASegmentInFlightCanBeWhatMakesAPreStateUnreachable) {
   ASSERT_FALSE(lemmas.empty());
   expect_sound(lemmas);
   EXPECT_EQ(lemmas[0].lemma.rfind("forall s in flight(B): !(", 0), 0u) << lemmas[0].lemma;
+}
+
+TEST(ProveBlocking, AnInterruptStopsBlockingWithNoLemma) {
+  // The CTI of the first test, blocked by one lemma unless the run is interrupted (Ctrl-C):
+  // then none, at once, rather than after the pass over the samples and the covers.
+  auto l = test::load(mini());
+  ASSERT_TRUE(l->ok());
+  const ir::Model& m = l->spec->model;
+  infer::CandidateSet cands(m);
+  infer::SampledStates kept;
+  ASSERT_TRUE(infer::sample(m, 0, 0, cands, &kept).complete);
+  CompiledSystem sys(m, m.default_faults);
+  std::vector<int32_t> pre(static_cast<size_t>(sys.layout().num_slots()));
+  sys.initial_state(pre.data());
+  pre[sys.layout().ep_var(0, m.state_var)] = 4;
+  const infer::CtiBlocker blocker(m, kept);
+  request_interrupt();
+  const auto interrupted = blocker.block(sys, {pre.data()}, {""}, 3);
+  clear_interrupt();
+  ASSERT_EQ(interrupted.size(), 1u);
+  EXPECT_TRUE(interrupted[0].empty());
+  EXPECT_EQ(blocker.block(sys, {pre.data()}, {""}, 3).at(0).size(), 1u);
 }
 
 TEST(ProveBlocking, AReachablePreStateHasNoBlockingLemma) {
