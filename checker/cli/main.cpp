@@ -351,6 +351,10 @@ static int run(int argc, char** argv) {
   pv->add_option("--proof", prv.proof_path,
                  "write the proof to FILE as a spec that includes SPEC and declares the lemmas (check it with "
                  "--engine kind; FILE must be in SPEC's directory for its include)");
+  pv->add_option("-j,--threads", flags.threads,
+                 "Houdini's workers, each asking Z3 about its share of the actions; 0 = one per core (the default, "
+                 "at most 8); the same inductive set and proofs for any count")
+      ->check(whole_number(256));
   pv->add_flag("--no-progress", flags.no_progress, "no progress lines on stderr");
   pv->footer(cli::prove_footer());
 
@@ -409,6 +413,7 @@ static int run(int argc, char** argv) {
       prv.progress = !flags.no_progress;
       prv.per_action = per_action;
       prv.minimize = !no_minimize;
+      prv.threads = static_cast<unsigned>(o.limits.threads);
       for (const auto& d : sample_defines) {
         std::string name, value;
         int64_t v = 0;

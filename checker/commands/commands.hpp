@@ -127,6 +127,8 @@ struct ProveCommand {
   // Houdini's Z3 questions: one per round for the whole transition relation, or one per action
   // of it (--per-action).
   bool per_action = false;
+  // Houdini's workers (-j): each asks Z3 about its share of the actions, on a thread of its own.
+  unsigned threads = 1;
   // A first Houdini at this narrower SEQ_BITS (--narrow-bits B): only the candidates
   // inductive there go to the target width. -1 = the smallest sampling width when the target is
   // wider (the default), 0 = none.

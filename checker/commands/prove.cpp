@@ -347,6 +347,7 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   InferenceOptions io;
   io.successor_states = cmd.successor_states;
   io.per_action = cmd.per_action;
+  io.workers = cmd.threads;
   io.support_rlimit = cmd.support_rlimit;
   io.minimize_support = cmd.minimize;
   const auto t_houdini = Clock::now();

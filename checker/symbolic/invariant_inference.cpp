@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "bmc.hpp"
 #include "interrupt.hpp"
@@ -14,28 +16,51 @@ namespace tcpmc {
 namespace {
 
 using symbolic::Goal;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The goals of a Houdini run: the selected invariants, then every lemma (the same order in every
+// worker's copy: the board speaks of goals by index).
+std::vector<Goal> make_goals(const ir::Model& m, const std::vector<uint8_t>& selected) {
+  std::vector<Goal> goals;
+  goals.reserve(m.properties.size() + m.lemmas.size());
+  for (size_t i = 0; i < m.properties.size(); ++i) {
+    if (!selected.empty() && !(i < selected.size() && selected[i])) continue;
+    if (m.properties[i].kind != ir::Property::Kind::Invariant) continue;
+    Goal g;
+    g.property = static_cast<int>(i);
+    g.decl = &m.properties[i];
+    goals.push_back(g);
+  }
+  for (size_t l = 0; l < m.lemmas.size(); ++l) {
+    Goal g;
+    g.lemma = static_cast<int>(l);
+    g.decl = &m.lemmas[l];
+    goals.push_back(g);
+  }
+  return goals;
+}
+
+// One worker of the Houdini run: a problem (a Z3 context), its goals, its step over its share of
+// the actions and its successor refuter; and what it spent.
+struct Worker {
+  Worker(const CompiledSystem& sys, const std::vector<uint8_t>& selected) : p(sys), goals(make_goals(sys.model(), selected)) {}
+  symbolic::SymbolicProblem p;
+  std::vector<Goal> goals;
+  std::unique_ptr<symbolic::KInduction> step;
+  std::unique_ptr<symbolic::SuccessorRefuter> refuter;
+  unsigned questions = 0;
+  double seconds = 0, refine_seconds = 0;
+};
 
 class Inference {
  public:
   Inference(const CompiledSystem& sys, const std::vector<uint8_t>& selected, InferenceResult& out,
             const std::function<void(unsigned, size_t)>& progress, const InferenceOptions& options)
-      : sys_(sys), p_(sys), out_(out), progress_(progress), options_(options) {
+      : sys_(sys), p_(sys), out_(out), progress_(progress), options_(options), goals_(make_goals(sys.model(), selected)),
+        selected_(selected) {
     const ir::Model& m = sys.model();
-    goals_.reserve(m.properties.size() + m.lemmas.size());
-    for (size_t i = 0; i < m.properties.size(); ++i) {
-      if (!selected.empty() && !(i < selected.size() && selected[i])) continue;
-      if (m.properties[i].kind != ir::Property::Kind::Invariant) continue;
-      Goal g;
-      g.property = static_cast<int>(i);
-      g.decl = &m.properties[i];
-      goals_.push_back(g);
-    }
-    for (size_t l = 0; l < m.lemmas.size(); ++l) {
-      Goal g;
-      g.lemma = static_cast<int>(l);
-      g.decl = &m.lemmas[l];
-      goals_.push_back(g);
-    }
     out_.lemma_initially_false.assign(m.lemmas.size(), 0);
     out_.lemma_inductive.assign(m.lemmas.size(), 0);
     out_.property_proved.assign(m.properties.size(), 0);
@@ -51,57 +76,74 @@ class Inference {
     if (stopped()) return give_up("interrupted");  // before Z3 is asked anything
     std::vector<Goal*> open = base_case();
     if (!out_.complete) return;
+    // The goals known inductive (options_.known_*): assumed, not asked.
+    std::vector<size_t> asked;
+    for (Goal* g : open)
+      if (!is_known(*g)) asked.push_back(static_cast<size_t>(g - goals_.data()));
+    std::vector<size_t> known_goals;
+    for (Goal* g : open)
+      if (is_known(*g)) known_goals.push_back(static_cast<size_t>(g - goals_.data()));
+    const size_t n = std::max<size_t>(options_.workers, 1);
+    symbolic::HoudiniBoard board(asked, n);
+    // Each worker has a copy of the problem (a Z3 context of its own: what this one answers
+    // after Houdini must not depend on the questions Houdini asked, which depend on how the
+    // workers' answers interleave). Worker 0 runs on this thread, the others on threads of their own.
+    {
+      std::lock_guard lock(workers_mutex_);
+      for (size_t w = 0; w < n; ++w) workers_.push_back(std::make_unique<Worker>(sys_, selected_));
+      board_ = &board;
+    }
+    if (stopped()) board.give_up();  // an interrupt before board_ was set
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < n; ++w)
+      threads.emplace_back([&, w] {
+        try {
+          houdini(*workers_[w], board, w, n, known_goals, {});
+        } catch (const z3::exception&) {
+          board.give_up();  // this worker's reason is the run's (below)
+        }
+      });
+    try {
+      houdini(*workers_[0], board, 0, n, known_goals, progress_);
+    } catch (const z3::exception&) {
+      board.give_up();
+      join(threads);
+      throw;
+    }
+    join(threads);
+    for (auto& w : workers_) {
+      if (!w->step) continue;  // it failed before it could ask
+      out_.z3_questions += w->questions;
+      out_.z3_sat_answers += w->step->sat_answers();
+      out_.z3_unsat_answers += w->step->unsat_answers();
+      out_.dropped_by_z3 += w->step->dropped_by_models();
+      out_.dropped_by_successors += w->step->dropped_by_refine();
+      out_.z3_seconds += w->seconds - w->refine_seconds;
+      out_.successor_seconds += w->refine_seconds;
+      if (w->refuter) {
+        out_.successor_states_expanded += w->refuter->expanded();
+        out_.successor_states_evaluated += w->refuter->evaluated();
+        out_.successor_disagreements += w->refuter->disagreements();
+        out_.successor_mutants += w->refuter->mutants();
+      }
+    }
+    if (!board.inductive()) return give_up("Z3 gave up in the induction step");
+    // What follows (cores, minimization, counterexamples to induction) asks this problem's own
+    // solver: the same proofs and counterexamples on any number of workers.
+    {
+      std::lock_guard lock(workers_mutex_);
+      workers_.clear();
+    }
     std::vector<Goal*> all;
     for (Goal& g : goals_) all.push_back(&g);
-    // The goals known inductive (options_.known_*): assumed, not asked.
-    std::vector<Goal*> asked, known;
-    for (Goal* g : open) (is_known(*g) ? known : asked).push_back(g);
     symbolic::KInduction step(p_, all, p_.make_solver(false));
     step.extend_to(1);
     step.set_per_action(options_.per_action);
-    symbolic::KInduction::Refine refine;
-    std::unique_ptr<symbolic::SuccessorRefuter> refuter;
-    using Clock = std::chrono::steady_clock;
-    auto last = Clock::now();
-    auto lap = [&] {
-      const auto now = Clock::now();
-      const double s = std::chrono::duration<double>(now - last).count();
-      last = now;
-      return s;
-    };
-    size_t before = asked.size();  // the set of the round
-    if (options_.successor_states > 0) {
-      refuter = std::make_unique<symbolic::SuccessorRefuter>(sys_, options_.successor_states);
-      refuter->set_mutate(options_.mutate);
-      refine = [&](const z3::model& m, const std::vector<Goal*>& set) {
-        out_.z3_seconds += lap();
-        out_.dropped_by_z3 += before - set.size();
-        const symbolic::DecodedRun run = symbolic::decode_run(m, step.unrolling().relation, 1);
-        std::vector<int32_t> extra;
-        for (int32_t v : run.labels[0].params) extra.push_back(v);
-        std::vector<Goal*> with_known = set;  // the pre-states the refuter may use satisfy them too
-        with_known.insert(with_known.end(), known.begin(), known.end());
-        std::vector<Goal*> left;
-        for (Goal* g : refuter->refine(run.states[0], with_known, extra))
-          if (std::find(known.begin(), known.end(), g) == known.end()) left.push_back(g);
-        out_.dropped_by_successors += set.size() - left.size();
-        out_.successor_seconds += lap();
-        before = left.size();
-        return left;
-      };
-    }
-    auto kept = step.prove_together(asked, out_.z3_questions, progress_, refine, known);
-    out_.z3_seconds += lap();
-    out_.z3_sat_answers = step.sat_answers();
-    out_.z3_unsat_answers = step.unsat_answers();
-    if (refuter) {
-      out_.successor_states_expanded = refuter->expanded();
-      out_.successor_states_evaluated = refuter->evaluated();
-      out_.successor_disagreements = refuter->disagreements();
-      out_.successor_mutants = refuter->mutants();
-    }
-    if (kept && !refuter) out_.dropped_by_z3 = asked.size() - kept->size();
-    if (!kept) return give_up("Z3 gave up in the induction step");
+    std::vector<Goal*> known;
+    for (Goal* g : open)
+      if (is_known(*g)) known.push_back(g);
+    std::optional<std::vector<Goal*>> kept = std::vector<Goal*>{};
+    for (size_t i : board.set()) kept->push_back(&goals_[i]);
     kept->insert(kept->end(), known.begin(), known.end());
     for (Goal* g : *kept) {
       if (g->property >= 0)
@@ -211,7 +253,12 @@ class Inference {
     }
   }
 
-  void interrupt() { p_.ctx().interrupt(); }
+  void interrupt() {
+    p_.ctx().interrupt();
+    std::lock_guard lock(workers_mutex_);
+    for (auto& w : workers_) w->p.ctx().interrupt();
+    if (board_) board_->give_up();
+  }
 
  private:
   const CompiledSystem& sys_;
@@ -220,8 +267,51 @@ class Inference {
   std::function<void(unsigned, size_t)> progress_;
   InferenceOptions options_;
   std::vector<Goal> goals_;
+  std::vector<uint8_t> selected_;
+  // The workers of the Houdini run and its board (interrupt() reaches them).
+  std::mutex workers_mutex_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  symbolic::HoudiniBoard* board_ = nullptr;
+
+  // Worker `index` of `n`: its step over its share of the actions, then its part of the run.
+  void houdini(Worker& w, symbolic::HoudiniBoard& board, size_t index, size_t n, const std::vector<size_t>& known_goals,
+               const std::function<void(unsigned, size_t)>& progress) {
+    std::vector<Goal*> all, known;
+    for (Goal& g : w.goals) all.push_back(&g);
+    for (size_t i : known_goals) known.push_back(&w.goals[i]);
+    w.step = std::make_unique<symbolic::KInduction>(w.p, all, w.p.make_solver(false));
+    w.step->extend_to(1);
+    w.step->set_per_action(options_.per_action);
+    w.step->set_action_share(index, n);
+    symbolic::KInduction::Refine refine;
+    if (options_.successor_states > 0) {
+      w.refuter = std::make_unique<symbolic::SuccessorRefuter>(sys_, options_.successor_states);
+      w.refuter->set_mutate(options_.mutate);
+      refine = [&](const z3::model& m, const std::vector<Goal*>& set) {
+        const auto start = Clock::now();
+        const symbolic::DecodedRun run = symbolic::decode_run(m, w.step->unrolling().relation, 1);
+        std::vector<int32_t> extra;
+        for (int32_t v : run.labels[0].params) extra.push_back(v);
+        std::vector<Goal*> with_known = set;  // the pre-states the refuter may use satisfy them too
+        with_known.insert(with_known.end(), known.begin(), known.end());
+        std::vector<Goal*> left;
+        for (Goal* g : w.refuter->refine(run.states[0], with_known, extra))
+          if (std::find(known.begin(), known.end(), g) == known.end()) left.push_back(g);
+        w.refine_seconds += seconds_since(start);
+        return left;
+      };
+    }
+    const auto start = Clock::now();
+    w.step->work_on(board, index, w.questions, progress, refine, known);
+    w.seconds += seconds_since(start);
+  }
 
   bool stopped() const { return interrupt_requested(); }
+  void join(std::vector<std::thread>& threads) {
+    for (std::thread& t : threads) t.join();
+    std::lock_guard lock(workers_mutex_);
+    board_ = nullptr;
+  }
   bool is_known(const Goal& g) const {
     const std::vector<uint8_t>& known = g.property >= 0 ? options_.known_properties : options_.known_lemmas;
     const size_t i = static_cast<size_t>(g.property >= 0 ? g.property : g.lemma);

@@ -12,7 +12,9 @@
 // its model refutes; each support query is one more unsat answer. The caller re-checks the proof
 // it prints from scratch (k-induction, k = 1).
 // Between Z3's models, the concrete successors of each model's pre-state refute what they can
-// (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds.
+// (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds. With several
+// workers (InferenceOptions::workers) the Houdini questions are shared out by action; the
+// unsat cores, the minimization and the counterexamples to induction come after, on one.
 #pragma once
 #include <functional>
 #include <optional>
@@ -35,6 +37,11 @@ struct InferenceOptions {
   // One Z3 question per action of the transition relation (kinduction.hpp) rather than one for
   // the whole relation: the same inductive set.
   bool per_action = false;
+  // Houdini's workers (houdini_board.hpp): each asks about its share of the actions, with a copy
+  // of the problem of its own (a Z3 context and the encoding: memory and set-up time per worker),
+  // on a thread of its own. The same inductive set for any number (the greatest one); the
+  // questions asked, and the figures below, depend on how the answers interleave.
+  size_t workers = 1;
   // Z3's resource limit for each support (unsat core) query (0: none).
   unsigned support_rlimit = 0;
   // After the closure of unsat cores, drop each lemma the proof does without (one Houdini over
@@ -75,7 +82,8 @@ struct InferenceResult {
   std::string stop_reason;
   bool replay_failed = false;
   // Where the goals went and the time went: dropped by Z3's models, by concrete successors;
-  // seconds in Z3's Houdini queries, in the successor search; successor search effort.
+  // seconds in Z3's Houdini queries, in the successor search; successor search effort (all
+  // summed over the workers: seconds of their threads, not of the clock).
   size_t dropped_by_z3 = 0, dropped_by_successors = 0;
   double z3_seconds = 0, successor_seconds = 0;
   // Z3's answers to the Houdini questions: sat (a model refuting goals), unsat.

@@ -78,24 +78,47 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
   return set;
 }
 
+void KInduction::set_action_share(size_t index, size_t count) {
+  share_count_ = std::max<size_t>(count, 1);
+  share_index_ = index % share_count_;
+  action_literal_.clear();
+  question_action_.clear();
+  fails_after_.clear();
+}
+
 size_t KInduction::questions() {
-  if (!per_action_ || k_ == 0) return 1;
+  if (k_ == 0 || (!per_action_ && share_count_ == 1)) return 1;
   if (action_literal_.empty()) {
     const Step& st = u_.relation.step(k_ - 1);
     const unsigned w = st.selector.get_sort().bv_size();
-    for (size_t a = 0; a < st.actions.size(); ++a) {
-      action_literal_.push_back(p_.ctx().bool_const(("kind_act" + std::to_string(a)).c_str()));
-      solver_.add(z3::implies(action_literal_.back(), st.selector == p_.ctx().bv_val(a, w)));
+    auto literal = [&](const z3::expr& selects) {
+      action_literal_.push_back(p_.ctx().bool_const(("kind_act" + std::to_string(queries_++)).c_str()));
+      solver_.add(z3::implies(action_literal_.back(), selects));
+    };
+    z3::expr_vector share(p_.ctx());
+    for (size_t a = share_index_; a < st.actions.size(); a += share_count_) {
+      const z3::expr selects = st.selector == p_.ctx().bv_val(a, w);
+      if (!per_action_) {
+        share.push_back(selects);
+        continue;
+      }
+      literal(selects);
+      question_action_.push_back(static_cast<int>(a));
     }
-    fails_after_.assign(st.actions.size(), std::vector<std::optional<z3::expr>>(goals_.size()));
+    if (!per_action_ || action_literal_.empty()) {  // one question for the share (none: never)
+      literal(share.empty() ? p_.ctx().bool_val(false) : z3::mk_or(share));
+      question_action_.push_back(-1);
+    }
+    fails_after_.assign(action_literal_.size(), std::vector<std::optional<z3::expr>>(goals_.size()));
   }
   return action_literal_.size();
 }
 
 z3::expr KInduction::fails(const Goal* g, size_t q) {
-  if (action_literal_.empty() || g->kind != ir::Property::Kind::Invariant) return !u_.good(*g, k_);
+  if (action_literal_.empty() || question_action_[q] < 0 || g->kind != ir::Property::Kind::Invariant)
+    return !u_.good(*g, k_);
   std::optional<z3::expr>& f = fails_after_[q][index_of(g)];
-  if (!f) f = !u_.relation.predicate(g->decl->expr, u_.relation.step(k_ - 1).actions[q].next);
+  if (!f) f = !u_.relation.predicate(g->decl->expr, u_.relation.step(k_ - 1).actions[question_action_[q]].next);
   return *f;
 }
 
@@ -110,49 +133,65 @@ void KInduction::assume_question(size_t q, z3::expr_vector& assumptions) {
   if (!action_literal_.empty()) assumptions.push_back(action_literal_[q]);
 }
 
-std::optional<std::vector<Goal*>> KInduction::prove_together(const std::vector<Goal*>& open, unsigned& rounds,
-                                                             const std::function<void(unsigned, size_t)>& progress,
-                                                             const Refine& refine,
-                                                             const std::vector<Goal*>& assumed) {
-  std::vector<Goal*> set = open;
-  for (Goal* g : open) refutation_[index_of(g)].reset();
+void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
+                         const std::function<void(unsigned, size_t)>& progress, const Refine& refine,
+                         const std::vector<Goal*>& assumed) {
   const size_t n = questions();
   size_t next = 0, unsat_in_a_row = 0;
-  while (!set.empty()) {
+  uint64_t asked_version = ~uint64_t{0};
+  std::vector<size_t> indices;
+  uint64_t version = 0;
+  bool first = true;
+  while (board.next(worker, indices, version)) {
+    std::vector<Goal*> set;
+    for (size_t i : indices) set.push_back(goals_[i]);
+    if (first) {  // a refutation is of the current k
+      for (Goal* g : set) refutation_[index_of(g)].reset();
+      first = false;
+    }
+    if (version != asked_version) {  // a set that lost goals is weaker: every question again
+      asked_version = version;
+      unsat_in_a_row = 0;
+    }
     z3::expr_vector fails(p_.ctx());
-    for (;;) {  // the set is the same until a model refutes some of it
-      fails = z3::expr_vector(p_.ctx());
-      z3::expr_vector assumptions(p_.ctx());
-      for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
-      for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
-      assumptions.push_back(any_fails(set, next, fails));
-      assume_question(next, assumptions);
-      ++rounds;
-      const z3::check_result r = solver_.check(assumptions);
-      if (r == z3::unknown) return std::nullopt;
-      if (r == z3::sat) break;
+    z3::expr_vector assumptions(p_.ctx());
+    for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
+    for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
+    assumptions.push_back(any_fails(set, next, fails));
+    assume_question(next, assumptions);
+    ++rounds;
+    const z3::check_result r = solver_.check(assumptions);
+    if (r == z3::unknown) return board.give_up();
+    if (r == z3::unsat) {
       ++unsat_answers_;
-      if (++unsat_in_a_row == n) return set;  // no action refutes any goal of the set
+      if (++unsat_in_a_row >= n) board.none_breaks(worker, version);  // no action of the share refutes any goal
       next = (next + 1) % n;
+      continue;
     }
     ++sat_answers_;
-    unsat_in_a_row = 0;
     const z3::model m = solver_.get_model();
     std::vector<Goal*> kept;
+    std::vector<size_t> by_model;
     for (size_t i = 0; i < set.size(); ++i) {
       if (!m.eval(fails[static_cast<unsigned>(i)], true).is_true()) {
         kept.push_back(set[i]);
         continue;
       }
+      by_model.push_back(static_cast<size_t>(index_of(set[i])));
       std::optional<z3::model>& ref = refutation_[index_of(set[i])];
       if (!ref) ref = m;
     }
-    if (kept.size() == set.size()) return std::nullopt;  // cannot happen: the model refutes one
-    if (refine) kept = refine(m, kept);
-    set = std::move(kept);
-    if (progress) progress(rounds, set.size());
+    if (by_model.empty()) return board.give_up();  // cannot happen: the model refutes one
+    dropped_by_models_ += board.drop(by_model);
+    if (refine) {
+      const std::vector<Goal*> left = refine(m, kept);
+      std::vector<size_t> by_refine;
+      for (Goal* g : kept)
+        if (std::find(left.begin(), left.end(), g) == left.end()) by_refine.push_back(static_cast<size_t>(index_of(g)));
+      dropped_by_refine_ += board.drop(by_refine);
+    }
+    if (progress) progress(rounds, board.size());
   }
-  return set;
 }
 
 std::optional<bool> KInduction::inductive(const std::vector<Goal*>& set) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "houdini_board.hpp"
 #include "symbolic_problem.hpp"
 
 namespace tcpmc::symbolic {
@@ -23,27 +24,40 @@ class KInduction {
   // set); they are asserted at every step from now on. Returns them (not yet marked).
   std::vector<Goal*> prove(const std::vector<Goal*>& open);
   // The same fixpoint with one question for the whole set ("can any goal of the set fail at k?"):
-  // far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s candidates).
-  // Each model drops every goal it refutes. nullopt when Z3 gave up. `rounds` counts the
-  // questions asked. `refine`, when given, is called with each model and the set without the
-  // goals it refutes, and returns the set to go on with: a subset, without only goals it has
-  // refuted itself (successor_refuter.hpp: from the model's step 0, which satisfies the whole set
-  // of the question). `assumed`: goals known to be inductive by themselves (a previous fixpoint),
-  // assumed at 0..k-1 with the set but never asked at k (they hold there: sound only if they
-  // are inductive, which the caller vouches for; never among the goals returned).
+  // far fewer queries when the set is large and mostly inductive (`tcpmc prove`'s candidates),
+  // as one of the workers sharing `board` (houdini_board.hpp; one worker: the whole fixpoint).
+  // The board holds the set (indices into this step's goals, the same in every worker's step);
+  // this step asks about its share of the actions (set_action_share), and each of its models
+  // drops from the board every goal it refutes. Returns when the run is over: the board says
+  // whether the set left is inductive (not when Z3 gave up). `rounds` counts the questions asked;
+  // `progress` is called after each model with them and the goals left. `refine`, when given, is
+  // called with each model and the set without the goals it refutes, and returns the set to go
+  // on with: a subset, without only goals it has refuted itself (successor_refuter.hpp: from the
+  // model's step 0, which satisfies the whole set of the question). `assumed`: goals known to be
+  // inductive by themselves (a previous fixpoint), assumed at 0..k-1 with the set but never asked
+  // at k (they hold there: sound only if they are inductive, which the caller vouches for; never
+  // on the board).
   using Refine = std::function<std::vector<Goal*>(const z3::model&, const std::vector<Goal*>&)>;
-  std::optional<std::vector<Goal*>> prove_together(const std::vector<Goal*>& open, unsigned& rounds,
-                                                   const std::function<void(unsigned, size_t)>& progress = {},
-                                                   const Refine& refine = {}, const std::vector<Goal*>& assumed = {});
-  // prove_together, support and counterexample ask one question per action of the last step
+  void work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
+               const std::function<void(unsigned, size_t)>& progress = {}, const Refine& refine = {},
+               const std::vector<Goal*>& assumed = {});
+  // From now on the questions are about the actions of the last step whose index is `index`
+  // modulo `count` only (a worker's share; (0, 1): every action, the default). Every question
+  // (support and counterexample too) then speaks of that share only.
+  void set_action_share(size_t index, size_t count);
+  // The goals the models of work_on dropped, and those `refine` dropped after
+  // them (each counted once, by the worker that dropped it).
+  size_t dropped_by_models() const { return dropped_by_models_; }
+  size_t dropped_by_refine() const { return dropped_by_refine_; }
+  // work_on, support and counterexample ask one question per action of the last step
   // (its selector assumed equal to it, the goals at k evaluated on the state that action makes,
   // so that a goal over slots it leaves alone is literally the one assumed before it) rather than
-  // one for the whole relation. prove_together asks the actions in turn, round robin, starting
+  // one for the whole relation. work_on asks the actions in turn, round robin, starting
   // again at the one that last refuted goals; the set is inductive when every action in a row has
   // answered unsat for it (a set that lost goals is weaker: the actions that were unsat before
   // are asked again). support unions the cores of the actions.
   void set_per_action(bool on) { per_action_ = on; }
-  // Answers of prove_together's questions so far: sat (goals refuted) and unsat.
+  // Answers of work_on's questions so far: sat (goals refuted) and unsat.
   unsigned sat_answers() const { return sat_answers_; }
   unsigned unsat_answers() const { return unsat_answers_; }
   // Whether `set` holds at k whenever it holds at 0..k-1 (one question, or one per action);
@@ -76,14 +90,20 @@ class KInduction {
   std::vector<z3::expr> literal_;  // per goal: assumes it at steps 0..k-1
   std::vector<bool> proved_;
   std::vector<std::optional<z3::model>> refutation_;
-  std::vector<z3::expr> action_literal_;  // per action of the last step: it is the one selected
+  // Per question about the last step: the literal that selects its action (per_action_), or one
+  // of its share's actions; empty: one question for the whole relation.
+  std::vector<z3::expr> action_literal_;
+  std::vector<int> question_action_;  // per question: its action, or -1 (any of the share's)
+  size_t share_index_ = 0, share_count_ = 1;
+  size_t dropped_by_models_ = 0, dropped_by_refine_ = 0;
   size_t k_ = 0;
   unsigned queries_ = 0, sat_answers_ = 0, unsat_answers_ = 0;
   int index_of(const Goal* g) const;
   bool per_action_ = false;
-  // Per action of the last step, per goal: the goal fails at k after that action (made on first use).
+  // Per question, per goal: the goal fails at k after that question's action (made on first use).
   std::vector<std::vector<std::optional<z3::expr>>> fails_after_;
-  // The questions a query is split into: the actions of the last step, or the whole relation.
+  // The questions a query is split into: the actions of the last step (of the share), the
+  // share's actions at once, or the whole relation.
   size_t questions();
   // The goal fails at k: after action `q` of the last step, or (per_action_ off) after any step.
   z3::expr fails(const Goal* g, size_t q);

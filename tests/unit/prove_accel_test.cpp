@@ -33,8 +33,6 @@ bool same_terms(const infer::Atom& a, const infer::Atom& b) {
   return (same_term(a.x, b.x) && same_term(a.y, b.y)) || (same_term(a.x, b.y) && same_term(a.y, b.x));
 }
 
-std::string without_planted() { return kMiniTcp.substr(0, kMiniTcp.find("lemma planted")); }
-
 // Goals for every lemma of m.
 std::vector<symbolic::Goal> lemma_goals(const ir::Model& m) {
   std::vector<symbolic::Goal> goals(m.lemmas.size());
@@ -50,7 +48,7 @@ bool contains(const std::vector<symbolic::Goal*>& set, const symbolic::Goal* g) 
 }
 
 TEST(ProveSuccessors, RefutesWhatOnlyASuccessorRefutes) {
-  const std::string spec = without_planted() +
+  const std::string spec = test::without_planted() +
                            "lemma a_closed: A.state == CLOSED\n"          // false one move away (connect)
                            "lemma never_est: A.state != EST\n"            // false four moves away
                            "lemma no_est_closed: !(A.state == EST && B.state == CLOSED)\n";  // true in every run
@@ -92,7 +90,7 @@ TEST(ProveSuccessors, MutantsOfVisitedStatesRefuteWhatNoRunRefutes) {
   // no search from the initial state refutes it; but it is not inductive on its own: a SYN|ACK in
   // flight with another seq makes A learn something else. A visited state with that field changed
   // is such a pre-state, and Z3 agrees that the lemma is not inductive.
-  const std::string spec = without_planted() + "lemma a_learns: A.state == EST -> A.irs == B.iss\n";
+  const std::string spec = test::without_planted() + "lemma a_learns: A.state == EST -> A.irs == B.iss\n";
   auto l = test::load(spec, {{"SEQ_BITS", 32}});
   ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
   const ir::Model& m = l->spec->model;
@@ -117,22 +115,8 @@ TEST(ProveSuccessors, MutantsOfVisitedStatesRefuteWhatNoRunRefutes) {
   EXPECT_FALSE(r.lemma_inductive[0]);
 }
 
-// The mini handshake with its candidates as lemmas: those true in the first 20 states at
-// SEQ_BITS=3 (an incomplete sample, so that many are false and Houdini has work).
-std::string mini_with_candidates() {
-  auto small = test::load(without_planted());
-  EXPECT_TRUE(small->ok());
-  const ir::Model& sm = small->spec->model;
-  infer::CandidateSet cands(sm);
-  infer::sample(sm, 20, 0, cands);
-  std::string spec = without_planted();
-  int i = 0;
-  for (const infer::Candidate* c : cands.survivors()) spec += "lemma c" + std::to_string(++i) + ": " + cands.text(*c) + "\n";
-  return spec;
-}
-
 TEST(ProveSuccessors, HoudiniKeepsTheSameSetWithAndWithoutThem) {
-  auto l = test::load(mini_with_candidates(), {{"SEQ_BITS", 32}});
+  auto l = test::load(test::mini_with_candidates(), {{"SEQ_BITS", 32}});
   ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
   const ir::Model& m = l->spec->model;
   ASSERT_GT(m.lemmas.size(), 10u);
@@ -153,7 +137,7 @@ TEST(ProveSuccessors, HoudiniKeepsTheSameSetWithAndWithoutThem) {
 TEST(ProvePerAction, HoudiniKeepsTheSameSetAsWithTheWholeRelation) {
   // One Z3 question per action of the relation, or one for the whole relation: the same greatest
   // inductive subset (Z3 alone, so that every refutation is a Z3 model).
-  auto l = test::load(mini_with_candidates(), {{"SEQ_BITS", 32}});
+  auto l = test::load(test::mini_with_candidates(), {{"SEQ_BITS", 32}});
   ASSERT_TRUE(l->ok()) << format_diagnostics(l->diags);
   const ir::Model& m = l->spec->model;
   CompiledSystem sys(m, m.default_faults);
@@ -212,8 +196,8 @@ TEST_F(ProveAccelTest, SampleDefineOfSeqBitsIsRefused) {
 }
 
 TEST(ProveWeakening, ARefutedCandidateUncoversTheWeakerOnesItHidAndNothingElseChanges) {
-  auto small = test::load(without_planted());
-  auto wide = test::load(without_planted(), {{"SEQ_BITS", 32}});
+  auto small = test::load(test::without_planted());
+  auto wide = test::load(test::without_planted(), {{"SEQ_BITS", 32}});
   ASSERT_TRUE(small->ok() && wide->ok());
   infer::CandidateSet cands(wide->spec->model);
   infer::sample(small->spec->model, 0, 0, cands);  // every reachable state at 3 bits
@@ -255,8 +239,8 @@ TEST(ProveWeakening, ARefutedCandidateUncoversTheWeakerOnesItHidAndNothingElseCh
 }
 
 TEST(ProveWalks, RandomRunsAt32BitsRefuteWhatAnIncompleteSampleKept) {
-  auto small = test::load(without_planted());
-  auto wide = test::load(without_planted(), {{"SEQ_BITS", 32}});
+  auto small = test::load(test::without_planted());
+  auto wide = test::load(test::without_planted(), {{"SEQ_BITS", 32}});
   ASSERT_TRUE(small->ok() && wide->ok());
   infer::WalkOptions wo;
   wo.runs = 50;

@@ -1,13 +1,17 @@
-// What the `tcpmc prove` tests share (prove_test.cpp, prove_accel_test.cpp, prove_blocking_test.cpp):
-// the mini handshake spec, a quiet run of the command, and the check that two Houdinis agree.
+// What the `tcpmc prove` tests share (prove_test.cpp, prove_accel_test.cpp, prove_blocking_test.cpp,
+// prove_workers_test.cpp): the mini handshake spec (alone, and with its sampled candidates as
+// lemmas), a quiet run of the command, and the check that two Houdinis agree.
 #pragma once
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "candidates.hpp"
 #include "commands.hpp"
 #include "invariant_inference.hpp"
+#include "sampling.hpp"
+#include "test_util.hpp"
 
 namespace tcpmc::test {
 
@@ -33,6 +37,22 @@ inline const std::string kMiniTcp =
     "invariant wide expect violation: A.iss - B.iss <= 7\n"
     // Planted: true in every sampled state (SEQ_BITS 3), false at 32 bits; it would prove `wide`.
     "lemma planted: A.iss - B.iss <= 7\n";
+
+inline std::string without_planted() { return kMiniTcp.substr(0, kMiniTcp.find("lemma planted")); }
+
+// The mini handshake with its candidates as lemmas: those true in the first `states` states at
+// SEQ_BITS=3 (20: an incomplete sample, so that many are false and Houdini has work).
+inline std::string mini_with_candidates(uint64_t states = 20) {
+  auto small = load(without_planted());
+  EXPECT_TRUE(small->ok());
+  const ir::Model& sm = small->spec->model;
+  infer::CandidateSet cands(sm);
+  infer::sample(sm, states, 0, cands);
+  std::string spec = without_planted();
+  int i = 0;
+  for (const infer::Candidate* c : cands.survivors()) spec += "lemma c" + std::to_string(++i) + ": " + cands.text(*c) + "\n";
+  return spec;
+}
 
 struct ProveRun {
   int code = -1;
