@@ -143,34 +143,6 @@ void endpoint_literals(const ir::Model& m, const StateLayout& l, uint64_t mask, 
   }
 }
 
-// Per segment field, per endpoint variable: some send sets the field to the variable, or to it
-// plus or minus a constant (`inc = gen`, `data = sent + 1`). A segment's counter is compared with
-// the counters it carries only: with every counter of an overlapping range, the cover picks
-// coincidences (`s.len == A.app_close`) that no proof needs.
-using Carried = std::vector<std::vector<uint8_t>>;
-
-void mark_carried(const std::vector<ir::Stmt>& body, Carried& out) {
-  for (const ir::Stmt& st : body) {
-    mark_carried(st.then_body, out);
-    mark_carried(st.else_body, out);
-    if (st.kind != ir::Stmt::Kind::Send) continue;
-    for (const auto& [field, value] : st.fields) {
-      const ir::Expr* e = &value;
-      while ((e->op == ir::Expr::Op::Add || e->op == ir::Expr::Op::Sub) && e->args.size() == 2 &&
-             e->args[1].op == ir::Expr::Op::Const)
-        e = &e->args[0];
-      if (e->op == ir::Expr::Op::EpVar && e->who == ir::Who::Self && e->index >= 0)
-        out[static_cast<size_t>(field)][static_cast<size_t>(e->index)] = 1;
-    }
-  }
-}
-
-Carried carried_variables(const ir::Model& m) {
-  Carried out(m.seg_fields.size(), std::vector<uint8_t>(m.endpoint_vars.size(), 0));
-  for (const ir::Rule& r : m.rules) mark_carried(r.body, out);
-  return out;
-}
-
 // What holds of one segment `seg` in s: its flags and fields, its counters against the
 // endpoint counters they carry and its sequence fields within +2 of the endpoints'.
 void segment_literals(const ir::Model& m, const Carried& carried, const StateLayout& l, uint64_t mask,

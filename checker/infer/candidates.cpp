@@ -5,6 +5,37 @@
 
 namespace tcpmc::infer {
 
+namespace {
+
+void mark_carried(const std::vector<ir::Stmt>& body, Carried& out) {
+  for (const ir::Stmt& st : body) {
+    mark_carried(st.then_body, out);
+    mark_carried(st.else_body, out);
+    if (st.kind != ir::Stmt::Kind::Send) continue;
+    for (const auto& [field, value] : st.fields) {
+      const ir::Expr* e = &value;
+      uint8_t how = 2;
+      while ((e->op == ir::Expr::Op::Add || e->op == ir::Expr::Op::Sub) && e->args.size() == 2 &&
+             e->args[1].op == ir::Expr::Op::Const) {
+        e = &e->args[0];
+        how = 1;
+      }
+      if (e->op == ir::Expr::Op::EpVar && e->who == ir::Who::Self && e->index >= 0) {
+        uint8_t& c = out[static_cast<size_t>(field)][static_cast<size_t>(e->index)];
+        c = std::max(c, how);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Carried carried_variables(const ir::Model& m) {
+  Carried out(m.seg_fields.size(), std::vector<uint8_t>(m.endpoint_vars.size(), 0));
+  for (const ir::Rule& r : m.rules) mark_carried(r.body, out);
+  return out;
+}
+
 Atom make_atom(Atom::Op op, const Term& x, int64_t c) {
   Atom a;
   a.op = op;
@@ -175,12 +206,32 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
   ep_terms[0].append(gl);
   ep_terms[1].append(gl);
   const int ns = m.state_var >= 0 ? static_cast<int>(m.state_enum().members.size()) : 0;
+  // What one endpoint says of itself to an antecedent about the other (or about a segment it
+  // sent): its flags, the TCP states it is not in, and (under a pair of states) its small counters'
+  // values.
+  std::vector<Atom> flags[2], not_in_state[2], counters[2];
+  for (int ep = 0; ep < 2; ++ep) {
+    for (const Term& b : (ep == 0 ? ga : gb).bools) {
+      if (b.src != Term::Src::Ep) continue;
+      flags[ep].push_back(atom(Atom::Op::Flag, b, 1));
+      flags[ep].push_back(atom(Atom::Op::Flag, b, 0));
+    }
+    for (int st = 0; st < ns; ++st) not_in_state[ep].push_back(atom(Atom::Op::IntNe, ep_term(m, ep, m.state_var), st));
+    for (const Term& x : (ep == 0 ? ga : gb).ints)
+      if (x.src == Term::Src::Ep && x.type.hi - x.type.lo <= kMaxConstRange)
+        for (int64_t c = x.type.lo; c <= x.type.hi; ++c) counters[ep].push_back(atom(Atom::Op::IntEq, x, c));
+  }
+  auto with = [](std::vector<Atom> a, const std::vector<Atom>& b, const std::vector<Atom>& c = {}) {
+    a.insert(a.end(), b.begin(), b.end());
+    a.insert(a.end(), c.begin(), c.end());
+    return a;
+  };
 
   Antecedent none;
   group_none_ = 0;
   add_group(none, atoms_within(both));
   for (int ep = 0; ep < 2 && ns > 0; ++ep) {
-    const std::vector<Atom> within = atoms_within(ep_terms[ep]);
+    const std::vector<Atom> within = with(atoms_within(ep_terms[ep]), flags[1 - ep], not_in_state[1 - ep]);
     for (int s = 0; s < ns; ++s) {
       Antecedent a;
       a.kind = Antecedent::Kind::State;
@@ -191,7 +242,7 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
     }
   }
   if (ns > 0) {
-    const std::vector<Atom> across = atoms_across(ga, gb);
+    const std::vector<Atom> across = with(with(atoms_across(ga, gb), flags[0], flags[1]), counters[0], counters[1]);
     for (int sa = 0; sa < ns; ++sa)
       for (int sb = 0; sb < ns; ++sb) {
         Antecedent a;
@@ -203,7 +254,7 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
       }
   }
   for (int ep = 0; ep < 2; ++ep) {
-    const std::vector<Atom> within = atoms_within(ep_terms[ep]);
+    const std::vector<Atom> within = with(atoms_within(ep_terms[ep]), flags[1 - ep], not_in_state[1 - ep]);
     for (const Term& f : (ep == 0 ? ga : gb).bools) {
       if (f.src != Term::Src::Ep) continue;
       Antecedent a;
@@ -214,7 +265,8 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
       add_group(a, within);
     }
   }
-  // Segments in flight: their fields against both endpoints' terms.
+  // Segments in flight: their fields against both endpoints' terms; the sender's flags and the
+  // TCP states it is not in.
   Terms seg;
   for (size_t f = 0; f < m.seg_fields.size(); ++f) {
     Term t;
@@ -243,19 +295,38 @@ CandidateSet::CandidateSet(const ir::Model& m) : m_(m) {
   age.src = Term::Src::Age;
   age.type = ir::Type::integer(0, m.msl);
   for (int64_t c = 0; c < m.msl; ++c) flight.push_back(atom(Atom::Op::IntLe, age, c));
+  // The current segments: a field that some send sets to a sender variable itself, equal to it.
+  const Carried carried = carried_variables(m);
+  std::vector<std::pair<int, int>> current{{-1, -1}};
+  for (size_t f = 0; f < m.seg_fields.size(); ++f)
+    for (size_t v = 0; v < m.endpoint_vars.size(); ++v)
+      if (carried[f][v] == 2 && m.seg_fields[f].type.kind == Kind::Int && m.endpoint_vars[v].type.kind == Kind::Int &&
+          static_cast<int>(v) != m.state_var)
+        current.push_back({static_cast<int>(f), static_cast<int>(v)});
   for (int ep = 0; ep < 2; ++ep) {
-    auto add = [&](int flag, int state) {
+    const std::vector<Atom> atoms = with(flight, flags[ep], not_in_state[ep]);
+    auto add = [&](int flag, int state, std::pair<int, int> cur) {
       Antecedent a;
       a.kind = Antecedent::Kind::Flight;
       a.ep = ep;
       a.guard_flag = flag;
       a.guard_state = state;
+      a.guard_field = cur.first;
+      a.guard_var = cur.second;
       group_flight_[ep].push_back(static_cast<int>(groups_.size()));
-      add_group(a, flight);
+      if (cur.first < 0) return add_group(a, atoms);
+      std::vector<Atom> rest;  // without the guard's own equation
+      for (const Atom& at : atoms)
+        if (!(at.op == Atom::Op::IntEq && at.has_y && at.x.src == Term::Src::Seg && at.x.index == cur.first &&
+              at.y.src == Term::Src::Ep && at.y.ep == ep && at.y.index == cur.second))
+          rest.push_back(at);
+      add_group(a, rest);
     };
-    add(-1, -1);
-    for (size_t f = 0; f < m.seg_fields.size(); ++f)
-      if (m.seg_fields[f].is_flag) add(static_cast<int>(f), -1);
+    for (const auto& cur : current) {
+      add(-1, -1, cur);
+      for (size_t f = 0; f < m.seg_fields.size(); ++f)
+        if (m.seg_fields[f].is_flag) add(static_cast<int>(f), -1, cur);
+    }
   }
   alive_.assign(all_.size(), 1);
 }
@@ -289,8 +360,17 @@ bool atom_holds(const Atom& a, const StateLayout& l, uint64_t mask, const int32_
     case Op::IntEq: return a.has_y ? x == y : x == a.c;
     case Op::IntLe: return a.has_y ? x <= y : x <= a.c;
     case Op::IntGe: return x >= a.c;
+    case Op::IntNe: return x != a.c;
   }
   return false;
+}
+
+int CandidateSet::flight_group(int ep, int flag, int field, int var) const {
+  for (int g : group_flight_[ep]) {
+    const Antecedent& a = all_[groups_[g].first].ante;
+    if (a.guard_flag == flag && a.guard_state < 0 && a.guard_field == field && a.guard_var == var) return g;
+  }
+  return group_flight_[ep][0];
 }
 
 void CandidateSet::observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg) {
@@ -333,11 +413,13 @@ void CandidateSet::observe(const CompiledSystem& sys, const int32_t* s) {
         const Antecedent& a = all_[groups_[g].first].ante;
         if (a.guard_flag >= 0 && !seg[a.guard_flag]) continue;
         if (a.guard_state >= 0 && st[ep] != a.guard_state) continue;
+        if (a.guard_field >= 0 && typed_value(fields[a.guard_field].type, seg[a.guard_field]) !=
+                                      typed_value(sys.model().endpoint_vars[a.guard_var].type, s[l.ep_var(ep, a.guard_var)]))
+          continue;
         observe_group(g, sys, s, seg);
       }
     }
   }
-  (void)fields;
 }
 
 void CandidateSet::refute(const Candidate& c) {
@@ -372,6 +454,7 @@ int64_t rank(const Atom& a) {
 
 // The unordered terms an atom relates (its "slot": one survivor per slot and kind of bound).
 bool same_slot(const Atom& a, const Atom& b) {
+  if (a.op == Atom::Op::IntNe || b.op == Atom::Op::IntNe) return same_atom(a, b);  // each state apart
   if (!a.has_y || !b.has_y) {
     if (a.has_y != b.has_y || !same_term(a.x, b.x)) return false;
     // constants: x == c subsumes the bounds; x <= c and x >= c are separate slots
@@ -469,9 +552,12 @@ std::vector<const Candidate*> CandidateSet::survivors() const {
         continue;
       if (a.kind == Antecedent::Kind::Flight && a.guard_state >= 0 && !seen_[group_state_[a.ep][a.guard_state]])
         continue;
-      if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0) &&
+      if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0 || a.guard_field >= 0) &&
           !seen_[group_flight_[a.ep][0]])
         continue;
+      if (a.kind == Antecedent::Kind::Flight && a.guard_field >= 0 && a.guard_flag >= 0 &&
+          !seen_[flight_group(a.ep, a.guard_flag, -1, -1)])
+        continue;  // no segment with the flag at all
       if (alive_[begin]) out.push_back(&all_[begin]);
       continue;
     }
@@ -483,8 +569,12 @@ std::vector<const Candidate*> CandidateSet::survivors() const {
       general.push_back(group_state_[0][a.sa]);
       general.push_back(group_state_[1][a.sb]);
     }
-    if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0))
+    if (a.kind == Antecedent::Kind::Flight && (a.guard_flag >= 0 || a.guard_state >= 0 || a.guard_field >= 0))
       general.push_back(group_flight_[a.ep][0]);
+    if (a.kind == Antecedent::Kind::Flight && a.guard_field >= 0 && a.guard_flag >= 0) {
+      general.push_back(flight_group(a.ep, a.guard_flag, -1, -1));  // the same flag, any segment
+      general.push_back(flight_group(a.ep, -1, a.guard_field, a.guard_var));  // any current segment
+    }
     // Equalities (x == y + c, x == c) as a forest: one that the general antecedents' equalities,
     // or this one's already kept, imply is left out; so is a bound on terms the forest relates.
     Equalities eq;
@@ -548,6 +638,7 @@ std::string atom_text(const ir::Model& m, const Atom& a) {
     case Op::IntEq: return x + " == " + (a.has_y ? y : c);
     case Op::IntLe: return x + " <= " + (a.has_y ? y : c);
     case Op::IntGe: return x + " >= " + c;
+    case Op::IntNe: return x + " != " + c;
   }
   return "?";
 }
@@ -559,10 +650,15 @@ std::string CandidateSet::ante_text(const Antecedent& a) const {
     case Antecedent::Kind::State: return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.sa];
     case Antecedent::Kind::StatePair: return "A.state == " + states[a.sa] + " && B.state == " + states[a.sb];
     case Antecedent::Kind::Flag: return term_text(m_, a.flag);
-    case Antecedent::Kind::Flight:
-      if (a.guard_flag >= 0) return "s." + m_.seg_fields[a.guard_flag].name;
-      if (a.guard_state >= 0) return std::string(a.ep == 0 ? "A" : "B") + ".state == " + states[a.guard_state];
-      return "";
+    case Antecedent::Kind::Flight: {
+      std::string out;
+      auto add = [&](const std::string& g) { out += (out.empty() ? "" : " && ") + g; };
+      const std::string ep = a.ep == 0 ? "A" : "B";
+      if (a.guard_flag >= 0) add("s." + m_.seg_fields[a.guard_flag].name);
+      if (a.guard_state >= 0) add(ep + ".state == " + states[a.guard_state]);
+      if (a.guard_field >= 0) add("s." + m_.seg_fields[a.guard_field].name + " == " + ep + "." + m_.endpoint_vars[a.guard_var].name);
+      return out;
+    }
   }
   return "";
 }

@@ -37,6 +37,7 @@ struct Atom {
     IntEq,     // x == y, or x == c when y is absent
     IntLe,     // x <= y, or x <= c when y is absent
     IntGe,     // x >= c
+    IntNe,     // x != c (a TCP state the endpoint is not in)
   };
   Op op = Op::Never;
   Term x, y;
@@ -46,7 +47,8 @@ struct Atom {
 
 // What a candidate assumes: nothing, a TCP state of one endpoint, the TCP states of both, or a
 // flag (endpoint or global) being set; over the segments in flight, the channel (its sender) and
-// an optional guard (a segment flag, or the sender's TCP state).
+// optional guards: a segment flag, the sender's TCP state, and that the segment is current (a
+// field that sends copy from a sender variable equals it: `s.inc == A.gen`).
 struct Antecedent {
   enum class Kind : uint8_t { None, State, StatePair, Flag, Flight };
   Kind kind = Kind::None;
@@ -55,6 +57,7 @@ struct Antecedent {
   Term flag;            // Flag
   int guard_flag = -1;  // Flight: segment flag index, or -1
   int guard_state = -1; // Flight: the sender's TCP state, or -1
+  int guard_field = -1, guard_var = -1;  // Flight: s.field == E.var (a carried pair), or -1
 };
 
 struct Candidate {
@@ -62,6 +65,11 @@ struct Candidate {
   Atom atom;
   int group = 0;  // antecedent group index (candidates of one antecedent are contiguous)
 };
+
+// Per segment field, per endpoint variable: 2 when some send sets the field to the variable
+// itself (`inc = gen`), 1 when only to it plus or minus a constant (`data = sent + 1`), else 0.
+using Carried = std::vector<std::vector<uint8_t>>;
+Carried carried_variables(const ir::Model& m);
 
 // The atom op(x, c), and op(x, y, c).
 Atom make_atom(Atom::Op op, const Term& x, int64_t c);
@@ -114,6 +122,9 @@ class CandidateSet {
   std::vector<int> group_flight_[2];  // per sender: the guard groups (the first: no guard)
 
   void add_group(const Antecedent& a, const std::vector<Atom>& atoms);
+  // The flight group of sender ep with that flag guard (-1: none) and current-segment guard
+  // s.field == E.var (-1: none), no state guard.
+  int flight_group(int ep, int flag, int field, int var) const;
   void observe_group(int g, const CompiledSystem& sys, const int32_t* state, const int32_t* seg);
   std::string ante_text(const Antecedent& a) const;
 };

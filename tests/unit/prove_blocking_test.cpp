@@ -325,18 +325,22 @@ TEST(ProveBlocking, HoudiniAssumingAnInductiveSetKeepsWhatItKeepsFromScratch) {
   EXPECT_GT(n_both, n_known);
 }
 
-// B notes that it heard A; the invariant says it cannot have while A is still closed. Its proof
-// needs `forall s in flight(A): !(A.state == CLOSED)` (a segment of A in flight means A left
-// CLOSED), which no template gives: the TCP state is no term of a segment template.
+// B notes that it heard A's opening SYN (tag 1); the invariant says it cannot have while A is
+// still closed. A closed A also pings (SYN, tag 0), so that a segment of A in flight says nothing
+// of A's state by itself. The proof needs `forall s in flight(A): !(A.state == CLOSED && s.tag ==
+// 1)`, which no template gives: a segment template's guard is a flag or the segment being
+// current (a field equal to the sender variable a send copies), never a field's value.
 const std::string kHeard =
     "const SEQ_BITS = 3\n"
     "enum S { CLOSED, SENT, DONE }\n"
     "endpoint { state: S = CLOSED\n  heard: bool = false }\n"
-    "segment { flags SYN, ACK\n  seq: seq }\n"
+    "segment { flags SYN, ACK\n  seq: seq\n  tag: 0..1 }\n"
     "network { capacity = 1, msl = 1 }\n"
     "faults { loss = 0, dup = 0, reorder = false }\n"
-    "call go in CLOSED when self == A { send SYN (seq = 0) goto SENT }\n"
-    "recv syn(s) in CLOSED when s.SYN && self == B { heard := true send ACK (seq = 0) goto DONE }\n"
+    "call ping in CLOSED when self == A { send SYN (seq = 0, tag = 0) }\n"
+    "call go in CLOSED when self == A { send SYN (seq = 0, tag = 1) goto SENT }\n"
+    "recv pong(s) in CLOSED when s.SYN && s.tag == 0 && self == B { }\n"
+    "recv syn(s) in CLOSED when s.SYN && s.tag == 1 && self == B { heard := true send ACK (seq = 0, tag = 0) goto DONE }\n"
     "recv ack(s) in SENT when s.ACK { goto DONE }\n"
     "invariant heard_after_open expect hold: !(A.state == CLOSED && B.heard)\n";
 
@@ -356,7 +360,7 @@ TEST_F(ProveBlockingCommand, BlockingLemmasProveWhatTheTemplatesCannot) {
   EXPECT_EQ(with.code, 0) << with.out << with.err;
   EXPECT_NE(with.out.find("heard_after_open  PROVED (k=1)"), std::string::npos) << with.out;
   // The proof's blocking lemma, re-checked by the command (k-induction from scratch).
-  EXPECT_NE(with.out.find("lemma block_1: forall s in flight(A): !(A.state == CLOSED)"), std::string::npos)
+  EXPECT_NE(with.out.find("lemma block_1: forall s in flight(A): !(A.state == CLOSED && s.tag == 1)"), std::string::npos)
       << with.out;
   EXPECT_NE(with.out.find("every invariant above proved again"), std::string::npos) << with.out;
 }
