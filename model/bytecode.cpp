@@ -1,5 +1,6 @@
 #include "bytecode.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +23,15 @@ ExecStatus overflow(ExecContext& ctx, int pc) {
 }
 
 }  // namespace
+
+std::vector<int> loaded_slots(const Code& code) {
+  std::vector<int> out;
+  for (const Instr& I : code.instrs)
+    if (I.op == Opc::Load) out.push_back(I.a);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 ExecStatus interpret(const Code& code, ExecContext& ctx) {
   int64_t stack[kStackSize];

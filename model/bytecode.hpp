@@ -82,6 +82,11 @@ struct ExecContext {
   int64_t error_value = 0;
 };
 
+// The state slots `code` loads (its Load instructions' operands: no load is indirect), sorted and
+// without repeats. Code that only loads (a predicate) gives the same result on two states that
+// agree on these slots.
+std::vector<int> loaded_slots(const Code& code);
+
 // Interprets `code`, whether or not it has native code (the reference semantics).
 ExecStatus interpret(const Code& code, ExecContext& ctx);
 // Runs `code` on ctx: natively when code.native is set, by interpretation otherwise (inline: it is

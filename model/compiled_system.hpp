@@ -128,6 +128,9 @@ class CompiledSystem {
   // Evaluates property p's predicate on an unpacked state. If the evaluation itself fails (a
   // division by zero), returns false and, when `error` is given, describes the failure there.
   bool property_holds(int p, const int32_t* state, ModelError* error = nullptr) const;
+  // The state slots property p's predicate reads: property_holds(p) is the same on two states that
+  // agree on them.
+  std::vector<int> property_reads(int p) const { return loaded_slots(properties_[p]); }
   // The same for the trigger P of a leadsto property `P ~> Q` (property_holds evaluates Q); true
   // for every other property.
   bool trigger_holds(int p, const int32_t* state, ModelError* error = nullptr) const;

@@ -123,7 +123,7 @@ struct ProveCommand {
   bool use_lemmas = false;              // the spec's own lemmas join the candidates
   // Houdini's concrete refutations (0 = off, Z3 alone): states expanded per round from the
   // pre-state of each Z3 model (--successor-states).
-  uint64_t successor_states = 32768;
+  uint64_t successor_states = 8192;
   // Houdini's Z3 questions: one per round for the whole transition relation, or one per action
   // of it (--per-action).
   bool per_action = false;

@@ -30,7 +30,7 @@ namespace tcpmc {
 struct InferenceOptions {
   // After each model, the concrete successors of its pre-state (successor_refuter.hpp) refute
   // every goal false in one of them; at most this many states expanded per round (0: off).
-  size_t successor_states = 32768;
+  size_t successor_states = 8192;
   // ... and, when the states reachable from it inside the set run out, from visited states with
   // one to three slots changed (well formed and satisfying the set).
   bool mutate = true;

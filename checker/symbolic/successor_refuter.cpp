@@ -57,24 +57,42 @@ bool well_formed(const CompiledSystem& sys, const int32_t* s) {
 
 struct SuccessorRefuter::Impl {
   explicit Impl(const CompiledSystem& sys)
-      : model(with_lemmas_as_properties(sys.model())), eval(model, sys.faults()), moves(eval), sc(eval.make_scratch()) {}
+      : model(with_lemmas_as_properties(sys.model())),
+        eval(model, sys.faults()),
+        moves(eval),
+        sc(eval.make_scratch()),
+        nprops(sys.model().properties.size()),
+        words((eval.layout().num_slots() + 63) / 64),
+        reads(model.properties.size() * words, 0) {
+    for (size_t p = 0; p < model.properties.size(); ++p)
+      for (int j : eval.property_reads(static_cast<int>(p))) reads[p * words + j / 64] |= uint64_t{1} << (j % 64);
+  }
   ir::Model model;
   CompiledSystem eval;
   WideMoves moves;
   Scratch sc;
-  size_t nprops = 0;
+  size_t nprops;
+  size_t words;                 // of a slot mask
+  std::vector<uint64_t> reads;  // per evaluated property, the mask of the slots it reads
+  std::vector<uint64_t> changed;
+
+  int index(const Goal* g) const { return g->property >= 0 ? g->property : static_cast<int>(nprops) + g->lemma; }
+  // Whether goal g reads a slot in `changed`.
+  bool reads_changed(const Goal* g) const {
+    const uint64_t* r = reads.data() + static_cast<size_t>(index(g)) * words;
+    for (size_t w = 0; w < words; ++w)
+      if (r[w] & changed[w]) return true;
+    return false;
+  }
 };
 
 SuccessorRefuter::SuccessorRefuter(const CompiledSystem& sys, size_t max_expanded)
-    : impl_(std::make_unique<Impl>(sys)), max_expanded_(max_expanded) {
-  impl_->nprops = sys.model().properties.size();
-}
+    : impl_(std::make_unique<Impl>(sys)), max_expanded_(max_expanded) {}
 
 SuccessorRefuter::~SuccessorRefuter() = default;
 
 bool SuccessorRefuter::holds(const Goal* g, const int32_t* state) const {
-  const int p = g->property >= 0 ? g->property : static_cast<int>(impl_->nprops) + g->lemma;
-  return impl_->eval.property_holds(p, state);
+  return impl_->eval.property_holds(impl_->index(g), state);
 }
 
 std::vector<uint8_t> SuccessorRefuter::false_in(const int32_t* state, const std::vector<Goal*>& set) const {
@@ -97,6 +115,7 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
   std::unordered_set<std::string> seen{key(pre.data(), n)};
   size_t expanded = 0;
   std::vector<std::vector<int32_t>> next;
+  std::vector<Goal*> kept;
   // When the states reachable from `pre` inside the set run out: a state visited with one to
   // three slots changed, kept when it is well formed and satisfies the set (then as good a pre-state as Z3's).
   std::vector<std::vector<int32_t>> visited{pre};
@@ -137,11 +156,16 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
                           });
     for (const auto& t : next) {
       ++evaluated_;
-      std::vector<Goal*> kept;
-      kept.reserve(alive.size());
+      // Every goal left holds in s (s satisfied the goals alive when it was queued, a superset):
+      // only the goals reading a slot that the move changed can be false in t.
+      std::vector<uint64_t>& changed = impl_->changed;
+      changed.assign(impl_->words, 0);
+      for (int j = 0; j < n; ++j)
+        if (t[j] != s[j]) changed[j / 64] |= uint64_t{1} << (j % 64);
+      kept.clear();
       for (Goal* g : alive)
-        if (holds(g, t.data())) kept.push_back(g);
-      alive = std::move(kept);
+        if (!impl_->reads_changed(g) || holds(g, t.data())) kept.push_back(g);
+      alive.swap(kept);
       todo.push_back(t);  // satisfies every goal left
     }
   }

@@ -15,7 +15,8 @@
 // are evaluated by the explicit engine's bytecode: the model's properties, then its lemmas as
 // further invariants.
 // Cost: per expanded state, its moves (WideMoves) and, per successor not seen before, the goals
-// still in the set.
+// still in the set that read a slot the move changed (CompiledSystem::property_reads; the others
+// held in the state expanded, so they hold in the successor too).
 #pragma once
 #include <cstdint>
 #include <memory>

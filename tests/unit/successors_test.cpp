@@ -4,6 +4,7 @@
 // first-matching recv rule, unhandled segments, and sends into a full channel (dropped).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "explicit_engine.hpp"
@@ -110,6 +111,41 @@ TEST(Successors, SegmentExchangeByHand) {
     if (sys.model().rules[inst[i].rule].name == "got") {
       EXPECT_EQ(r->exploration.coverage.fired[i], inst[i].ep == 1 ? 2u : 0u);
     }
+}
+
+// What a property reads: exactly the slots its predicate loads. The successor refuter skips a
+// candidate in a successor that changed none of them, so a slot missing here would hide a refutation.
+TEST(Successors, PropertyReadsAreTheSlotsItsPredicateLoads) {
+  auto l = test::load(kCounters);
+  ASSERT_TRUE(l->ok());
+  CompiledSystem sys(l->spec->model, {0, 0, false});
+  const StateLayout& L = sys.layout();
+  EXPECT_EQ(sys.property_reads(0), (std::vector<int>{L.ep_var(0, 1), L.ep_var(1, 1)}));  // A.n + B.n <= 4
+
+  std::string text = kPing;
+  text += "invariant a_quiet expect violation: forall s in flight(A): !s.SYN\n";
+  text += "invariant a_closed expect violation: A.state == CLOSED\n";
+  auto p = test::load(text);
+  ASSERT_TRUE(p->ok());
+  CompiledSystem ping(p->spec->model, {0, 0, false});
+  const StateLayout& P = ping.layout();
+  const int a_quiet = 2, a_closed = 3;
+  const std::vector<int> quiet = ping.property_reads(a_quiet);
+  EXPECT_NE(std::find(quiet.begin(), quiet.end(), P.chan_count(0)), quiet.end());
+  EXPECT_NE(std::find(quiet.begin(), quiet.end(), P.seg_base(0, 0)), quiet.end());  // the SYN flag
+  EXPECT_EQ(std::find(quiet.begin(), quiet.end(), P.ep_var(0, 0)), quiet.end());
+  EXPECT_TRUE(std::is_sorted(quiet.begin(), quiet.end()));
+  EXPECT_EQ(ping.property_reads(a_closed), std::vector<int>{P.ep_var(0, 0)});
+  // The predicate's value follows its slots: changing any other slot keeps it.
+  std::vector<int32_t> st(P.num_slots(), 0);
+  ping.initial_state(st.data());
+  st[P.chan_count(0)] = 1;
+  st[P.seg_base(0, 0)] = 1;
+  EXPECT_FALSE(ping.property_holds(a_quiet, st.data()));
+  st[P.ep_var(0, 0)] = 1;
+  EXPECT_FALSE(ping.property_holds(a_quiet, st.data()));
+  st[P.seg_base(0, 0)] = 0;
+  EXPECT_TRUE(ping.property_holds(a_quiet, st.data()));
 }
 
 // The same with msl 3: the SYN waits at ages 0..3 (s1..s4), receivable at each, ticking until it
