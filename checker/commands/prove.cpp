@@ -156,6 +156,10 @@ std::optional<NarrowStage> narrow_houdini(
     rio.known_lemmas.assign(ns->model.lemmas.size(), 0);
     for (size_t l = 0; l < ns->model.lemmas.size(); ++l) rio.known_lemmas[l] = known_names.count(ns->model.lemmas[l].name);
     rio.known_properties = known_properties;
+    // What a round gives the next: its inductive set, and the counterexamples to block. Proofs
+    // are the target's business.
+    rio.proofs = false;
+    rio.property_ctis = cmd.block_rounds > 0;
     const InferenceResult ni = infer_inductive_invariant(nsys, selected, progress, rio);
     narrow.questions += ni.z3_questions;
     narrow.sat += ni.z3_sat_answers;

@@ -77,12 +77,8 @@ class Inference {
     std::vector<Goal*> open = base_case();
     if (!out_.complete) return;
     // The goals known inductive (options_.known_*): assumed, not asked.
-    std::vector<size_t> asked;
-    for (Goal* g : open)
-      if (!is_known(*g)) asked.push_back(static_cast<size_t>(g - goals_.data()));
-    std::vector<size_t> known_goals;
-    for (Goal* g : open)
-      if (is_known(*g)) known_goals.push_back(static_cast<size_t>(g - goals_.data()));
+    std::vector<size_t> asked, known_goals;
+    for (Goal* g : open) (is_known(*g) ? known_goals : asked).push_back(static_cast<size_t>(g - goals_.data()));
     const size_t n = std::max<size_t>(options_.workers, 1);
     symbolic::HoudiniBoard board(asked, n);
     // Each worker has a copy of the problem (a Z3 context of its own: what this one answers
@@ -134,23 +130,22 @@ class Inference {
       std::lock_guard lock(workers_mutex_);
       workers_.clear();
     }
-    std::vector<Goal*> all;
-    for (Goal& g : goals_) all.push_back(&g);
-    symbolic::KInduction step(p_, all, p_.make_solver(false));
-    step.extend_to(1);
-    step.set_per_action(options_.per_action);
-    std::vector<Goal*> known;
-    for (Goal* g : open)
-      if (is_known(*g)) known.push_back(g);
-    std::optional<std::vector<Goal*>> kept = std::vector<Goal*>{};
-    for (size_t i : board.set()) kept->push_back(&goals_[i]);
-    kept->insert(kept->end(), known.begin(), known.end());
-    for (Goal* g : *kept) {
+    std::vector<Goal*> kept;
+    for (size_t i : board.set()) kept.push_back(&goals_[i]);
+    for (size_t i : known_goals) kept.push_back(&goals_[i]);
+    for (Goal* g : kept) {
       if (g->property >= 0)
         out_.property_proved[g->property] = out_.property_inductive[g->property] = 1;
       else
         out_.lemma_inductive[g->lemma] = 1;
     }
+    const bool lemma_ctis = std::find(options_.lemma_cti.begin(), options_.lemma_cti.end(), 1) != options_.lemma_cti.end();
+    if (!options_.proofs && !options_.property_ctis && !lemma_ctis) return;  // the inductive set was all
+    std::vector<Goal*> all;
+    for (Goal& g : goals_) all.push_back(&g);
+    symbolic::KInduction step(p_, all, p_.make_solver(false));
+    step.extend_to(1);
+    step.set_per_action(options_.per_action);
     // What each proved property needs: the closure of unsat cores from it. A property whose
     // closure Z3 could not give (a support query not unsat) has no proof to print or re-check:
     // it is reported not proved, with a note.
@@ -163,14 +158,14 @@ class Inference {
       // a Z3 without the option: cores are then larger, never wrong
     }
     if (options_.support_rlimit > 0) step.set_param("rlimit", options_.support_rlimit);
-    for (Goal* g : *kept) {
-      if (g->property < 0) continue;
+    for (Goal* g : kept) {
+      if (g->property < 0 || !options_.proofs) continue;
       std::vector<Goal*> closure{g}, todo{g};
       while (!todo.empty()) {
         Goal* h = todo.back();
         todo.pop_back();
         if (stopped()) return give_up("interrupted");
-        auto core = step.support(h, *kept);
+        auto core = step.support(h, kept);
         if (!core) {
           if (stopped()) return give_up("interrupted");
           out_.property_note[g->property] = "Z3 did not answer unsat for the lemmas " +
@@ -228,7 +223,7 @@ class Inference {
     }
     step.set_param("rlimit", 0u);
     // The properties not proved: a counterexample to induction relative to the inductive set.
-    for (Goal* g : *kept) step.assert_proved(g);
+    for (Goal* g : kept) step.assert_proved(g);
     // A CTI for g (replayed), into `to`; a model that does not replay is reported.
     auto cti_of = [&](Goal& g, std::optional<Trace>& to) {
       auto m = step.counterexample(&g);
@@ -241,6 +236,7 @@ class Inference {
     };
     for (Goal& g : goals_) {
       // One in the inductive set (a note says why it is not proved) has none.
+      if (!options_.property_ctis) break;
       if (g.property < 0 || out_.property_proved[g.property] || !out_.property_note[g.property].empty()) continue;
       if (stopped()) return give_up("interrupted");
       cti_of(g, out_.cti[g.property]);

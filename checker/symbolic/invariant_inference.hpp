@@ -44,9 +44,15 @@ struct InferenceOptions {
   size_t workers = 1;
   // Z3's resource limit for each support (unsat core) query (0: none).
   unsigned support_rlimit = 0;
+  // Per proved property, the lemmas that suffice (InferenceResult::support_lemmas, from unsat
+  // cores). Without (when only the inductive set is wanted): property_proved says the property
+  // is in the inductive set, and the supports stay empty.
+  bool proofs = true;
   // After the closure of unsat cores, drop each lemma the proof does without (one Houdini over
   // the rest per lemma): a proof from which no single lemma can be removed.
   bool minimize_support = true;
+  // Per selected invariant not proved, a counterexample to induction (InferenceResult::cti).
+  bool property_ctis = true;
   // Per lemma (empty: none): when it is not in the inductive set, a counterexample to induction
   // for it relative to that set (InferenceResult::lemma_cti).
   std::vector<uint8_t> lemma_cti;
