@@ -554,7 +554,10 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
   if (!proved_names.empty())
     o += std::string("   re-check from scratch (k-induction, k=1, only these lemmas): ") +
          (recheck_ok ? "every invariant above proved again" : "FAILED (internal error)") + ", " + secs(recheck_seconds) + "\n";
-  o += "   time: sampling " + secs(sample_seconds) + ", houdini and cores " + secs(houdini_seconds) + ", re-check " +
+  o += "   time: sampling " + secs(sample_seconds) + ", houdini and cores " + secs(houdini_seconds) + " (" +
+       (narrow ? "at SEQ_BITS=" + std::to_string(narrow->bits) + " " + secs(narrow->seconds) + "; " : std::string()) +
+       "at SEQ_BITS=" + std::to_string(bits) + ": houdini " + secs(inf.houdini_seconds) + ", proofs " +
+       secs(inf.proof_seconds) + ", counterexamples to induction " + secs(inf.cti_seconds) + "), re-check " +
        secs(recheck_seconds) + ", total " + secs(since(start)) + "\n";
   if (!proof.empty()) {
     o += "\n// the proof: paste these lemmas into " + cmd.spec + " (`tcpmc check --engine kind` re-checks them)\n";
@@ -604,7 +607,9 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
               {"properties", jprops},
               {"proof", jl},
               {"recheck_ok", recheck_ok},
-              {"seconds", {{"sampling", sample_seconds}, {"houdini", houdini_seconds}, {"recheck", recheck_seconds},
+              {"seconds", {{"sampling", sample_seconds}, {"houdini", houdini_seconds},
+                           {"target_houdini", inf.houdini_seconds}, {"target_proofs", inf.proof_seconds},
+                           {"target_ctis", inf.cti_seconds}, {"recheck", recheck_seconds},
                            {"total", since(start)}}}};
     if (auto e = write_output(cmd.json_path, json_text(j, 2) + "\n", out_stream, err)) {
       err << "tcpmc: error: " << *e << "\n";

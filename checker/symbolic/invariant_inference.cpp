@@ -73,6 +73,7 @@ class Inference {
   }
 
   void run() {
+    const auto t0 = Clock::now();
     if (stopped()) return give_up("interrupted");  // before Z3 is asked anything
     std::vector<Goal*> open = base_case();
     if (!out_.complete) return;
@@ -124,6 +125,7 @@ class Inference {
       }
     }
     if (!board.inductive()) return give_up("Z3 gave up in the induction step");
+    out_.houdini_seconds = seconds_since(t0);
     // What follows (cores, minimization, counterexamples to induction) asks this problem's own
     // solver: the same proofs and counterexamples on any number of workers.
     {
@@ -207,6 +209,7 @@ class Inference {
       std::sort(out_.support_lemmas[g->property].begin(), out_.support_lemmas[g->property].end());
       std::sort(out_.support_properties[g->property].begin(), out_.support_properties[g->property].end());
     }
+    out_.proof_seconds = seconds_since(t0) - out_.houdini_seconds;
     // A proof that relies on a property without one is not a proof either.
     for (bool changed = true; changed;) {
       changed = false;
@@ -247,6 +250,7 @@ class Inference {
       if (stopped()) return give_up("interrupted");
       cti_of(g, out_.lemma_cti[g.lemma]);
     }
+    out_.cti_seconds = seconds_since(t0) - out_.houdini_seconds - out_.proof_seconds;
   }
 
   void interrupt() {

@@ -92,6 +92,9 @@ struct InferenceResult {
   // summed over the workers: seconds of their threads, not of the clock).
   size_t dropped_by_z3 = 0, dropped_by_successors = 0;
   double z3_seconds = 0, successor_seconds = 0;
+  // Wall-clock seconds: the base case and Houdini; then the proofs (cores and minimization);
+  // then the counterexamples to induction.
+  double houdini_seconds = 0, proof_seconds = 0, cti_seconds = 0;
   // Z3's answers to the Houdini questions: sat (a model refuting goals), unsat.
   unsigned z3_sat_answers = 0, z3_unsat_answers = 0;
   size_t successor_states_expanded = 0, successor_states_evaluated = 0, successor_disagreements = 0, successor_mutants = 0;

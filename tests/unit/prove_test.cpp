@@ -126,6 +126,13 @@ TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
   EXPECT_GE(j.at("z3_unsat_answers").get<unsigned>(), 1u);
   EXPECT_EQ(j.at("z3_questions").get<unsigned>(),
             j.at("z3_sat_answers").get<unsigned>() + j.at("z3_unsat_answers").get<unsigned>());
+  // The target's Houdini, proofs and counterexamples to induction are parts of "houdini and cores".
+  const auto& sec = j.at("seconds");
+  EXPECT_GT(sec.at("target_proofs").get<double>(), 0.0);  // a proof was made, minimized
+  EXPECT_LE(sec.at("target_houdini").get<double>() + sec.at("target_proofs").get<double>() +
+                sec.at("target_ctis").get<double>(),
+            sec.at("houdini").get<double>());
+  EXPECT_NE(p.out.find("at SEQ_BITS=32: houdini "), std::string::npos) << p.out;
 
   // The proof file is the spec with the lemmas pasted in: `check --engine kind` proves `agree`
   // with them (at k = 1), and cannot without them.
