@@ -126,12 +126,16 @@ class Inference {
     }
     if (!board.inductive()) return give_up("Z3 gave up in the induction step");
     out_.houdini_seconds = seconds_since(t0);
-    // What follows (cores, minimization, counterexamples to induction) asks this problem's own
-    // solver: the same proofs and counterexamples on any number of workers.
-    {
-      std::lock_guard lock(workers_mutex_);
-      workers_.clear();
-    }
+    // What follows (cores, counterexamples to induction) asks this problem's own solver: the
+    // same proofs and counterexamples on any number of workers. The workers' solvers stay for
+    // the minimization (minimize), whose answers do not depend on who gives them.
+    struct ClearWorkers {
+      Inference& in;
+      ~ClearWorkers() {
+        std::lock_guard lock(in.workers_mutex_);
+        in.workers_.clear();
+      }
+    } clear_workers{*this};
     std::vector<Goal*> kept;
     for (size_t i : board.set()) kept.push_back(&goals_[i]);
     for (size_t i : known_goals) kept.push_back(&goals_[i]);
@@ -187,18 +191,7 @@ class Inference {
       }
       // Minimal: each member of the closure in turn (the last found first) is dropped when the
       // rest, g with them, is still inductive. Z3 without an answer keeps the member.
-      if (options_.minimize_support) {
-        const std::vector<Goal*> order(closure.rbegin(), closure.rend() - 1);  // all but g
-        for (Goal* c : order) {
-          if (stopped()) return give_up("interrupted");
-          std::vector<Goal*> trial;
-          for (Goal* h : closure)
-            if (h != c) trial.push_back(h);
-          ++out_.minimize_questions;
-          if (step.inductive(trial).value_or(false)) closure = std::move(trial);
-        }
-        if (stopped()) return give_up("interrupted");
-      }
+      if (options_.minimize_support && !minimize(closure)) return give_up("interrupted");
       for (Goal* c : closure) {
         if (c == g) continue;
         if (c->property >= 0)
@@ -304,6 +297,58 @@ class Inference {
     const auto start = Clock::now();
     w.step->work_on(board, index, w.questions, progress, refine, known);
     w.seconds += seconds_since(start);
+  }
+
+  // Drops from `closure` (its property first) each other member in turn, the last found first,
+  // when the rest are still inductive; Z3 without an answer keeps it. The workers' solvers (all
+  // with the whole relation again) answer the next ones in parallel, each assuming that the ones
+  // before it in the batch are kept; after the first one dropped, the rest of the batch is asked
+  // again. So the result is the sequential one on any number of workers (an inductive check is a
+  // fact, whoever answers it; with a resource limit, each solver has it too and an unknown may
+  // differ). False when interrupted.
+  bool minimize(std::vector<Goal*>& closure) {
+    std::vector<Worker*> askers;
+    for (auto& w : workers_)
+      if (w->step) {
+        w->step->set_action_share(0, 1);
+        if (options_.support_rlimit > 0) w->step->set_param("rlimit", options_.support_rlimit);
+        askers.push_back(w.get());
+      }
+    if (askers.empty()) return false;  // cannot happen: Houdini ended with an inductive set
+    const std::vector<Goal*> order(closure.rbegin(), closure.rend() - 1);  // all but the property
+    for (size_t i = 0; i < order.size();) {
+      if (stopped()) return false;
+      const size_t batch = std::min(askers.size(), order.size() - i);
+      std::vector<std::optional<bool>> inductive(batch);
+      std::vector<uint8_t> failed(batch, 0);
+      auto ask = [&](size_t b) {
+        Worker& w = *askers[b];
+        std::vector<Goal*> trial;  // the closure without order[i + b], in the worker's goals
+        for (Goal* h : closure)
+          if (h != order[i + b]) trial.push_back(&w.goals[static_cast<size_t>(h - goals_.data())]);
+        try {
+          inductive[b] = w.step->inductive(trial);
+        } catch (const z3::exception&) {
+          failed[b] = 1;
+        }
+      };
+      std::vector<std::thread> threads;
+      for (size_t b = 1; b < batch; ++b) threads.emplace_back(ask, b);
+      ask(0);
+      for (std::thread& t : threads) t.join();
+      out_.minimize_questions += static_cast<unsigned>(batch);
+      size_t b = 0;
+      for (; b < batch; ++b) {
+        if (failed[b]) throw z3::exception("a minimization question failed");
+        if (inductive[b].value_or(false)) {  // dropped: the answers after it assumed it kept
+          closure.erase(std::find(closure.begin(), closure.end(), order[i + b]));
+          ++b;
+          break;
+        }
+      }
+      i += b;
+    }
+    return !stopped();
   }
 
   bool stopped() const { return interrupt_requested(); }

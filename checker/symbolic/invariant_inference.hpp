@@ -14,7 +14,8 @@
 // Between Z3's models, the concrete successors of each model's pre-state refute what they can
 // (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds. With several
 // workers (InferenceOptions::workers) the Houdini questions are shared out by action; the
-// unsat cores, the minimization and the counterexamples to induction come after, on one.
+// unsat cores and the counterexamples to induction come after, on one solver that took no part
+// in Houdini, and the minimization on the workers' solvers, a batch of questions at a time.
 #pragma once
 #include <functional>
 #include <optional>
@@ -83,7 +84,7 @@ struct InferenceResult {
   // Per lemma asked for (InferenceOptions::lemma_cti) and not inductive: the same, if Z3 gave one.
   std::vector<std::optional<Trace>> lemma_cti;
   unsigned z3_questions = 0;
-  unsigned minimize_questions = 0;  // Z3 questions of the minimization (not in z3_questions)
+  unsigned minimize_questions = 0;  // Z3 questions of the minimization, with the parallel ones a drop made moot (not in z3_questions)
   bool complete = true;     // false when Z3 gave up or the run was interrupted
   std::string stop_reason;
   bool replay_failed = false;
