@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "bmc.hpp"
 #include "interrupt.hpp"
@@ -167,6 +168,7 @@ class Inference {
     for (Goal* g : kept) {
       if (g->property < 0 || !options_.proofs) continue;
       std::vector<Goal*> closure{g}, todo{g};
+      Needs needs;  // per member of the closure: its core
       while (!todo.empty()) {
         Goal* h = todo.back();
         todo.pop_back();
@@ -179,6 +181,7 @@ class Inference {
                                             " needs in the inductive set: no proof to print";
           break;
         }
+        needs[h] = *core;
         for (Goal* c : *core)
           if (std::find(closure.begin(), closure.end(), c) == closure.end()) {
             closure.push_back(c);
@@ -191,7 +194,7 @@ class Inference {
       }
       // Minimal: each member of the closure in turn (the last found first) is dropped when the
       // rest, g with them, is still inductive. Z3 without an answer keeps the member.
-      if (options_.minimize_support && !minimize(closure)) return give_up("interrupted");
+      if (options_.minimize_support && !minimize(closure, needs, step)) return give_up("interrupted");
       for (Goal* c : closure) {
         if (c == g) continue;
         if (c->property >= 0)
@@ -299,14 +302,22 @@ class Inference {
     w.seconds += seconds_since(start);
   }
 
-  // Drops from `closure` (its property first) each other member in turn, the last found first,
-  // when the rest are still inductive; Z3 without an answer keeps it. The workers' solvers (all
-  // with the whole relation again) answer the next ones in parallel, each assuming that the ones
-  // before it in the batch are kept; after the first one dropped, the rest of the batch is asked
-  // again. So the result is the sequential one on any number of workers (an inductive check is a
-  // fact, whoever answers it; with a resource limit, each solver has it too and an unknown may
-  // differ). False when interrupted.
-  bool minimize(std::vector<Goal*>& closure) {
+  // Per member of a closure of unsat cores: the members its core named (it holds after a step
+  // from them).
+  using Needs = std::unordered_map<const Goal*, std::vector<Goal*>>;
+
+  // Drops from `closure` (its property first) each other member c in turn, the last found first,
+  // when the rest are still inductive; Z3 without an answer keeps it. Only the members whose core
+  // names c can fail without it: c goes with no question when none is left, else when they all
+  // hold after a step from the rest; then each of them gets its core again, from the rest, on
+  // `step` (this problem's own solver, whose questions are the same on any number of workers).
+  // The workers' solvers (all with the whole relation again) answer the next members' questions
+  // in parallel, each assuming that the ones before it in the batch are kept; after the first
+  // one dropped, the rest of the batch is asked again. So the result is the sequential one on any
+  // number of workers (whether a set holds after a step from another is a fact, whoever answers
+  // it; with a resource limit, each solver has it too and an unknown may differ). False when
+  // interrupted.
+  bool minimize(std::vector<Goal*>& closure, Needs& needs, symbolic::KInduction& step) {
     std::vector<Worker*> askers;
     for (auto& w : workers_)
       if (w->step) {
@@ -315,19 +326,48 @@ class Inference {
         askers.push_back(w.get());
       }
     if (askers.empty()) return false;  // cannot happen: Houdini ended with an inductive set
+    auto in_worker = [&](Worker& w, Goal* h) { return &w.goals[static_cast<size_t>(h - goals_.data())]; };
+    // The members of the closure that name c in their core.
+    auto needing = [&](Goal* c) {
+      std::vector<Goal*> out;
+      for (Goal* h : closure)
+        if (h != c && std::find(needs[h].begin(), needs[h].end(), c) != needs[h].end()) out.push_back(h);
+      return out;
+    };
+    auto drop = [&](Goal* c, const std::vector<Goal*>& needed_by) {
+      closure.erase(std::find(closure.begin(), closure.end(), c));
+      ++out_.minimize_dropped;
+      for (Goal* h : needed_by) {
+        auto core = step.support(h, closure);
+        ++out_.minimize_questions;
+        needs[h] = core ? *core : closure;  // (no core: all of it, as the question above showed)
+      }
+    };
     const std::vector<Goal*> order(closure.rbegin(), closure.rend() - 1);  // all but the property
     for (size_t i = 0; i < order.size();) {
       if (stopped()) return false;
-      const size_t batch = std::min(askers.size(), order.size() - i);
-      std::vector<std::optional<bool>> inductive(batch);
+      std::vector<std::vector<Goal*>> needed_by;  // per member of the batch
+      while (needed_by.size() < askers.size() && i + needed_by.size() < order.size()) {
+        std::vector<Goal*> n = needing(order[i + needed_by.size()]);
+        if (n.empty() && !needed_by.empty()) break;  // it goes without a question: after this batch
+        needed_by.push_back(std::move(n));
+        if (needed_by.back().empty()) break;
+      }
+      if (needed_by[0].empty()) {
+        drop(order[i++], {});
+        continue;
+      }
+      const size_t batch = needed_by.size();
+      std::vector<std::optional<bool>> holds(batch);
       std::vector<uint8_t> failed(batch, 0);
       auto ask = [&](size_t b) {
         Worker& w = *askers[b];
-        std::vector<Goal*> trial;  // the closure without order[i + b], in the worker's goals
+        std::vector<Goal*> rest, checked;  // the closure without order[i + b]; those needing it
         for (Goal* h : closure)
-          if (h != order[i + b]) trial.push_back(&w.goals[static_cast<size_t>(h - goals_.data())]);
+          if (h != order[i + b]) rest.push_back(in_worker(w, h));
+        for (Goal* h : needed_by[b]) checked.push_back(in_worker(w, h));
         try {
-          inductive[b] = w.step->inductive(trial);
+          holds[b] = w.step->preserves(rest, checked);
         } catch (const z3::exception&) {
           failed[b] = 1;
         }
@@ -340,8 +380,8 @@ class Inference {
       size_t b = 0;
       for (; b < batch; ++b) {
         if (failed[b]) throw z3::exception("a minimization question failed");
-        if (inductive[b].value_or(false)) {  // dropped: the answers after it assumed it kept
-          closure.erase(std::find(closure.begin(), closure.end(), order[i + b]));
+        if (holds[b].value_or(false)) {  // dropped: the answers after it assumed it kept
+          drop(order[i + b], needed_by[b]);
           ++b;
           break;
         }

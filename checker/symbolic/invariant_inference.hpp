@@ -84,7 +84,9 @@ struct InferenceResult {
   // Per lemma asked for (InferenceOptions::lemma_cti) and not inductive: the same, if Z3 gave one.
   std::vector<std::optional<Trace>> lemma_cti;
   unsigned z3_questions = 0;
-  unsigned minimize_questions = 0;  // Z3 questions of the minimization, with the parallel ones a drop made moot (not in z3_questions)
+  // Z3 questions of the minimization, with the parallel ones a drop made moot and the cores asked
+  // again after a drop (not in z3_questions); the members of the closures of cores it dropped.
+  unsigned minimize_questions = 0, minimize_dropped = 0;
   bool complete = true;     // false when Z3 gave up or the run was interrupted
   std::string stop_reason;
   bool replay_failed = false;

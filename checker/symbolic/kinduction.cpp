@@ -194,11 +194,11 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
   }
 }
 
-std::optional<bool> KInduction::inductive(const std::vector<Goal*>& set) {
+std::optional<bool> KInduction::preserves(const std::vector<Goal*>& set, const std::vector<Goal*>& checked) {
   for (size_t a = 0, n = questions(); a < n; ++a) {
     z3::expr_vector assumptions(p_.ctx()), fails(p_.ctx());
     for (Goal* h : set) assumptions.push_back(literal_[index_of(h)]);
-    assumptions.push_back(any_fails(set, a, fails));
+    assumptions.push_back(any_fails(checked, a, fails));
     assume_question(a, assumptions);
     const z3::check_result r = solver_.check(assumptions);
     if (r == z3::unknown) return std::nullopt;

@@ -60,9 +60,9 @@ class KInduction {
   // Answers of work_on's questions so far: sat (goals refuted) and unsat.
   unsigned sat_answers() const { return sat_answers_; }
   unsigned unsat_answers() const { return unsat_answers_; }
-  // Whether `set` holds at k whenever it holds at 0..k-1 (one question, or one per action);
-  // nullopt when Z3 gave up.
-  std::optional<bool> inductive(const std::vector<Goal*>& set);
+  // Whether every goal of `checked` holds at k whenever `set` holds at 0..k-1 (one question, or
+  // one per action); nullopt when Z3 gave up. With checked == set: whether `set` is inductive.
+  std::optional<bool> preserves(const std::vector<Goal*>& set, const std::vector<Goal*>& checked);
   // The goals of `set` (not yet asserted as proved) whose assumption at 0..k-1 an unsat answer
   // to "g fails at k" used (an unsat core, minimized by Z3); nullopt when g can fail at k given
   // them all, or Z3 gave up.
