@@ -352,8 +352,8 @@ static int run(int argc, char** argv) {
                  "write the proof to FILE as a spec that includes SPEC and declares the lemmas (check it with "
                  "--engine kind; FILE must be in SPEC's directory for its include)");
   pv->add_option("-j,--threads", flags.threads,
-                 "Houdini's workers, each asking Z3 about its share of the actions; 0 = one per core (the default, "
-                 "at most 8); the same inductive set and proofs for any count")
+                 "Houdini's workers, each asking Z3 about its share of the actions, and the sampling's threads; 0 = "
+                 "one per core (the default, at most 8); the same samples, inductive set and proofs for any count")
       ->check(whole_number(256));
   pv->add_flag("--no-progress", flags.no_progress, "no progress lines on stderr");
   pv->footer(cli::prove_footer());

@@ -307,7 +307,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
       return exit_code::kBadInput;
     }
     samples.push_back(infer::sample(s->model, cmd.sample_states, cmd.memory_limit_mb, cands,
-                                    bits == narrow_bits && cmd.block_rounds > 0 ? &kept_samples : nullptr));
+                                    bits == narrow_bits && cmd.block_rounds > 0 ? &kept_samples : nullptr,
+                                    static_cast<int>(cmd.threads)));
     if (cmd.progress)
       err << "tcpmc prove: sampled " << samples.back().states << " states (" << samples.back().projections
           << " projections) at " << samples.back().bounds << " in "

@@ -7,7 +7,7 @@
 namespace tcpmc::infer {
 
 SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set,
-                 SampledStates* keep) {
+                 SampledStates* keep, int threads) {
   const auto start = std::chrono::steady_clock::now();
   SampleRun out;
   for (const auto& c : model.consts)
@@ -18,6 +18,7 @@ SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_li
   limits.max_states = max_states;
   limits.memory_limit_mb = memory_limit_mb;
   limits.progress = false;
+  limits.threads = threads;
   limits.selected.assign(model.properties.size(), 0);  // states only: no property is judged
   if (limits.selected.empty()) limits.selected.push_back(0);
   const EngineResult r = engine.check(limits);

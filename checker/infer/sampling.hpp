@@ -26,7 +26,8 @@ struct SampleRun {
 // default faults, breadth-first, up to max_states states and memory_limit_mb, and observes every
 // state visited, through its projections (blocking_cubes.hpp: what a candidate reads of a state,
 // each observed once); and, when `keep` is given, keeps the projections there for blocking CTIs.
+// `threads` explore (the states sampled are the same for any number).
 SampleRun sample(const ir::Model& model, uint64_t max_states, uint64_t memory_limit_mb, CandidateSet& set,
-                 SampledStates* keep = nullptr);
+                 SampledStates* keep = nullptr, int threads = 1);
 
 }  // namespace tcpmc::infer

@@ -267,5 +267,30 @@ TEST(ProveWalks, RandomRunsAt32BitsRefuteWhatAnIncompleteSampleKept) {
   EXPECT_EQ(complete.alive_count(), before);
 }
 
+// The explicit engine samples with prove's threads: the same states, so the same candidates, on
+// any number of them, also when the sample stops at its limit.
+TEST(ProveSampling, AnyNumberOfThreadsKeepsTheSameCandidates) {
+  auto small = test::load(test::without_planted());
+  auto wide = test::load(test::without_planted(), {{"SEQ_BITS", 32}});
+  ASSERT_TRUE(small->ok() && wide->ok());
+  for (uint64_t max_states : {uint64_t{0}, uint64_t{300}}) {
+    SCOPED_TRACE(max_states);
+    auto survivors = [&](int threads, infer::SampleRun& run) {
+      infer::CandidateSet cands(wide->spec->model);
+      run = infer::sample(small->spec->model, max_states, 0, cands, nullptr, threads);
+      std::vector<std::string> out;
+      for (const infer::Candidate* c : cands.survivors()) out.push_back(cands.text(*c));
+      return out;
+    };
+    infer::SampleRun one, two;
+    const std::vector<std::string> by_one = survivors(1, one), by_two = survivors(2, two);
+    EXPECT_EQ(one.complete, max_states == 0);
+    EXPECT_EQ(two.states, one.states);
+    EXPECT_EQ(two.projections, one.projections);
+    EXPECT_EQ(two.alive_after, one.alive_after);
+    EXPECT_EQ(by_two, by_one);
+  }
+}
+
 }  // namespace
 }  // namespace tcpmc
