@@ -324,8 +324,9 @@ static int run(int argc, char** argv) {
   pv->add_option("--target-steps", prv.target_steps, "moves per random run (default 200)")
       ->check(whole_number(1ull << 30));
   pv->add_option("--successor-states", prv.successor_states,
-                 "per Houdini round, the states whose concrete successors refute candidates before the next Z3 "
-                 "query, from the pre-state of Z3's model (default 8192; 0 = Z3 alone)")
+                 "per Houdini round, at most the states whose concrete successors refute candidates before the next "
+                 "Z3 query, from the pre-state of Z3's model, and one per 60 of Z3's resource units for the question "
+                 "(at least 256) (default 8192; 0 = Z3 alone)")
       ->check(whole_number(1ull << 30));
   pv->add_flag("--per-action", per_action,
                "one Z3 question per action of the transition relation (default: one per Houdini round for the whole relation)");

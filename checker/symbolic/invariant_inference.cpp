@@ -290,8 +290,12 @@ class Inference {
         for (int32_t v : run.labels[0].params) extra.push_back(v);
         std::vector<Goal*> with_known = set;  // the pre-states the refuter may use satisfy them too
         with_known.insert(with_known.end(), known.begin(), known.end());
+        size_t budget = options_.successor_states;
+        if (options_.effort_per_successor > 0)
+          budget = std::clamp<size_t>(w.step->last_effort() / options_.effort_per_successor,
+                                      InferenceOptions::kMinSuccessorStates, budget);
         std::vector<Goal*> left;
-        for (Goal* g : w.refuter->refine(run.states[0], with_known, extra))
+        for (Goal* g : w.refuter->refine(run.states[0], with_known, extra, budget))
           if (std::find(known.begin(), known.end(), g) == known.end()) left.push_back(g);
         w.refine_seconds += seconds_since(start);
         return left;

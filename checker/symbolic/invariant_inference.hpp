@@ -32,6 +32,12 @@ struct InferenceOptions {
   // After each model, the concrete successors of its pre-state (successor_refuter.hpp) refute
   // every goal false in one of them; at most this many states expanded per round (0: off).
   size_t successor_states = 8192;
+  // ... and about as much work as Z3's answer took: one state per this many of Z3's resource
+  // units for the question (KInduction::last_effort; on this machine a state takes about the
+  // time of 60), at least kMinSuccessorStates (0: successor_states always). Deterministic: the
+  // same budgets for the same questions.
+  size_t effort_per_successor = 60;
+  static constexpr size_t kMinSuccessorStates = 256;
   // ... and, when the states reachable from it inside the set run out, from visited states with
   // one to three slots changed (well formed and satisfying the set).
   bool mutate = true;

@@ -4,6 +4,19 @@
 
 namespace tcpmc::symbolic {
 
+namespace {
+
+// The solver's resource units so far (Z3's "rlimit count" statistic; 0 if it has none).
+uint64_t resource_units(const z3::solver& s) {
+  const z3::stats st = s.statistics();
+  for (unsigned i = 0; i < st.size(); ++i)
+    if (st.is_uint(i) && st.key(i) == "rlimit count") return st.uint_value(i);
+  return 0;
+}
+
+}  // namespace
+
+
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
     : p_(p),
       u_(p.codec(), false),
@@ -161,6 +174,9 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
     assume_question(next, assumptions);
     ++rounds;
     const z3::check_result r = solver_.check(assumptions);
+    const uint64_t effort = resource_units(solver_);
+    last_effort_ = effort - std::min(effort, effort_);
+    effort_ = effort;
     if (r == z3::unknown) return board.give_up();
     if (r == z3::unsat) {
       ++unsat_answers_;

@@ -57,6 +57,9 @@ class KInduction {
   // answered unsat for it (a set that lost goals is weaker: the actions that were unsat before
   // are asked again). support unions the cores of the actions.
   void set_per_action(bool on) { per_action_ = on; }
+  // Z3's resource units (its "rlimit count", a deterministic measure of its work) that work_on's
+  // last question took.
+  uint64_t last_effort() const { return last_effort_; }
   // Answers of work_on's questions so far: sat (goals refuted) and unsat.
   unsigned sat_answers() const { return sat_answers_; }
   unsigned unsat_answers() const { return unsat_answers_; }
@@ -98,6 +101,7 @@ class KInduction {
   size_t dropped_by_models_ = 0, dropped_by_refine_ = 0;
   size_t k_ = 0;
   unsigned queries_ = 0, sat_answers_ = 0, unsat_answers_ = 0;
+  uint64_t effort_ = 0, last_effort_ = 0;  // Z3's resource units: all so far, the last question's
   int index_of(const Goal* g) const;
   bool per_action_ = false;
   // Per question, per goal: the goal fails at k after that question's action (made on first use).

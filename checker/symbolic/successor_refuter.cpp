@@ -102,7 +102,7 @@ std::vector<uint8_t> SuccessorRefuter::false_in(const int32_t* state, const std:
 }
 
 std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, const std::vector<Goal*>& set,
-                                            const std::vector<int32_t>& extra_seq) {
+                                            const std::vector<int32_t>& extra_seq, size_t budget) {
   const int n = impl_->eval.layout().num_slots();
   if (static_cast<int>(pre.size()) != n) return set;
   for (const Goal* g : set)
@@ -143,7 +143,8 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
     }
     return false;
   };
-  while (expanded < max_expanded_ && !alive.empty()) {
+  const size_t max_expanded = std::min(budget, max_expanded_);
+  while (expanded < max_expanded && !alive.empty()) {
     if (todo.empty() && (!mutate_ || !mutant())) break;
     const std::vector<int32_t> s = std::move(todo.front());
     todo.pop_front();

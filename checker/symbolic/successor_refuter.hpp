@@ -3,7 +3,7 @@
 // successors (engine/wide_moves.hpp, the explicit semantics at the target SEQ_BITS) refute every
 // goal false in one of them, without another Z3 query. A successor that, with those goals gone,
 // satisfies the rest is itself such a state, so the search goes on from it (breadth-first, at most
-// `max_expanded` states per call). When those run out, optionally (set_mutate) from a state visited
+// `max_expanded` states per call, or a smaller budget). When those run out, optionally (set_mutate) from a state visited
 // with one to three slots changed, if that is well formed as the induction step's free state must be
 // (Unroller::well_formed, mirrored here) and satisfies the set: Z3 could have chosen it.
 //
@@ -18,6 +18,7 @@
 // still in the set that read a slot the move changed (CompiledSystem::property_reads; the others
 // held in the state expanded, so they hold in the successor too).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -35,8 +36,9 @@ class SuccessorRefuter {
   ~SuccessorRefuter();
   // `set` without the goals the search from `pre` refutes (order kept). `extra_seq`: sequence
   // numbers to try as wide call parameters besides the state's own (a Z3 model's choices).
+  // `budget`: at most that many states expanded (and never more than `max_expanded`).
   std::vector<Goal*> refine(const std::vector<int32_t>& pre, const std::vector<Goal*>& set,
-                            const std::vector<int32_t>& extra_seq = {});
+                            const std::vector<int32_t>& extra_seq = {}, size_t budget = SIZE_MAX);
   // Goals of `set` false in `state` (a state that a run reaches, or one satisfying a set that
   // includes them): for a pre-filter over known states.
   std::vector<uint8_t> false_in(const int32_t* state, const std::vector<Goal*>& set) const;

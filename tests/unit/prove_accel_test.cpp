@@ -76,6 +76,10 @@ TEST(ProveSuccessors, RefutesWhatOnlyASuccessorRefutes) {
   EXPECT_FALSE(contains(left1, &goals[0]));
   EXPECT_TRUE(contains(left1, &goals[1]));
   EXPECT_TRUE(contains(left1, &goals[2]));
+  // So does a call's budget of one state, whatever the refuter's own limit.
+  symbolic::SuccessorRefuter budgeted(sys, 1000);
+  EXPECT_EQ(budgeted.refine(init, set, {}, 1), left1);
+  EXPECT_EQ(budgeted.expanded(), 1u);
 
   // A pre-state where some goal of the set is false is no witness: nothing is refuted.
   std::vector<int32_t> est = init;
@@ -127,6 +131,13 @@ TEST(ProveSuccessors, HoudiniKeepsTheSameSetWithAndWithoutThem) {
   const InferenceResult b = infer_inductive_invariant(sys, {}, {}, InferenceOptions{});
   test::expect_same_inductive_set(a, b);  // the same greatest inductive subset
   if (::testing::Test::HasFatalFailure()) return;
+  // With as many states a question as Z3's effort for it (the default), or always the most.
+  InferenceOptions fixed_budget;
+  fixed_budget.effort_per_successor = 0;
+  const InferenceResult c = infer_inductive_invariant(sys, {}, {}, fixed_budget);
+  test::expect_same_inductive_set(a, c);
+  if (::testing::Test::HasFatalFailure()) return;
+  EXPECT_GT(c.dropped_by_successors, 0u);
   EXPECT_EQ(a.dropped_by_successors, 0u);
   EXPECT_FALSE(b.property_proved[1]) << "wide";
   EXPECT_EQ(b.successor_disagreements, 0u);
