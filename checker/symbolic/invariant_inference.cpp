@@ -132,10 +132,11 @@ class Inference {
     // the minimization (minimize), whose answers do not depend on who gives them.
     struct ClearWorkers {
       Inference& in;
-      ~ClearWorkers() {
+      void now() {
         std::lock_guard lock(in.workers_mutex_);
         in.workers_.clear();
       }
+      ~ClearWorkers() { now(); }
     } clear_workers{*this};
     std::vector<Goal*> kept;
     for (size_t i : board.set()) kept.push_back(&goals_[i]);
@@ -206,6 +207,7 @@ class Inference {
       std::sort(out_.support_properties[g->property].begin(), out_.support_properties[g->property].end());
     }
     out_.proof_seconds = seconds_since(t0) - out_.houdini_seconds;
+    clear_workers.now();  // the minimization is over: what follows asks this problem's solver only
     // A proof that relies on a property without one is not a proof either.
     for (bool changed = true; changed;) {
       changed = false;

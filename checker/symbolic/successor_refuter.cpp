@@ -74,11 +74,10 @@ struct SuccessorRefuter::Impl {
   size_t nprops;
   size_t words;                 // of a slot mask
   std::vector<uint64_t> reads;  // per evaluated property, the mask of the slots it reads
-  std::vector<uint64_t> changed;
 
   int index(const Goal* g) const { return g->property >= 0 ? g->property : static_cast<int>(nprops) + g->lemma; }
-  // Whether goal g reads a slot in `changed`.
-  bool reads_changed(const Goal* g) const {
+  // Whether goal g reads a slot in `changed` (a slot mask).
+  bool reads_changed(const Goal* g, const std::vector<uint64_t>& changed) const {
     const uint64_t* r = reads.data() + static_cast<size_t>(index(g)) * words;
     for (size_t w = 0; w < words; ++w)
       if (r[w] & changed[w]) return true;
@@ -116,6 +115,7 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
   size_t expanded = 0;
   std::vector<std::vector<int32_t>> next;
   std::vector<Goal*> kept;
+  std::vector<uint64_t> changed;  // the slots a move changed, as a mask
   // When the states reachable from `pre` inside the set run out: a state visited with one to
   // three slots changed, kept when it is well formed and satisfies the set (then as good a pre-state as Z3's).
   std::vector<std::vector<int32_t>> visited{pre};
@@ -159,13 +159,12 @@ std::vector<Goal*> SuccessorRefuter::refine(const std::vector<int32_t>& pre, con
       ++evaluated_;
       // Every goal left holds in s (s satisfied the goals alive when it was queued, a superset):
       // only the goals reading a slot that the move changed can be false in t.
-      std::vector<uint64_t>& changed = impl_->changed;
       changed.assign(impl_->words, 0);
       for (int j = 0; j < n; ++j)
         if (t[j] != s[j]) changed[j / 64] |= uint64_t{1} << (j % 64);
       kept.clear();
       for (Goal* g : alive)
-        if (!impl_->reads_changed(g) || holds(g, t.data())) kept.push_back(g);
+        if (!impl_->reads_changed(g, changed) || holds(g, t.data())) kept.push_back(g);
       alive.swap(kept);
       todo.push_back(t);  // satisfies every goal left
     }
