@@ -338,6 +338,12 @@ static int run(int argc, char** argv) {
                  "Houdinis at the narrow width: after each, the weaker candidates that the ones it dropped hid "
                  "are tried with the inductive set (default 4; 1 = none)")
       ->check(CLI::Range(1u, 100u));
+  std::string target_set = "inductive";
+  pv->add_option("--target-set", target_set,
+                 "what goes on from the narrow width to the target: inductive (every lemma inductive there, the "
+                 "default) or needed (only those the proofs of the invariants proved there need: a smaller problem "
+                 "at the target; the counterexamples to induction there are then relative to it)")
+      ->check(CLI::IsMember({"inductive", "needed"}));
   pv->add_option("--block-rounds", prv.block_rounds,
                  "then Houdinis at the narrow width that first block each counterexample to induction with a lemma "
                  "no sampled state violates (default 0: none; best with a complete sample at the narrow width)")
@@ -414,6 +420,7 @@ static int run(int argc, char** argv) {
       prv.progress = !flags.no_progress;
       prv.per_action = per_action;
       prv.minimize = !no_minimize;
+      prv.target_needed = target_set == "needed";
       prv.threads = static_cast<unsigned>(o.limits.threads);
       for (const auto& d : sample_defines) {
         std::string name, value;

@@ -140,6 +140,11 @@ struct ProveCommand {
   // (and of a blocking lemma Houdini dropped) is blocked by a lemma learned from the samples
   // (infer/blocking_cubes.hpp), and Houdini runs again; 0 = none.
   unsigned block_rounds = 0;
+  // What goes on from the narrow width to the target (--target-set): every lemma inductive there
+  // (false, the default), or only those the invariants proved there need (true, "needed": the
+  // closure of unsat cores at the narrow width; a smaller problem at the target, and the
+  // counterexamples to induction there relative to it).
+  bool target_needed = false;
   // Drop from each proof every lemma the rest do without (--no-minimize: the closure of unsat
   // cores as it is).
   bool minimize = true;

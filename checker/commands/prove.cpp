@@ -84,6 +84,9 @@ struct NarrowStage {
   double seconds = 0;
   bool complete = true;  // else every candidate goes on to the target
   std::string stop_reason;
+  // --target-set needed: the invariants proved at this width, and the lemmas their proofs need
+  // (what goes on to the target); nullopt: every lemma inductive here goes on.
+  std::optional<size_t> proved, needed;
 };
 
 std::optional<LoadedSpec> load_text(const std::string& path, const std::string& text, const ConstOverrides& defines,
@@ -120,6 +123,49 @@ struct CandidateList {
   }
   bool blocking(size_t i) const { return lemmas[i].blocking; }
 };
+
+// --target-set needed, after the narrow width's rounds (list: the lemmas inductive there;
+// known_properties: the invariants inductive with them): keeps in list only the lemmas that the
+// proofs there need, the closure of unsat cores from each invariant proved (asked of a solver of
+// its own, as the target's proofs are: the same for any -j). False: the lemmas do not load (a bug).
+bool keep_needed(const ConstOverrides& defines, const std::vector<uint8_t>& selected,
+                 const InferenceOptions& io, const std::function<std::optional<LoadedSpec>(const ConstOverrides&)>& load,
+                 const std::vector<uint8_t>& known_properties, CandidateList& list, NarrowStage& narrow) {
+  auto ns = load(defines);
+  if (!ns) return false;
+  const ir::Model& m = ns->model;
+  CompiledSystem nsys(m, m.default_faults);
+  InferenceOptions o = io;
+  o.known_lemmas.assign(m.lemmas.size(), 1);  // inductive together, as the last round found
+  o.known_properties = known_properties;
+  o.proofs = true;
+  o.minimize_support = false;  // the target minimizes the proof it makes
+  o.property_ctis = false;
+  o.lemma_cti.clear();
+  const InferenceResult r = infer_inductive_invariant(nsys, selected, {}, o);
+  if (!r.complete) return true;  // every lemma goes on
+  std::set<std::string> needed;
+  size_t proved = 0;
+  for (size_t p = 0; p < m.properties.size(); ++p) {
+    if (!r.property_proved[p]) continue;
+    ++proved;
+    for (int l : r.support_lemmas[p]) needed.insert(m.lemmas[static_cast<size_t>(l)].name);
+  }
+  CandidateList kept;
+  kept.tried = std::move(list.tried);
+  kept.next_name = list.next_name;
+  kept.next_block = list.next_block;
+  kept.spec_names = std::move(list.spec_names);
+  for (size_t i = 0; i < list.lemmas.size(); ++i)
+    if (needed.count(list.lemmas[i].name)) {
+      kept.lemmas.push_back(list.lemmas[i]);
+      kept.source.push_back(list.source[i]);
+    }
+  list = std::move(kept);
+  narrow.proved = proved;
+  narrow.needed = list.lemmas.size();
+  return true;
+}
 
 // Step 3a: Houdini at SEQ_BITS=bits, where Z3's questions are cheap; only the candidates
 // inductive there go on to the target (list is left with them). The target's Houdini still
@@ -249,6 +295,8 @@ std::optional<NarrowStage> narrow_houdini(
       err << "tcpmc prove: " << added << " lemmas block " << ctis.size() << " counterexamples to induction at SEQ_BITS="
           << bits << " (block round " << narrow.block_rounds << ")" << std::endl;
   }
+  if (cmd.target_needed && narrow.complete && !list.lemmas.empty() && !keep_needed(d, selected, io, load, known_properties, list, narrow))
+    return std::nullopt;
   narrow.seconds = since(t);
   return narrow;
 }
@@ -477,7 +525,12 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
     if (narrow->block_rounds > 0)
       o += std::to_string(narrow->blocking) + " lemmas blocking counterexamples to induction in " +
            std::to_string(narrow->block_rounds) + " of those rounds; ";
-    if (narrow->complete)
+    if (narrow->complete && narrow->needed)
+      o += std::to_string(narrow->inductive) + " of the " +
+           std::to_string(narrow->tried + narrow->weaker + narrow->blocking) + " inductive there; the " +
+           std::to_string(*narrow->needed) + " that the proofs of the " + std::to_string(*narrow->proved) +
+           " invariants proved there need go on to SEQ_BITS=" + std::to_string(bits) + "\n";
+    else if (narrow->complete)
       o += std::to_string(narrow->inductive) + " of the " +
            std::to_string(narrow->tried + narrow->weaker + narrow->blocking) +
            " inductive there go on to SEQ_BITS=" + std::to_string(bits) + "\n";
@@ -603,6 +656,8 @@ int run_prove(const ProveCommand& cmd, std::ostream& out_stream, std::ostream& e
                                        {"block_rounds", narrow->block_rounds},
                                        {"blocking", narrow->blocking},
                                        {"z3_questions", narrow->questions},
+                                       {"proved", narrow->proved ? Json(*narrow->proved) : Json()},
+                                       {"needed", narrow->needed ? Json(*narrow->needed) : Json()},
                                        {"seconds", narrow->seconds}}
                                 : Json()},
               {"properties", jprops},

@@ -8,7 +8,8 @@
 //  - A property whose unsat-core query Z3 does not answer is "not proved", with a note; the
 //    header names the ISNs the proof covers.
 //  - A first Houdini at a narrow width only chooses what the target's Houdini is asked: a lemma
-//    inductive there but false at 32 bits is still dropped.
+//    inductive there but false at 32 bits is still dropped, also when only what the proofs there
+//    need goes on (--target-set needed).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -102,6 +103,47 @@ TEST_F(ProveTest, NarrowHoudiniFirstPassesOnlyWhatTheTargetThenConfirms) {
   EXPECT_TRUE(direct.at("narrow").is_null());
   EXPECT_GE(direct.at("inductive").get<size_t>(), j.at("inductive").get<size_t>());
   EXPECT_TRUE(run(32, "").at("narrow").is_null());
+}
+
+TEST_F(ProveTest, TargetSetNeededSendsOnlyWhatTheNarrowProofsNeed) {
+  // --target-set needed: of the lemmas inductive at 3 bits only the closure of unsat cores from
+  // the invariants proved there goes on to 32 bits. `wide` is proved at 3 bits (a tautology
+  // there) and not at 32; `agree` is proved with what went on, and the proof is re-checked from
+  // scratch.
+  ProveCommand c;
+  c.spec = write("mini.tcp", kMiniTcp);
+  c.defines = {{"SEQ_BITS", 32}};
+  c.sample_seq_bits = {3};
+  c.use_lemmas = true;
+  auto run = [&](bool needed) {
+    c.target_needed = needed;
+    c.json_path = path(needed ? "needed.json" : "inductive.json");
+    auto p = prove(c);
+    EXPECT_EQ(p.code, 0) << p.out << p.err;
+    EXPECT_NE(p.out.find("agree     PROVED (k=1)"), std::string::npos) << p.out;
+    EXPECT_NE(p.out.find("wide      not proved"), std::string::npos) << p.out;
+    EXPECT_NE(p.out.find("every invariant above proved again"), std::string::npos) << p.out;
+    EXPECT_EQ(p.out.find("that the proofs of the") != std::string::npos, needed) << p.out;
+    std::ifstream f(c.json_path);
+    return nlohmann::json::parse(f);
+  };
+  const auto all = run(false);
+  const auto j = run(true);
+  const auto& n = j.at("narrow");
+  ASSERT_TRUE(n.is_object()) << j.dump(2);
+  EXPECT_TRUE(all.at("narrow").at("needed").is_null());
+  EXPECT_EQ(n.at("inductive"), all.at("narrow").at("inductive"));  // the same rounds at 3 bits
+  EXPECT_EQ(n.at("proved").get<size_t>(), 2u);                     // agree, and wide with the planted lemma
+  const size_t needed = n.at("needed").get<size_t>();
+  EXPECT_LT(needed, n.at("inductive").get<size_t>());
+  EXPECT_LE(j.at("inductive").get<size_t>(), needed);
+  EXPECT_LT(j.at("inductive").get<size_t>(), all.at("inductive").get<size_t>());
+  // The same on two threads: what goes on, the proof and the counterexamples to induction.
+  c.threads = 2;
+  const auto two = run(true);
+  EXPECT_EQ(two.at("narrow").at("needed"), n.at("needed"));
+  EXPECT_EQ(two.at("proof"), j.at("proof"));
+  EXPECT_EQ(two.at("properties"), j.at("properties"));
 }
 
 TEST_F(ProveTest, ProofIsRecheckedAndPastedLemmasProveItWithKInduction) {
