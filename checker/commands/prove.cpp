@@ -128,8 +128,8 @@ struct CandidateList {
 // known_properties: the invariants inductive with them): keeps in list only the lemmas that the
 // proofs there need, the closure of unsat cores from each invariant proved (asked of a solver of
 // its own, as the target's proofs are: the same for any -j). False: the lemmas do not load (a bug).
-bool keep_needed(const ConstOverrides& defines, const std::vector<uint8_t>& selected,
-                 const InferenceOptions& io, const std::function<std::optional<LoadedSpec>(const ConstOverrides&)>& load,
+bool keep_needed(const ConstOverrides& defines, const std::vector<uint8_t>& selected, const InferenceOptions& io,
+                 const std::function<std::optional<LoadedSpec>(const ConstOverrides&)>& load,
                  const std::vector<uint8_t>& known_properties, CandidateList& list, NarrowStage& narrow) {
   auto ns = load(defines);
   if (!ns) return false;
@@ -295,7 +295,8 @@ std::optional<NarrowStage> narrow_houdini(
       err << "tcpmc prove: " << added << " lemmas block " << ctis.size() << " counterexamples to induction at SEQ_BITS="
           << bits << " (block round " << narrow.block_rounds << ")" << std::endl;
   }
-  if (cmd.target_needed && narrow.complete && !list.lemmas.empty() && !keep_needed(d, selected, io, load, known_properties, list, narrow))
+  if (cmd.target_needed && narrow.complete && !list.lemmas.empty() &&
+      !keep_needed(d, selected, io, load, known_properties, list, narrow))
     return std::nullopt;
   narrow.seconds = since(t);
   return narrow;

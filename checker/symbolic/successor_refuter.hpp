@@ -3,9 +3,10 @@
 // successors (engine/wide_moves.hpp, the explicit semantics at the target SEQ_BITS) refute every
 // goal false in one of them, without another Z3 query. A successor that, with those goals gone,
 // satisfies the rest is itself such a state, so the search goes on from it (breadth-first, at most
-// `max_expanded` states per call, or a smaller budget). When those run out, optionally (set_mutate) from a state visited
-// with one to three slots changed, if that is well formed as the induction step's free state must be
-// (Unroller::well_formed, mirrored here) and satisfies the set: Z3 could have chosen it.
+// `max_expanded` states per call, or a smaller budget). When those run out, optionally
+// (set_mutate) from a state visited with one to three slots changed, if that is well formed as the
+// induction step's free state must be (Unroller::well_formed, mirrored here) and satisfies the
+// set: Z3 could have chosen it.
 //
 // Soundness: each goal dropped has a witness, a state satisfying every goal still in the set
 // (hence every goal of the greatest inductive subset) and a transition of the model to a state
