@@ -122,6 +122,16 @@ struct CandidateList {
     return name;
   }
   bool blocking(size_t i) const { return lemmas[i].blocking; }
+  // This list with no lemma (the names given and the templates tried go on): a stage adds back
+  // what it keeps.
+  CandidateList emptied() {
+    CandidateList out;
+    out.tried = std::move(tried);
+    out.spec_names = spec_names;
+    out.next_name = next_name;
+    out.next_block = next_block;
+    return out;
+  }
 };
 
 // --target-set needed, after the narrow width's rounds (list: the lemmas inductive there;
@@ -136,6 +146,7 @@ bool keep_needed(const ConstOverrides& defines, const std::vector<uint8_t>& sele
   const ir::Model& m = ns->model;
   CompiledSystem nsys(m, m.default_faults);
   InferenceOptions o = io;
+  o.workers = 1;  // Houdini has nothing to ask: every lemma is known
   o.known_lemmas.assign(m.lemmas.size(), 1);  // inductive together, as the last round found
   o.known_properties = known_properties;
   o.proofs = true;
@@ -151,11 +162,7 @@ bool keep_needed(const ConstOverrides& defines, const std::vector<uint8_t>& sele
     ++proved;
     for (int l : r.support_lemmas[p]) needed.insert(m.lemmas[static_cast<size_t>(l)].name);
   }
-  CandidateList kept;
-  kept.tried = std::move(list.tried);
-  kept.next_name = list.next_name;
-  kept.next_block = list.next_block;
-  kept.spec_names = std::move(list.spec_names);
+  CandidateList kept = list.emptied();
   for (size_t i = 0; i < list.lemmas.size(); ++i)
     if (needed.count(list.lemmas[i].name)) {
       kept.lemmas.push_back(list.lemmas[i]);
@@ -217,11 +224,7 @@ std::optional<NarrowStage> narrow_houdini(
       narrow.inductive = list.lemmas.size();
       break;
     }
-    CandidateList kept;
-    kept.tried = std::move(list.tried);
-    kept.next_name = list.next_name;
-    kept.next_block = list.next_block;
-    kept.spec_names = list.spec_names;
+    CandidateList kept = list.emptied();
     std::vector<const int32_t*> ctis;      // pre-states to block
     std::vector<std::string> dropped_for;  // per CTI: the blocking lemma it refutes ("" for a property's)
     std::vector<std::string> goal_text;    // per CTI: the expression it refutes

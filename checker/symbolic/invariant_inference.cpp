@@ -127,9 +127,10 @@ class Inference {
     }
     if (!board.inductive()) return give_up("Z3 gave up in the induction step");
     out_.houdini_seconds = seconds_since(t0);
-    // What follows (cores, counterexamples to induction) asks this problem's own solver: the
-    // same proofs and counterexamples on any number of workers. The workers' solvers stay for
-    // the minimization (minimize), whose answers do not depend on who gives them.
+    // What follows (cores, also those the minimization asks again after a drop, and the
+    // counterexamples to induction) asks this problem's own solver: the same proofs and
+    // counterexamples on any number of workers. The workers' solvers stay for the minimization's
+    // other questions (minimize), whose answers do not depend on who gives them.
     struct ClearWorkers {
       Inference& in;
       void now() {

@@ -16,7 +16,6 @@ uint64_t resource_units(const z3::solver& s) {
 
 }  // namespace
 
-
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
     : p_(p),
       u_(p.codec(), false),
