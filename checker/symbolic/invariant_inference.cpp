@@ -281,6 +281,7 @@ class Inference {
     w.step = std::make_unique<symbolic::KInduction>(w.p, all, w.p.make_solver(false));
     w.step->extend_to(1);
     w.step->set_per_action(options_.per_action);
+    w.step->set_bit_blasted_questions(options_.bit_blasted_questions);
     w.step->set_action_share(index, n);
     symbolic::KInduction::Refine refine;
     if (options_.successor_states > 0) {

@@ -9,8 +9,9 @@
 // goal fails at some reachable step and then, at the first such step, in a state where all kept
 // goals still hold. Cost: one solver over a free state and one transition; each Houdini question
 // ("can any kept goal fail after this action?", one action at a time) that is sat drops every goal
-// its model refutes; each support query is one more unsat answer. The caller re-checks the proof
-// it prints from scratch (k-induction, k = 1).
+// its model refutes (asked of the incremental solver, or of a bit-blasted one of its own:
+// InferenceOptions::bit_blasted_questions); each support query is one more unsat answer. The
+// caller re-checks the proof it prints from scratch (k-induction, k = 1).
 // Between Z3's models, the concrete successors of each model's pre-state refute what they can
 // (successor_refuter.hpp): the same greatest inductive subset, in fewer Z3 rounds. With several
 // workers (InferenceOptions::workers) the Houdini questions are shared out by action; the
@@ -44,6 +45,9 @@ struct InferenceOptions {
   // One Z3 question per action of the transition relation (kinduction.hpp) rather than one for
   // the whole relation: the same inductive set.
   bool per_action = false;
+  // Each Houdini question of its own bit-blasted solver (KInduction::set_bit_blasted_questions):
+  // the same inductive set; much faster at a narrow width, near the fixpoint.
+  bool bit_blasted_questions = false;
   // Houdini's workers (houdini_board.hpp): each asks about its share of the actions, with a copy
   // of the problem of its own (a Z3 context and the encoding: memory and set-up time per worker),
   // on a thread of its own. The same inductive set for any number (the greatest one); the

@@ -22,11 +22,19 @@ KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver 
       solver_(std::move(solver)),
       goals_(std::move(goals)),
       proved_(goals_.size(), false),
-      refutation_(goals_.size()) {
-  for (size_t i = 0; i < goals_.size(); ++i)
+      refutation_(goals_.size()),
+      base_(p.ctx()) {
+  for (size_t i = 0; i < goals_.size(); ++i) {
     literal_.push_back(p.ctx().bool_const(("kind_assume" + std::to_string(i)).c_str()));
+    held_.emplace_back(p.ctx());  // each a vector of its own (copies of an expr_vector share one)
+  }
   // Later steps are computed from step 0 by the relation, so they are well formed if it is.
-  solver_.add(u_.unroller.well_formed(u_.relation.state(0)));
+  assert_base(u_.unroller.well_formed(u_.relation.state(0)));
+}
+
+void KInduction::assert_base(const z3::expr& e) {
+  solver_.add(e);
+  base_.push_back(e);
 }
 
 int KInduction::index_of(const Goal* g) const {
@@ -40,14 +48,19 @@ void KInduction::extend_to(size_t k) {
     // Step k_ -> k_+1; the goals are assumed at k_ (proved ones asserted).
     for (size_t i = 0; i < goals_.size(); ++i) {
       const z3::expr g = u_.good(*goals_[i], k_);
-      solver_.add(proved_[i] ? g : z3::implies(literal_[i], g));
+      if (proved_[i]) {
+        assert_base(g);
+      } else {
+        solver_.add(z3::implies(literal_[i], g));
+        held_[i].push_back(g);
+      }
     }
-    solver_.add(u_.relation.step(k_).relation);
+    assert_base(u_.relation.step(k_).relation);
     ++k_;
     action_literal_.clear();  // the questions are about the last step
     fails_after_.clear();
     for (size_t i = 0; i < goals_.size(); ++i)
-      if (proved_[i]) solver_.add(u_.good(*goals_[i], k_));
+      if (proved_[i]) assert_base(u_.good(*goals_[i], k_));
   }
 }
 
@@ -105,7 +118,7 @@ size_t KInduction::questions() {
     const unsigned w = st.selector.get_sort().bv_size();
     auto literal = [&](const z3::expr& selects) {
       action_literal_.push_back(p_.ctx().bool_const(("kind_act" + std::to_string(queries_++)).c_str()));
-      solver_.add(z3::implies(action_literal_.back(), selects));
+      assert_base(z3::implies(action_literal_.back(), selects));
     };
     z3::expr_vector share(p_.ctx());
     for (size_t a = share_index_; a < st.actions.size(); a += share_count_) {
@@ -169,10 +182,22 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
     z3::expr_vector assumptions(p_.ctx());
     for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
     for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
-    assumptions.push_back(any_fails(set, next, fails));
-    assume_question(next, assumptions);
+    std::optional<z3::model> model;
+    z3::check_result r = z3::unknown;
     ++rounds;
-    const z3::check_result r = solver_.check(assumptions);
+    if (bit_blasted_) {
+      std::vector<Goal*> held = set;
+      held.insert(held.end(), assumed.begin(), assumed.end());
+      for (const Goal* g : set) fails.push_back(this->fails(g, next));
+      z3::expr_vector action(p_.ctx());
+      assume_question(next, action);
+      r = ask_bit_blasted(held, action, fails, model);
+    } else {
+      assumptions.push_back(any_fails(set, next, fails));
+      assume_question(next, assumptions);
+      r = solver_.check(assumptions);
+      if (r == z3::sat) model = solver_.get_model();
+    }
     const uint64_t effort = resource_units(solver_);
     last_effort_ = effort - std::min(effort, effort_);
     effort_ = effort;
@@ -184,7 +209,7 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
       continue;
     }
     ++sat_answers_;
-    const z3::model m = solver_.get_model();
+    const z3::model& m = *model;
     std::vector<Goal*> kept;
     std::vector<size_t> by_model;
     for (size_t i = 0; i < set.size(); ++i) {
@@ -207,6 +232,22 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
     }
     if (progress) progress(rounds, board.size());
   }
+}
+
+z3::check_result KInduction::ask_bit_blasted(const std::vector<Goal*>& held, const z3::expr_vector& assumptions,
+                                             const z3::expr_vector& fails, std::optional<z3::model>& model) {
+  z3::context& c = p_.ctx();
+  const z3::tactic simplify(c, "simplify");
+  z3::solver s = (simplify & z3::tactic(c, "propagate-values") & z3::tactic(c, "solve-eqs") & simplify &
+                  z3::tactic(c, "bit-blast") & z3::tactic(c, "sat"))
+                     .mk_solver();
+  s.add(base_);
+  s.add(assumptions);
+  for (const Goal* g : held) s.add(held_[index_of(g)]);
+  s.add(z3::mk_or(fails));
+  const z3::check_result r = s.check();
+  if (r == z3::sat) model = s.get_model();
+  return r;
 }
 
 std::optional<bool> KInduction::preserves(const std::vector<Goal*>& set, const std::vector<Goal*>& checked) {
@@ -262,7 +303,7 @@ void KInduction::assert_proved(Goal* g) {
   const int i = index_of(g);
   if (proved_[i]) return;
   proved_[i] = true;
-  for (size_t s = 0; s <= k_; ++s) solver_.add(u_.good(*g, s));
+  for (size_t s = 0; s <= k_; ++s) assert_base(u_.good(*g, s));
 }
 
 }  // namespace tcpmc::symbolic

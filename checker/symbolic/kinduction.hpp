@@ -57,6 +57,12 @@ class KInduction {
   // answered unsat for it (a set that lost goals is weaker: the actions that were unsat before
   // are asked again). support unions the cores of the actions.
   void set_per_action(bool on) { per_action_ = on; }
+  // work_on asks each question of a solver of its own, made for it: the step's assertions with the
+  // question's assumptions as facts, simplified, bit-blasted and given to Z3's SAT solver (no
+  // incremental state). The same answers; at a narrow width, near a fixpoint, where the
+  // incremental solver takes seconds per question, this takes a fraction of one (the facts
+  // simplify most of the step away).
+  void set_bit_blasted_questions(bool on) { bit_blasted_ = on; }
   // Z3's resource units (its "rlimit count", a deterministic measure of its work) that work_on's
   // last question took.
   uint64_t last_effort() const { return last_effort_; }
@@ -104,6 +110,17 @@ class KInduction {
   uint64_t effort_ = 0, last_effort_ = 0;  // Z3's resource units: all so far, the last question's
   int index_of(const Goal* g) const;
   bool per_action_ = false;
+  bool bit_blasted_ = false;
+  // For set_bit_blasted_questions: what the solver holds for every question (the steps, the
+  // proved goals, the actions' literals) and, per goal still open, what its literal assumes (it
+  // holds at steps 0..k-1).
+  z3::expr_vector base_;
+  std::vector<z3::expr_vector> held_;
+  void assert_base(const z3::expr& e);
+  // The question "some of `fails` holds at k, given that the goals `held` hold at 0..k-1 and the
+  // literals `assumptions`", asked of a solver of its own; its model when sat.
+  z3::check_result ask_bit_blasted(const std::vector<Goal*>& held, const z3::expr_vector& assumptions,
+                                   const z3::expr_vector& fails, std::optional<z3::model>& model);
   // Per question, per goal: the goal fails at k after that question's action (made on first use).
   std::vector<std::vector<std::optional<z3::expr>>> fails_after_;
   // The questions a query is split into: the actions of the last step (of the share), the
