@@ -329,7 +329,7 @@ static int run(int argc, char** argv) {
                  "(at least 256) (default 8192; 0 = Z3 alone)")
       ->check(whole_number(1ull << 30));
   pv->add_flag("--per-action", per_action,
-               "one Z3 question per action of the transition relation (default: one per Houdini round for the whole relation)");
+               "the cores', minimization's and counterexamples' Z3 questions per action of the transition relation too (default: about the whole relation; Houdini's are per action)");
   pv->add_option("--narrow-bits", prv.narrow_bits,
                  "a first Houdini at SEQ_BITS=B, cheap for Z3; only the candidates inductive there go on to the "
                  "target width (default: the smallest --samples-from width when the target is wider; 0 = none)")

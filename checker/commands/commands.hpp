@@ -124,8 +124,9 @@ struct ProveCommand {
   // Houdini's concrete refutations (0 = off, Z3 alone): states expanded per round from the
   // pre-state of each Z3 model (--successor-states).
   uint64_t successor_states = 8192;
-  // Houdini's Z3 questions: one per round for the whole transition relation, or one per action
-  // of it (--per-action).
+  // Houdini's Z3 questions are one per action of the transition relation (bit-blasted); the
+  // others (cores, minimization, counterexamples to induction) too with --per-action, else one
+  // for the whole relation.
   bool per_action = false;
   // Houdini's workers (-j): each asks Z3 about its share of the actions, on a thread of its own.
   unsigned threads = 1;

@@ -280,7 +280,9 @@ class Inference {
     for (size_t i : known_goals) known.push_back(&w.goals[i]);
     w.step = std::make_unique<symbolic::KInduction>(w.p, all, w.p.make_solver(false));
     w.step->extend_to(1);
-    w.step->set_per_action(options_.per_action);
+    // A bit-blasted question is about one action: the simplifier then drops the rest of the
+    // relation before bit-blasting (a question for the share would carry them all).
+    w.step->set_per_action(options_.per_action || options_.bit_blasted_questions);
     w.step->set_bit_blasted_questions(options_.bit_blasted_questions);
     w.step->set_action_share(index, n);
     symbolic::KInduction::Refine refine;
@@ -329,6 +331,7 @@ class Inference {
     std::vector<Worker*> askers;
     for (auto& w : workers_)
       if (w->step) {
+        w->step->set_per_action(options_.per_action);  // the incremental solver's questions
         w->step->set_action_share(0, 1);
         if (options_.support_rlimit > 0) w->step->set_param("rlimit", options_.support_rlimit);
         askers.push_back(w.get());

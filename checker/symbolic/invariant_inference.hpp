@@ -43,10 +43,13 @@ struct InferenceOptions {
   // one to three slots changed (well formed and satisfying the set).
   bool mutate = true;
   // One Z3 question per action of the transition relation (kinduction.hpp) rather than one for
-  // the whole relation: the same inductive set.
+  // the whole relation: the same inductive set. For every question (Houdini's, the cores, the
+  // minimization's, the counterexamples to induction).
   bool per_action = false;
-  // Each Houdini question of its own bit-blasted solver (KInduction::set_bit_blasted_questions):
-  // the same inductive set; much faster at a narrow width, near the fixpoint.
+  // Each Houdini question of its own bit-blasted solver (KInduction::set_bit_blasted_questions),
+  // one per action (whatever per_action says): the same inductive set; much faster than the
+  // incremental solver's questions, and per action than per share of the actions (at 32 bits a
+  // question about one action takes tens of milliseconds, one about half of them seconds).
   bool bit_blasted_questions = false;
   // Houdini's workers (houdini_board.hpp): each asks about its share of the actions, with a copy
   // of the problem of its own (a Z3 context and the encoding: memory and set-up time per worker),

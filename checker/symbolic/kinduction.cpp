@@ -14,6 +14,14 @@ uint64_t resource_units(const z3::solver& s) {
   return 0;
 }
 
+// Simplifies with the facts, eliminates what they fix, bit-blasts and gives the rest to Z3's SAT
+// solver.
+z3::tactic bit_blasting(z3::context& c) {
+  const z3::tactic simplify(c, "simplify");
+  return simplify & z3::tactic(c, "propagate-values") & z3::tactic(c, "solve-eqs") & simplify &
+         z3::tactic(c, "bit-blast") & z3::tactic(c, "sat");
+}
+
 }  // namespace
 
 KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver solver)
@@ -23,7 +31,8 @@ KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver 
       goals_(std::move(goals)),
       proved_(goals_.size(), false),
       refutation_(goals_.size()),
-      base_(p.ctx()) {
+      base_(p.ctx()),
+      bit_blasting_(bit_blasting(p.ctx())) {
   for (size_t i = 0; i < goals_.size(); ++i) {
     literal_.push_back(p.ctx().bool_const(("kind_assume" + std::to_string(i)).c_str()));
     held_.emplace_back(p.ctx());  // each a vector of its own (copies of an expr_vector share one)
@@ -35,6 +44,27 @@ KInduction::KInduction(SymbolicProblem& p, std::vector<Goal*> goals, z3::solver 
 void KInduction::assert_base(const z3::expr& e) {
   solver_.add(e);
   base_.push_back(e);
+  base_with_action_.clear();  // made again from the new base
+}
+
+const z3::expr_vector& KInduction::base_with_action(size_t q) {
+  const size_t n = std::max<size_t>(action_literal_.size(), 1);  // (none: the whole relation)
+  if (base_with_action_.size() != n) base_with_action_.assign(n, std::nullopt);
+  std::optional<z3::expr_vector>& b = base_with_action_[q];
+  if (!b) {
+    z3::context& c = p_.ctx();
+    z3::goal g(c);
+    for (unsigned i = 0; i < base_.size(); ++i) g.add(base_[i]);
+    z3::expr_vector action(c);
+    assume_question(q, action);
+    g.add(action);
+    // Equivalence-preserving (no variable eliminated), so a model of the result is one of the base.
+    const z3::apply_result r = (z3::tactic(c, "simplify") & z3::tactic(c, "propagate-values")).apply(g);
+    b.emplace(c);
+    for (unsigned i = 0; i < r.size(); ++i)
+      for (unsigned j = 0; j < r[i].size(); ++j) b->push_back(r[i][j]);
+  }
+  return *b;
 }
 
 int KInduction::index_of(const Goal* g) const {
@@ -101,6 +131,13 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
     }
   }
   return set;
+}
+
+void KInduction::set_per_action(bool on) {
+  per_action_ = on;
+  action_literal_.clear();  // the questions are made again
+  question_action_.clear();
+  fails_after_.clear();
 }
 
 void KInduction::set_action_share(size_t index, size_t count) {
@@ -178,22 +215,20 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
       asked_version = version;
       unsat_in_a_row = 0;
     }
-    z3::expr_vector fails(p_.ctx());
-    z3::expr_vector assumptions(p_.ctx());
-    for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
-    for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
+    z3::expr_vector failures(p_.ctx());
     std::optional<z3::model> model;
     z3::check_result r = z3::unknown;
     ++rounds;
     if (bit_blasted_) {
       std::vector<Goal*> held = set;
       held.insert(held.end(), assumed.begin(), assumed.end());
-      for (const Goal* g : set) fails.push_back(this->fails(g, next));
-      z3::expr_vector action(p_.ctx());
-      assume_question(next, action);
-      r = ask_bit_blasted(held, action, fails, model);
+      for (const Goal* g : set) failures.push_back(fails(g, next));
+      r = ask_bit_blasted(held, next, failures, model);
     } else {
-      assumptions.push_back(any_fails(set, next, fails));
+      z3::expr_vector assumptions(p_.ctx());
+      for (Goal* g : set) assumptions.push_back(literal_[index_of(g)]);
+      for (Goal* g : assumed) assumptions.push_back(literal_[index_of(g)]);
+      assumptions.push_back(any_fails(set, next, failures));
       assume_question(next, assumptions);
       r = solver_.check(assumptions);
       if (r == z3::sat) model = solver_.get_model();
@@ -213,7 +248,7 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
     std::vector<Goal*> kept;
     std::vector<size_t> by_model;
     for (size_t i = 0; i < set.size(); ++i) {
-      if (!m.eval(fails[static_cast<unsigned>(i)], true).is_true()) {
+      if (!m.eval(failures[static_cast<unsigned>(i)], true).is_true()) {
         kept.push_back(set[i]);
         continue;
       }
@@ -234,15 +269,10 @@ void KInduction::work_on(HoudiniBoard& board, size_t worker, unsigned& rounds,
   }
 }
 
-z3::check_result KInduction::ask_bit_blasted(const std::vector<Goal*>& held, const z3::expr_vector& assumptions,
-                                             const z3::expr_vector& fails, std::optional<z3::model>& model) {
-  z3::context& c = p_.ctx();
-  const z3::tactic simplify(c, "simplify");
-  z3::solver s = (simplify & z3::tactic(c, "propagate-values") & z3::tactic(c, "solve-eqs") & simplify &
-                  z3::tactic(c, "bit-blast") & z3::tactic(c, "sat"))
-                     .mk_solver();
-  s.add(base_);
-  s.add(assumptions);
+z3::check_result KInduction::ask_bit_blasted(const std::vector<Goal*>& held, size_t q, const z3::expr_vector& fails,
+                                             std::optional<z3::model>& model) {
+  z3::solver s = bit_blasting_.mk_solver();
+  s.add(base_with_action(q));
   for (const Goal* g : held) s.add(held_[index_of(g)]);
   s.add(z3::mk_or(fails));
   const z3::check_result r = s.check();

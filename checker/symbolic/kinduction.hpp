@@ -55,13 +55,15 @@ class KInduction {
   // one for the whole relation. work_on asks the actions in turn, round robin, starting
   // again at the one that last refuted goals; the set is inductive when every action in a row has
   // answered unsat for it (a set that lost goals is weaker: the actions that were unsat before
-  // are asked again). support unions the cores of the actions.
-  void set_per_action(bool on) { per_action_ = on; }
+  // are asked again). support unions the cores of the actions. Switching makes the questions again.
+  void set_per_action(bool on);
   // work_on asks each question of a solver of its own, made for it: the step's assertions with the
   // question's assumptions as facts, simplified, bit-blasted and given to Z3's SAT solver (no
   // incremental state). The same answers; at a narrow width, near a fixpoint, where the
   // incremental solver takes seconds per question, this takes a fraction of one (the facts
-  // simplify most of the step away).
+  // simplify most of the step away; per action, the selector fixed, so does the rest of the
+  // relation: at 32 bits tens of milliseconds a question where one about half of the actions
+  // takes seconds).
   void set_bit_blasted_questions(bool on) { bit_blasted_ = on; }
   // Z3's resource units (its "rlimit count", a deterministic measure of its work) that work_on's
   // last question took.
@@ -116,11 +118,17 @@ class KInduction {
   // holds at steps 0..k-1).
   z3::expr_vector base_;
   std::vector<z3::expr_vector> held_;
+  z3::tactic bit_blasting_;
+  // Per question: base_ with its action's literal as a fact, simplified once (made on first use,
+  // again when base_ grows): each of its bit-blasted questions starts from it, the rest of the
+  // relation already gone (the simplification of the whole base took most of a 3-bit question).
+  std::vector<std::optional<z3::expr_vector>> base_with_action_;
+  const z3::expr_vector& base_with_action(size_t q);
   void assert_base(const z3::expr& e);
-  // The question "some of `fails` holds at k, given that the goals `held` hold at 0..k-1 and the
-  // literals `assumptions`", asked of a solver of its own; its model when sat.
-  z3::check_result ask_bit_blasted(const std::vector<Goal*>& held, const z3::expr_vector& assumptions,
-                                   const z3::expr_vector& fails, std::optional<z3::model>& model);
+  // The question "some of `fails` holds at k after question `q`'s action, given that the goals
+  // `held` hold at 0..k-1", asked of a solver of its own; its model when sat.
+  z3::check_result ask_bit_blasted(const std::vector<Goal*>& held, size_t q, const z3::expr_vector& fails,
+                                   std::optional<z3::model>& model);
   // Per question, per goal: the goal fails at k after that question's action (made on first use).
   std::vector<std::vector<std::optional<z3::expr>>> fails_after_;
   // The questions a query is split into: the actions of the last step (of the share), the
