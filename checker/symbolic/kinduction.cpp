@@ -14,12 +14,15 @@ uint64_t resource_units(const z3::solver& s) {
   return 0;
 }
 
+// Rewrites and propagates the values that facts fix: equivalence-preserving (no variable is
+// eliminated), so a model of the result is one of the input.
+z3::tactic simplifying(z3::context& c) { return z3::tactic(c, "simplify") & z3::tactic(c, "propagate-values"); }
+
 // Simplifies with the facts, eliminates what they fix, bit-blasts and gives the rest to Z3's SAT
 // solver.
 z3::tactic bit_blasting(z3::context& c) {
-  const z3::tactic simplify(c, "simplify");
-  return simplify & z3::tactic(c, "propagate-values") & z3::tactic(c, "solve-eqs") & simplify &
-         z3::tactic(c, "bit-blast") & z3::tactic(c, "sat");
+  return simplifying(c) & z3::tactic(c, "solve-eqs") & z3::tactic(c, "simplify") & z3::tactic(c, "bit-blast") &
+         z3::tactic(c, "sat");
 }
 
 }  // namespace
@@ -58,8 +61,7 @@ const z3::expr_vector& KInduction::base_with_action(size_t q) {
     z3::expr_vector action(c);
     assume_question(q, action);
     g.add(action);
-    // Equivalence-preserving (no variable eliminated), so a model of the result is one of the base.
-    const z3::apply_result r = (z3::tactic(c, "simplify") & z3::tactic(c, "propagate-values")).apply(g);
+    const z3::apply_result r = simplifying(c).apply(g);  // a model of the result is one of the base
     b.emplace(c);
     for (unsigned i = 0; i < r.size(); ++i)
       for (unsigned j = 0; j < r[i].size(); ++j) b->push_back(r[i][j]);
@@ -87,8 +89,7 @@ void KInduction::extend_to(size_t k) {
     }
     assert_base(u_.relation.step(k_).relation);
     ++k_;
-    action_literal_.clear();  // the questions are about the last step
-    fails_after_.clear();
+    forget_questions();  // the questions are about the last step
     for (size_t i = 0; i < goals_.size(); ++i)
       if (proved_[i]) assert_base(u_.good(*goals_[i], k_));
   }
@@ -133,19 +134,22 @@ std::vector<Goal*> KInduction::prove(const std::vector<Goal*>& open) {
   return set;
 }
 
-void KInduction::set_per_action(bool on) {
-  per_action_ = on;
-  action_literal_.clear();  // the questions are made again
+void KInduction::forget_questions() {
+  action_literal_.clear();
   question_action_.clear();
   fails_after_.clear();
+  base_with_action_.clear();
+}
+
+void KInduction::set_per_action(bool on) {
+  per_action_ = on;
+  forget_questions();
 }
 
 void KInduction::set_action_share(size_t index, size_t count) {
   share_count_ = std::max<size_t>(count, 1);
   share_index_ = index % share_count_;
-  action_literal_.clear();
-  question_action_.clear();
-  fails_after_.clear();
+  forget_questions();
 }
 
 size_t KInduction::questions() {

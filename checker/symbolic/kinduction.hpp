@@ -131,6 +131,9 @@ class KInduction {
                                    std::optional<z3::model>& model);
   // Per question, per goal: the goal fails at k after that question's action (made on first use).
   std::vector<std::vector<std::optional<z3::expr>>> fails_after_;
+  // Drops the questions made so far (their literals, failures and simplified bases): the step, the
+  // share or the split changed.
+  void forget_questions();
   // The questions a query is split into: the actions of the last step (of the share), the
   // share's actions at once, or the whole relation.
   size_t questions();
